@@ -1,0 +1,103 @@
+using System.Globalization;
+
+namespace Scouter;
+
+/// <summary>What a <see cref="Feature"/> value holds.</summary>
+public enum FeatureValueKind : byte
+{
+    /// <summary>No value (null, NaN, ±infinity, or an empty/whitespace string).</summary>
+    Missing,
+
+    /// <summary>A number, stored as a double.</summary>
+    Number,
+
+    /// <summary>A category string.</summary>
+    Text,
+}
+
+/// <summary>
+/// One named feature value observed at inference time. Numbers (int, long, float, double, decimal)
+/// are numeric; strings and booleans are categorical; null, NaN, ±infinity and blank strings are
+/// missing (counted, never an error). A struct so building one does not allocate.
+/// </summary>
+public readonly record struct Feature
+{
+    private Feature(string name, FeatureValueKind kind, double number, string? text)
+    {
+        Name = name ?? throw new ArgumentNullException(nameof(name));
+        Kind = kind;
+        Number = number;
+        Text = text;
+    }
+
+    /// <summary>A numeric feature; NaN and ±infinity make it missing.</summary>
+    public Feature(string name, double value)
+        : this(name, double.IsFinite(value) ? FeatureValueKind.Number : FeatureValueKind.Missing, value, null) { }
+
+    /// <summary>A numeric feature.</summary>
+    public Feature(string name, float value) : this(name, (double)value) { }
+
+    /// <summary>A numeric feature.</summary>
+    public Feature(string name, int value) : this(name, FeatureValueKind.Number, value, null) { }
+
+    /// <summary>A numeric feature.</summary>
+    public Feature(string name, long value) : this(name, FeatureValueKind.Number, value, null) { }
+
+    /// <summary>A numeric feature.</summary>
+    public Feature(string name, decimal value) : this(name, FeatureValueKind.Number, (double)value, null) { }
+
+    /// <summary>A categorical feature with category <c>"true"</c> or <c>"false"</c>.</summary>
+    public Feature(string name, bool value) : this(name, FeatureValueKind.Text, double.NaN, value ? "true" : "false") { }
+
+    /// <summary>A categorical feature; null or blank makes it missing.</summary>
+    public Feature(string name, string? value)
+        : this(name, string.IsNullOrWhiteSpace(value) ? FeatureValueKind.Missing : FeatureValueKind.Text, double.NaN, string.IsNullOrWhiteSpace(value) ? null : value) { }
+
+    /// <summary>The feature name (case-sensitive).</summary>
+    public string Name { get; }
+
+    /// <summary>Whether the value is missing, a number or a category.</summary>
+    public FeatureValueKind Kind { get; }
+
+    /// <summary>The numeric value when <see cref="Kind"/> is <see cref="FeatureValueKind.Number"/>.</summary>
+    public double Number { get; }
+
+    /// <summary>The category when <see cref="Kind"/> is <see cref="FeatureValueKind.Text"/>.</summary>
+    public string? Text { get; }
+
+    /// <summary>A missing value for <paramref name="name"/>.</summary>
+    public static Feature Missing(string name) => new(name, FeatureValueKind.Missing, double.NaN, null);
+
+    /// <summary>
+    /// The category key of this value: the text, or for numbers the invariant shortest
+    /// round-trip form (<c>"3"</c>, <c>"2.5"</c>); null when missing.
+    /// </summary>
+    public string? CategoryKey => Kind switch
+    {
+        FeatureValueKind.Text => Text,
+        FeatureValueKind.Number => Number.ToString("R", CultureInfo.InvariantCulture),
+        _ => null,
+    };
+
+    /// <summary>
+    /// Converts a boxed value (double, float, int, long, short, byte, decimal, bool, string, enum or
+    /// null) into a feature; any other type throws naming the feature and the type.
+    /// </summary>
+    public static Feature FromObject(string name, object? value) => value switch
+    {
+        null => Missing(name),
+        double d => new Feature(name, d),
+        float f => new Feature(name, f),
+        int i => new Feature(name, i),
+        long l => new Feature(name, l),
+        short s => new Feature(name, (int)s),
+        byte b => new Feature(name, (int)b),
+        uint u => new Feature(name, (long)u),
+        decimal m => new Feature(name, m),
+        bool b => new Feature(name, b),
+        string s => new Feature(name, s),
+        Enum e => new Feature(name, e.ToString()),
+        _ => throw new ArgumentException(
+            $"Feature '{name}' has a value of type {value.GetType().Name}; expected a number, bool, string, enum or null.", nameof(value)),
+    };
+}
