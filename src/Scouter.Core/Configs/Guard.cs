@@ -39,6 +39,6 @@ internal static class Guard
         return names;
     }
 
-    public static T NotNull<T>(string field, T? value) where T : class =>
+    public static T NotNull<T>(string field, [System.Diagnostics.CodeAnalysis.NotNull] T? value) where T : class =>
         value ?? throw new ScouterConfigException(field, null, "is required");
 }

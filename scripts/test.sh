@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Restores, builds (warnings are errors) and runs every test project. Starts the local services
+# the tests need first (scripts/services.sh). Prints "N passed, N failed" as its last line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ -x scripts/services.sh ]; then
+  scripts/services.sh
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+dotnet restore Scouter.slnx
+dotnet build Scouter.slnx --no-restore -c Release
+
+log=$(mktemp)
+status=0
+dotnet test Scouter.slnx --no-build -c Release 2>&1 | tee "$log" || status=$?
+
+# Sum the per-assembly summaries ("Failed: 0, Passed: 85, ...") into one closing line.
+passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+rm -f "$log"
+echo "${passed:-0} passed, ${failed:-0} failed"
+exit "$status"

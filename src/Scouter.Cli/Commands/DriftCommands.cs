@@ -1,0 +1,55 @@
+using System.CommandLine;
+using Scouter.Data;
+
+namespace Scouter.Cli.Commands;
+
+/// <summary><c>scouter drift compute</c>: drift of a data file against a profile, locally.</summary>
+internal static class DriftCommands
+{
+    public static Command Create(CliContext context)
+    {
+        var drift = new Command("drift", "Compute drift locally.");
+        var profilePath = new Option<string>("--profile", "-p") { Description = "A PSI or SPC profile JSON file.", Required = true };
+        var input = new Option<string>("--input", "-i") { Description = "Observed data: a .csv or .parquet file.", Required = true };
+        var json = new Option<bool>("--json") { Description = "Write only JSON to stdout." };
+        var compute = new Command("compute", "Compute PSI or SPC drift of a data file against a profile.") { profilePath, input, json };
+        compute.SetAction(async (parse, ct) =>
+        {
+            var inputPath = parse.GetRequiredValue(input);
+            var profile = DriftProfile.Load(parse.GetRequiredValue(profilePath));
+            var readOptions = profile switch
+            {
+                PsiDriftProfile psi => new TableReadOptions
+                {
+                    Columns = [.. psi.Features.Keys],
+                    CategoricalColumns = [.. psi.Features.Where(f => f.Value.Kind == FeatureKind.Categorical).Select(f => f.Key)],
+                },
+                SpcDriftProfile spc => new TableReadOptions { Columns = [.. spc.Features.Keys] },
+                _ => throw new ScouterConfigException("profile", EnumNames.Of(profile.DriftType), "local drift is computed for psi and spc profiles; custom and llm drift is computed by the server"),
+            };
+
+            var report = await new ProgressDisplay(context).RunAsync<object>(async (readProgress, featureProgress) =>
+            {
+                var table = await TableInput.ReadAsync(inputPath, readOptions with { Progress = readProgress }, ct);
+                return TableInput.Attribute<object>(inputPath, () => profile switch
+                {
+                    PsiDriftProfile psi => Drifter.ComputeDrift(psi, table, featureProgress, ct),
+                    SpcDriftProfile spc => Drifter.ComputeDrift(spc, table, featureProgress, ct),
+                    _ => throw new InvalidOperationException("unreachable"),
+                });
+            });
+
+            if (parse.GetValue(json))
+            {
+                await context.Out.WriteLineAsync(DriftJson.Write(report));
+            }
+            else
+            {
+                DriftView.Render(context.OutConsole, report);
+            }
+            return CliApp.Success;
+        });
+        drift.Subcommands.Add(compute);
+        return drift;
+    }
+}

@@ -1,0 +1,25 @@
+using System.Text.Json.Serialization;
+
+namespace Scouter;
+
+/// <summary>A PSI profile: per-feature baseline bins (build one with <see cref="Drifter.CreatePsiProfile"/>).</summary>
+public sealed class PsiDriftProfile : DriftProfile
+{
+    /// <summary>Creates and validates a PSI profile.</summary>
+    [JsonConstructor]
+    public PsiDriftProfile(PsiDriftConfig config, IReadOnlyDictionary<string, PsiFeatureProfile> features, string? scouterVersion = null, DateTimeOffset? createdAt = null)
+        : base(scouterVersion, createdAt)
+    {
+        Config = Guard.NotNull("config", config);
+        Features = ProfileGuard.Features("features", features);
+    }
+
+    /// <inheritdoc />
+    public override PsiDriftConfig Config { get; }
+
+    /// <summary>Feature name → baseline bins.</summary>
+    public IReadOnlyDictionary<string, PsiFeatureProfile> Features { get; }
+
+    /// <summary>Reads a PSI profile from <paramref name="path"/>.</summary>
+    public static new PsiDriftProfile Load(string path) => LoadAs<PsiDriftProfile>(path);
+}
