@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -215,6 +216,8 @@ public static class Binning
     }
 
     /// <summary>#(v &lt;= limit) over <paramref name="values"/>; NaN never counts.</summary>
+    // Hot kernel: skip tier-0 so the first big profile does not run unoptimized code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static long CountLessOrEqual(ReadOnlySpan<double> values, double limit)
     {
         // LoadUnsafe reads whole vectors without per-element bounds checks; every offset below is

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace Scouter.Drift;
 
@@ -58,10 +59,14 @@ public static class Quantiles
         var n = scratch.Length;
         var interior = numBins - 1;
         var maxOrder = 2 * interior;
-        int[]? rented = null;
+        int[]? rentedOrder = null;
+        double[]? rentedEdges = null;
         var order = maxOrder <= 256
             ? stackalloc int[maxOrder]
-            : (rented = ArrayPool<int>.Shared.Rent(maxOrder)).AsSpan(0, maxOrder);
+            : (rentedOrder = ArrayPool<int>.Shared.Rent(maxOrder)).AsSpan(0, maxOrder);
+        var edges = interior <= 128
+            ? stackalloc double[interior]
+            : (rentedEdges = ArrayPool<double>.Shared.Rent(interior)).AsSpan(0, interior);
         try
         {
             // j is non-decreasing in i, so the order statistics come out ascending; skip repeats.
@@ -74,7 +79,6 @@ public static class Quantiles
             }
             Select(scratch, order[..count]);
 
-            var edges = new double[interior];
             var kept = 0;
             for (var i = 1; i <= interior; i++)
             {
@@ -84,11 +88,12 @@ public static class Quantiles
                 if (kept > 0 && edge <= edges[kept - 1]) continue;
                 edges[kept++] = edge;
             }
-            return kept == edges.Length ? edges : edges.AsSpan(0, kept).ToArray();
+            return edges[..kept].ToArray();
         }
         finally
         {
-            if (rented is not null) ArrayPool<int>.Shared.Return(rented);
+            if (rentedOrder is not null) ArrayPool<int>.Shared.Return(rentedOrder);
+            if (rentedEdges is not null) ArrayPool<double>.Shared.Return(rentedEdges);
         }
     }
 
@@ -112,7 +117,7 @@ public static class Quantiles
 
     /// <summary>
     /// Places the order statistics <paramref name="ranks"/> (ascending, distinct) at their sorted
-    /// positions. Partitions only the ranges that still contain a wanted rank; falls back to a full
+    /// positions; <paramref name="a"/> must not contain NaN. Partitions only the ranges that still contain a wanted rank; falls back to a full
     /// sort of a range after too many unlucky pivots, so the worst case stays O(n log n).
     /// </summary>
     internal static void Select(Span<double> a, ReadOnlySpan<int> ranks)
@@ -137,60 +142,87 @@ public static class Quantiles
                 return;
             }
 
-            var split = Partition(a, lo, hi);
+            var pivot = PivotValue(a, lo, hi);
+            var split = PartitionLess(a, lo, hi, pivot);
+            if (split == lo)
+            {
+                // The pivot is the range minimum: split off the block equal to it instead, which
+                // guarantees progress on heavily duplicated columns. Ranks inside it are final.
+                split = PartitionLessOrEqual(a, lo, hi, pivot);
+                var firstAbove = 0;
+                while (firstAbove < ranks.Length && ranks[firstAbove] < split) firstAbove++;
+                ranks = ranks[firstAbove..];
+                lo = split;
+                continue;
+            }
 
-            // Ranks <= split lie in the left part, the others in the right part.
+            // Ranks below split lie in the left part, the others in the right part.
             var right = 0;
-            while (right < ranks.Length && ranks[right] <= split) right++;
+            while (right < ranks.Length && ranks[right] < split) right++;
             var leftRanks = ranks[..right];
             var rightRanks = ranks[right..];
 
             // Recurse into the side with fewer ranks, loop on the other (bounded stack).
             if (leftRanks.Length <= rightRanks.Length)
             {
-                if (!leftRanks.IsEmpty) Select(a, lo, split, leftRanks, depthLimit);
-                lo = split + 1;
+                if (!leftRanks.IsEmpty) Select(a, lo, split - 1, leftRanks, depthLimit);
+                lo = split;
                 ranks = rightRanks;
             }
             else
             {
-                if (!rightRanks.IsEmpty) Select(a, split + 1, hi, rightRanks, depthLimit);
-                hi = split;
+                if (!rightRanks.IsEmpty) Select(a, split, hi, rightRanks, depthLimit);
+                hi = split - 1;
                 ranks = leftRanks;
             }
         }
     }
 
-    /// <summary>
-    /// Hoare partition around a median-of-three pivot. Returns <c>s</c> with
-    /// <c>a[lo..s] &lt;= pivot &lt;= a[s+1..hi]</c> and <c>lo &lt;= s &lt; hi</c>. Runs of equal
-    /// values are split evenly, so heavily duplicated columns do not degrade to quadratic time.
-    /// </summary>
-    private static int Partition(Span<double> a, int lo, int hi)
+    /// <summary>Median of three, or of three medians on large ranges (a better pivot saves whole passes).</summary>
+    private static double PivotValue(Span<double> a, int lo, int hi)
     {
         var mid = lo + ((hi - lo) >> 1);
-        if (hi - lo > 512)
+        if (hi - lo <= 512) return a[MedianIndex(a, lo, mid, hi)];
+        var step = (hi - lo) / 8;
+        return a[MedianIndex(a,
+            MedianIndex(a, lo, lo + step, lo + (2 * step)),
+            MedianIndex(a, mid - step, mid, mid + step),
+            MedianIndex(a, hi - (2 * step), hi - step, hi))];
+    }
+
+    // Branchless Lomuto partitions: on random data a branchy partition mispredicts about every
+    // other element, which costs more than the comparisons themselves.
+
+    /// <summary>Reorders a[lo..hi] so a[lo..s) &lt; pivot &lt;= a[s..hi]; returns s.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int PartitionLess(Span<double> a, int lo, int hi, double pivot)
+    {
+        var range = a[lo..(hi + 1)];
+        var first = 0;
+        for (var i = 0; i < range.Length; i++)
         {
-            // Ninther on large ranges: a better pivot saves whole passes over the data.
-            var step = (hi - lo) / 8;
-            mid = MedianIndex(a, MedianIndex(a, lo, lo + step, lo + (2 * step)), MedianIndex(a, mid - step, mid, mid + step), MedianIndex(a, hi - (2 * step), hi - step, hi));
+            var x = range[i];
+            range[i] = range[first];
+            range[first] = x;
+            first += x < pivot ? 1 : 0;
         }
-        else
+        return lo + first;
+    }
+
+    /// <summary>Reorders a[lo..hi] so a[lo..s) &lt;= pivot &lt; a[s..hi]; returns s.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int PartitionLessOrEqual(Span<double> a, int lo, int hi, double pivot)
+    {
+        var range = a[lo..(hi + 1)];
+        var first = 0;
+        for (var i = 0; i < range.Length; i++)
         {
-            mid = MedianIndex(a, lo, mid, hi);
+            var x = range[i];
+            range[i] = range[first];
+            range[first] = x;
+            first += x <= pivot ? 1 : 0;
         }
-        // The pivot sits at a[lo]; that makes the scans stop in bounds and guarantees s < hi.
-        (a[lo], a[mid]) = (a[mid], a[lo]);
-        var pivot = a[lo];
-        var i = lo - 1;
-        var j = hi + 1;
-        while (true)
-        {
-            do i++; while (a[i] < pivot);
-            do j--; while (a[j] > pivot);
-            if (i >= j) return j;
-            (a[i], a[j]) = (a[j], a[i]);
-        }
+        return lo + first;
     }
 
     private static int MedianIndex(Span<double> a, int x, int y, int z)
