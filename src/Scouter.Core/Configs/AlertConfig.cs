@@ -72,7 +72,7 @@ public sealed record SpcAlertConfig : AlertConfig
             Drift.SpcRule.Parse(value);
             field = value;
         }
-    } = "8 16 4 8 2 4 1 1";
+    } = Drift.SpcRule.DefaultText;
 
     /// <summary>Zones 1-4 whose rules are evaluated (default all four).</summary>
     public IReadOnlyList<int> ZonesToMonitor

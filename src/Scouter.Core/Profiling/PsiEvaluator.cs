@@ -19,7 +19,7 @@ internal static class PsiEvaluator
         var effective = double.IsFinite(statistical) ? Math.Max(statistical, threshold.MinPsi) : threshold.MinPsi;
         var status = PsiMath.HasMinimumSample(bins, n) ? DriftStatus.Ok : DriftStatus.InsufficientData;
         var alert = status == DriftStatus.Ok && psi > effective;
-        AlertSeverity? severity = alert ? (psi >= 0.25 ? AlertSeverity.Critical : AlertSeverity.Warning) : null;
+        AlertSeverity? severity = alert ? (PsiMath.IsCritical(psi) ? AlertSeverity.Critical : AlertSeverity.Warning) : null;
         return new PsiFeatureDrift(psi, effective, statistical, alert, severity, n, bins, status, observedCounts);
     }
 }

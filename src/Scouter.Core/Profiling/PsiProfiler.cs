@@ -70,7 +70,7 @@ internal static class PsiProfiler
     private static PsiFeatureProfile ProfileCategories(string name, int rows, (Dictionary<string, long> Counts, long Missing) tally, int maxCategories)
     {
         if (tally.Counts.Count == 0) throw NoPresentValues(name, rows);
-        var categories = Categories.Order(tally.Counts, maxCategories);
+        var categories = Categories.Sorted(tally.Counts, maxCategories);
         var total = (double)rows;
         var proportions = new double[categories.Count];
         var kept = 0L;

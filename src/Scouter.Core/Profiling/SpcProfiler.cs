@@ -19,7 +19,7 @@ internal static class SpcProfiler
                 string.Create(CultureInfo.InvariantCulture, $"SPC needs at least one full sample of {n} present values; the column has {present}"), column: column.Name);
         }
         var (center, sigmaHat, samples) = Spc.Baseline(scratch.Span[..present], n);
-        var sigma = config.LimitScale == SpcLimitScale.SampleMean ? sigmaHat / Math.Sqrt(n) : sigmaHat;
+        var sigma = Spc.LimitSigma(sigmaHat, config.LimitScale, n);
         return new SpcFeatureProfile(center, sigma, samples, values.Length - present);
     }
 
