@@ -23,6 +23,9 @@ public sealed class Metrics : IReadOnlyList<Metric>
         }
     }
 
+    /// <summary>Wraps <paramref name="items"/> as is when <paramref name="trusted"/> (names already checked distinct and non-empty).</summary>
+    internal Metrics(Metric[] items, bool trusted) => _items = trusted ? items : [.. new Metrics(items.AsEnumerable())];
+
     /// <summary>Metrics from name → value.</summary>
     public Metrics(IReadOnlyDictionary<string, double> metrics)
         : this((metrics ?? throw new ArgumentNullException(nameof(metrics))).Select(kv => new Metric(kv.Key, kv.Value))) { }
