@@ -17,9 +17,9 @@ log=$(mktemp)
 status=0
 dotnet test Scouter.slnx --no-build -c Release 2>&1 | tee "$log" || status=$?
 
-# Sum the per-assembly summaries ("Failed: 0, Passed: 85, ...") into one closing line.
-passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
-failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+# Restate the test platform's run summary ("succeeded: N", "failed: N") as one closing line.
+passed=$(grep -E '^ +succeeded: +[0-9]+' "$log" | tail -n 1 | grep -oE '[0-9]+')
+failed=$(grep -E '^ +failed: +[0-9]+' "$log" | tail -n 1 | grep -oE '[0-9]+')
 rm -f "$log"
 echo "${passed:-0} passed, ${failed:-0} failed"
 exit "$status"

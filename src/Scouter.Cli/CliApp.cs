@@ -25,7 +25,7 @@ internal static class CliApp
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            await stderr.WriteLineAsync($"error: {parsed.Errors[0].Message}");
+            await stderr.WriteLineAsync($"error: {OneLine(parsed.Errors[0].Message)}");
             return BadInput;
         }
 
@@ -58,5 +58,6 @@ internal static class CliApp
         _ => null,
     };
 
-    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
+    private static string OneLine(string message) =>
+        string.Join(' ', message.Split(['\r', '\n', '\t', ' '], StringSplitOptions.RemoveEmptyEntries));
 }

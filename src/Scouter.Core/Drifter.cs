@@ -1,6 +1,6 @@
 using System.Buffers;
 using Scouter.Data;
-using Scouter.Drift;
+using Scouter.Profiling;
 
 namespace Scouter;
 
@@ -30,8 +30,8 @@ public static class Drifter
                 throw new ScouterDataException("categorical feature not found in the input", column: name);
         }
         var categorical = config.CategoricalFeatures.ToHashSet(StringComparer.Ordinal);
-        var features = RunPerFeature(columns, progress, cancellationToken,
-            column => PsiProfiler.Profile(column, categorical.Contains(column.Name), config.Binning, config.MaxCategories));
+        var features = RunPerFeature(columns,
+            column => PsiProfiler.Profile(column, categorical.Contains(column.Name), config.Binning, config.MaxCategories), progress, cancellationToken);
         return new PsiDriftProfile(config, features);
     }
 
@@ -49,7 +49,7 @@ public static class Drifter
             ? [.. table.Where(c => c.Kind == FeatureKind.Numeric)]
             : SelectColumns(table, config.FeaturesToMonitor);
         if (columns.Count == 0) throw new ScouterDataException("SPC needs at least one numeric column and the input has none");
-        var features = RunPerFeature(columns, progress, cancellationToken, column => SpcProfiler.Profile(column, config));
+        var features = RunPerFeature(columns, column => SpcProfiler.Profile(column, config), progress, cancellationToken);
         return new SpcDriftProfile(config, features);
     }
 
@@ -70,8 +70,8 @@ public static class Drifter
         ArgumentNullException.ThrowIfNull(table);
         var columns = SelectColumns(table, [.. profile.Features.Keys]);
         var threshold = profile.Config.AlertConfig.Threshold;
-        var results = RunPerFeature(columns, progress, cancellationToken,
-            column => PsiEvaluator.Evaluate(profile.Features[column.Name], PsiProfiler.CountObserved(profile.Features[column.Name], column), threshold));
+        var results = RunPerFeature(columns,
+            column => PsiEvaluator.Evaluate(profile.Features[column.Name], PsiProfiler.CountObserved(profile.Features[column.Name], column), threshold), progress, cancellationToken);
         return new PsiDriftReport(results);
     }
 
@@ -81,8 +81,7 @@ public static class Drifter
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(table);
         var columns = SelectColumns(table, [.. profile.Features.Keys]);
-        var results = RunPerFeature(columns, progress, cancellationToken,
-            column => SpcEvaluator.Evaluate(profile, column));
+        var results = RunPerFeature(columns, column => SpcEvaluator.Evaluate(profile, column), progress, cancellationToken);
         return new SpcDriftReport(results);
     }
 
@@ -100,7 +99,7 @@ public static class Drifter
     }
 
     /// <summary>Runs <paramref name="work"/> per column in parallel, keeping the input's column order in the result.</summary>
-    private static Dictionary<string, T> RunPerFeature<T>(List<Column> columns, IProgress<FeatureProgress>? progress, CancellationToken cancellationToken, Func<Column, T> work)
+    private static Dictionary<string, T> RunPerFeature<T>(List<Column> columns, Func<Column, T> work, IProgress<FeatureProgress>? progress, CancellationToken cancellationToken)
     {
         if (columns.Count == 0) throw new ScouterDataException("the input has no columns to profile");
         var results = new T[columns.Count];

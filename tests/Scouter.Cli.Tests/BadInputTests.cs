@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Xunit;
 
 namespace Scouter.Cli.Tests;
 
@@ -99,14 +100,15 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
-    public async Task ConstantColumn_GetsOneBin()
+    public async Task ConstantColumn_GetsOneOccupiedBin()
     {
         var path = _dir.File("constant.csv", "c,v\n5,1\n5,2\n5,3\n5,4\n");
         var output = _dir.Combine("out.json");
         Assert.Equal(0, (await CliRunner.RunAsync("profile", "create", "--type", "psi", "--input", path, "-o", output)).ExitCode);
+        // Quantile edges of a constant column all equal 5 and deduplicate to one edge: (-inf, 5] holds everything.
         var feature = PsiDriftProfile.Load(output).Features["c"];
-        Assert.Equal(1, feature.BinCount);
-        Assert.Equal(1.0, feature.Proportions[0]);
+        Assert.Equal([5.0], feature.Edges);
+        Assert.Equal([1.0, 0.0], feature.Proportions);
 
         Assert.Equal(0, (await CliRunner.RunAsync("profile", "create", "--type", "psi", "--input", path, "-o", output, "--binning", "equal_width:doane")).ExitCode);
         Assert.Equal(1, PsiDriftProfile.Load(output).Features["c"].BinCount);
@@ -118,7 +120,7 @@ public sealed class BadInputTests : IDisposable
         var path = _dir.File("one.csv", "a,b\n1.5,x\n");
         var output = _dir.Combine("out.json");
         Assert.Equal(0, (await CliRunner.RunAsync("profile", "create", "--type", "psi", "--input", path, "-o", output)).ExitCode);
-        Assert.Equal(1, PsiDriftProfile.Load(output).Features["a"].BinCount);
+        Assert.Equal([1.5], PsiDriftProfile.Load(output).Features["a"].Edges);
 
         var spc = await CliRunner.RunAsync("profile", "create", "--type", "spc", "--input", path, "-o", output);
         AssertBadInput(spc, path, "'a'", "25");
@@ -128,7 +130,7 @@ public sealed class BadInputTests : IDisposable
     public async Task MoreCategoriesThanMaxCategories_FoldIntoOther()
     {
         var csv = new StringBuilder("city\n");
-        for (var i = 0; i < 150; i++) csv.Append("c").Append(i.ToString("D3", System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
+        for (var i = 0; i < 150; i++) csv.Append('c').Append(i.ToString("D3", System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
         for (var i = 0; i < 5; i++) csv.Append("c149\n");
         var path = _dir.File("cities.csv", csv.ToString());
         var output = _dir.Combine("out.json");

@@ -1,3 +1,5 @@
+using Xunit;
+
 namespace Scouter.Cli.Tests;
 
 /// <summary>Runs the CLI in-process with captured stdout/stderr, and finds the shipped sample data.</summary>

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using Xunit;
 
 namespace Scouter.Cli.Tests;
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Scouter.Data;
-using Spectre.Console;
 
 namespace Scouter.Cli.Commands;
 

@@ -39,8 +39,14 @@ public sealed class CustomMetric
 public sealed class CustomDriftProfile : DriftProfile
 {
     /// <summary>Creates and validates the profile (at least one metric; names distinct).</summary>
+    public CustomDriftProfile(CustomMetricDriftConfig config, IReadOnlyList<CustomMetric> metrics)
+        : this(config, metrics, CurrentVersion, TimeProvider.System.GetUtcNow())
+    {
+    }
+
+    /// <summary>Restores a saved profile (used by deserialization).</summary>
     [JsonConstructor]
-    public CustomDriftProfile(CustomMetricDriftConfig config, IReadOnlyList<CustomMetric> metrics, string? scouterVersion = null, DateTimeOffset? createdAt = null)
+    public CustomDriftProfile(CustomMetricDriftConfig config, IReadOnlyList<CustomMetric> metrics, string scouterVersion, DateTimeOffset createdAt)
         : base(scouterVersion, createdAt)
     {
         Config = Guard.NotNull("config", config);

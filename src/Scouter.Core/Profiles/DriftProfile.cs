@@ -16,10 +16,10 @@ namespace Scouter;
 [JsonDerivedType(typeof(LlmDriftProfile), "llm")]
 public abstract class DriftProfile
 {
-    private protected DriftProfile(string? scouterVersion, DateTimeOffset? createdAt)
+    private protected DriftProfile(string scouterVersion, DateTimeOffset createdAt)
     {
-        ScouterVersion = scouterVersion ?? CurrentVersion;
-        CreatedAt = createdAt ?? TimeProvider.System.GetUtcNow();
+        ScouterVersion = Guard.Name("scouter_version", scouterVersion);
+        CreatedAt = createdAt;
     }
 
     /// <summary>The profile's identity and alert settings.</summary>

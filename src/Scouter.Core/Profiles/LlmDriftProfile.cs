@@ -42,8 +42,14 @@ public sealed class LlmMetric
 public sealed class LlmDriftProfile : DriftProfile
 {
     /// <summary>Creates and validates the profile (at least one metric; names distinct).</summary>
+    public LlmDriftProfile(LlmDriftConfig config, IReadOnlyList<LlmMetric> metrics)
+        : this(config, metrics, CurrentVersion, TimeProvider.System.GetUtcNow())
+    {
+    }
+
+    /// <summary>Restores a saved profile (used by deserialization).</summary>
     [JsonConstructor]
-    public LlmDriftProfile(LlmDriftConfig config, IReadOnlyList<LlmMetric> metrics, string? scouterVersion = null, DateTimeOffset? createdAt = null)
+    public LlmDriftProfile(LlmDriftConfig config, IReadOnlyList<LlmMetric> metrics, string scouterVersion, DateTimeOffset createdAt)
         : base(scouterVersion, createdAt)
     {
         Config = Guard.NotNull("config", config);

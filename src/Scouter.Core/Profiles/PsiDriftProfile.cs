@@ -6,8 +6,14 @@ namespace Scouter;
 public sealed class PsiDriftProfile : DriftProfile
 {
     /// <summary>Creates and validates a PSI profile.</summary>
+    public PsiDriftProfile(PsiDriftConfig config, IReadOnlyDictionary<string, PsiFeatureProfile> features)
+        : this(config, features, CurrentVersion, TimeProvider.System.GetUtcNow())
+    {
+    }
+
+    /// <summary>Restores a saved profile (used by deserialization).</summary>
     [JsonConstructor]
-    public PsiDriftProfile(PsiDriftConfig config, IReadOnlyDictionary<string, PsiFeatureProfile> features, string? scouterVersion = null, DateTimeOffset? createdAt = null)
+    public PsiDriftProfile(PsiDriftConfig config, IReadOnlyDictionary<string, PsiFeatureProfile> features, string scouterVersion, DateTimeOffset createdAt)
         : base(scouterVersion, createdAt)
     {
         Config = Guard.NotNull("config", config);

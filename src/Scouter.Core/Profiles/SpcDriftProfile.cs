@@ -45,8 +45,14 @@ public sealed class SpcFeatureProfile
 public sealed class SpcDriftProfile : DriftProfile
 {
     /// <summary>Creates and validates an SPC profile.</summary>
+    public SpcDriftProfile(SpcDriftConfig config, IReadOnlyDictionary<string, SpcFeatureProfile> features)
+        : this(config, features, CurrentVersion, TimeProvider.System.GetUtcNow())
+    {
+    }
+
+    /// <summary>Restores a saved profile (used by deserialization).</summary>
     [JsonConstructor]
-    public SpcDriftProfile(SpcDriftConfig config, IReadOnlyDictionary<string, SpcFeatureProfile> features, string? scouterVersion = null, DateTimeOffset? createdAt = null)
+    public SpcDriftProfile(SpcDriftConfig config, IReadOnlyDictionary<string, SpcFeatureProfile> features, string scouterVersion, DateTimeOffset createdAt)
         : base(scouterVersion, createdAt)
     {
         Config = Guard.NotNull("config", config);

@@ -1,3 +1,5 @@
+using Xunit;
+
 namespace Scouter.Core.Tests.Configs;
 
 public class ConfigValidationTests

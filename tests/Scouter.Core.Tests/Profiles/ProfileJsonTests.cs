@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Xunit;
 
 namespace Scouter.Core.Tests.Profiles;
 
@@ -34,7 +35,7 @@ public sealed class ProfileJsonTests : IDisposable
         },
         new Dictionary<string, PsiFeatureProfile>
         {
-            ["age"] = new(FeatureKind.Numeric, [18.5, 30.1, 0.1 + 0.2], null, [0.25, 0.25, 0.2, 0.2], 0.1, 100, 10),
+            ["age"] = new(FeatureKind.Numeric, [0.1 + 0.2, 18.5, 30.1], null, [0.25, 0.25, 0.2, 0.2], 0.1, 100, 10),
             ["region"] = new(FeatureKind.Categorical, null, ["east", "north", "__other__"], [0.5, 0.3, 0.2], 0, 10, 0),
         });
 
@@ -103,7 +104,7 @@ public sealed class ProfileJsonTests : IDisposable
         var region = json["features"]!["region"]!.AsObject();
         Assert.Equal("categorical", (string?)region["kind"]);
         Assert.False(region.ContainsKey("edges"));
-        Assert.Equal(0.30000000000000004, (double)json["features"]!["age"]!["edges"]![2]!);
+        Assert.Equal(0.30000000000000004, (double)json["features"]!["age"]!["edges"]![0]!);
     }
 
     [Fact]
@@ -160,8 +161,10 @@ public sealed class ProfileJsonTests : IDisposable
         var profile = SamplePsi();
         var age = profile.Features["age"];
         Assert.Equal(0, age.BinOf(double.NaN));
-        Assert.Equal(1, age.BinOf(18.5));
-        Assert.Equal(2, age.BinOf(18.6));
+        Assert.Equal(1, age.BinOf(0.3));
+        Assert.Equal(2, age.BinOf(0.30000000000000004 + 1e-15));
+        Assert.Equal(2, age.BinOf(18.5));
+        Assert.Equal(3, age.BinOf(18.6));
         Assert.Equal(4, age.BinOf(1e9));
 
         var region = profile.Features["region"];

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Scouter.Records;
 using Scouter.Serialization;
+using Xunit;
 
 namespace Scouter.Core.Tests.Records;
 
