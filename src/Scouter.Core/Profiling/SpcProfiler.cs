@@ -42,7 +42,7 @@ internal static class SpcProfiler
                 filled = 0;
             }
         }
-        return means[..count];
+        return count == means.Length ? means : means[..count];
     }
 
     private static ReadOnlySpan<double> RequireNumeric(Column column) => column is NumericColumn numeric
