@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Scouter;
 
 /// <summary>A custom metric with its baseline and alert condition (spec/drift-math.md 3).</summary>
-public sealed class CustomMetric
+public sealed class CustomMetric : BaselineMetric
 {
     /// <summary>Creates and validates a metric.</summary>
     /// <param name="name">Metric name (non-empty, case-sensitive).</param>
@@ -12,27 +12,9 @@ public sealed class CustomMetric
     /// <param name="delta">Tolerance band (>= 0); null means any deviation in the condition's direction alerts.</param>
     [JsonConstructor]
     public CustomMetric(string name, double baseline, AlertThreshold condition = AlertThreshold.Below, double? delta = null)
+        : base(name, baseline, condition, delta)
     {
-        Name = Guard.Name("metrics.name", name);
-        Baseline = Guard.Finite($"metrics.{name}.baseline", baseline);
-        Condition = Enum.IsDefined(condition) ? condition : throw new ScouterConfigException($"metrics.{name}.condition", condition, "unknown condition");
-        Delta = delta is { } d ? Guard.NonNegative($"metrics.{name}.delta", d) : null;
     }
-
-    /// <summary>Metric name.</summary>
-    public string Name { get; }
-
-    /// <summary>Expected value.</summary>
-    public double Baseline { get; }
-
-    /// <summary>When to alert.</summary>
-    public AlertThreshold Condition { get; }
-
-    /// <summary>Tolerance band, if any.</summary>
-    public double? Delta { get; }
-
-    /// <summary>Whether <paramref name="observed"/> breaks the condition.</summary>
-    public bool IsAlert(double observed) => Drift.CustomConditions.IsAlert(Condition, Baseline, Delta, observed);
 }
 
 /// <summary>A custom-metric profile: named metrics with baselines (no data needed).</summary>

@@ -3,39 +3,21 @@ using System.Text.Json.Serialization;
 namespace Scouter;
 
 /// <summary>An LLM-judged metric: a prompt template for the judge, a baseline score and a condition.</summary>
-public sealed class LlmMetric
+public sealed class LlmMetric : BaselineMetric
 {
     /// <summary>Creates and validates the metric; an unknown placeholder in <paramref name="prompt"/> throws.</summary>
     [JsonConstructor]
     public LlmMetric(string name, double baseline, string prompt, AlertThreshold condition = AlertThreshold.Below, double? delta = null)
+        : base(name, baseline, condition, delta)
     {
-        Name = Guard.Name("metrics.name", name);
-        Baseline = Guard.Finite($"metrics.{name}.baseline", baseline);
         Prompt = Guard.NotNull($"metrics.{name}.prompt", prompt);
         Template = Drift.PromptTemplate.Parse(prompt);
-        Condition = Enum.IsDefined(condition) ? condition : throw new ScouterConfigException($"metrics.{name}.condition", condition, "unknown condition");
-        Delta = delta is { } d ? Guard.NonNegative($"metrics.{name}.delta", d) : null;
     }
-
-    /// <summary>Metric name.</summary>
-    public string Name { get; }
-
-    /// <summary>Expected mean score.</summary>
-    public double Baseline { get; }
 
     /// <summary>Judge prompt with <c>${input}</c>, <c>${response}</c>, <c>${prompt}</c>, <c>${context.KEY}</c> placeholders.</summary>
     public string Prompt { get; }
 
-    /// <summary>When to alert.</summary>
-    public AlertThreshold Condition { get; }
-
-    /// <summary>Tolerance band, if any.</summary>
-    public double? Delta { get; }
-
     internal Drift.PromptTemplate Template { get; }
-
-    /// <summary>Whether a mean score of <paramref name="observed"/> breaks the condition.</summary>
-    public bool IsAlert(double observed) => Drift.CustomConditions.IsAlert(Condition, Baseline, Delta, observed);
 }
 
 /// <summary>An LLM profile: judged metrics with baselines (no data needed).</summary>
