@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Scouter.Server.Apis;
+
+/// <summary>
+/// The last line of defence: an exception that escaped a handler becomes a problem detail without
+/// a stack trace. Known client errors (bad JSON, oversized bodies) keep their 4xx status; anything
+/// else is a 500, which is a bug and logged as an error.
+/// </summary>
+internal static class ApiErrors
+{
+    public static async Task WriteUnhandledAsync(HttpContext context)
+    {
+        var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var (status, code, detail) = error switch
+        {
+            BadHttpRequestException { StatusCode: 413 } => (413, "payload_too_large", "The request body is larger than the server accepts."),
+            BadHttpRequestException bad => (bad.StatusCode, "bad_request", bad.Message),
+            System.Text.Json.JsonException json => (400, "invalid_json", json.Message),
+            OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "client_closed_request", "The client closed the request."),
+            _ => (500, "internal_error", "An unexpected error occurred; it has been logged."),
+        };
+        if (status >= 500)
+        {
+            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Scouter.Server.Api")
+                .LogError(error, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+        }
+        if (context.Response.HasStarted) return;
+        await Problems.Create(status, code, detail).ExecuteAsync(context);
+    }
+}

@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Scouter.Server.Apis;
+
+/// <summary>
+/// RFC 7807 problem details with a stable <c>code</c> (and, for validation failures, the offending
+/// <c>field</c>). Every error the API returns is built here, so codes stay consistent.
+/// </summary>
+public static class Problems
+{
+    /// <summary>A problem with status, stable code and message; <paramref name="field"/> names the offending input.</summary>
+    public static ProblemHttpResult Create(int status, string code, string detail, string? field = null, IDictionary<string, object?>? extra = null)
+    {
+        var extensions = new Dictionary<string, object?> { ["code"] = code };
+        if (field is not null) extensions["field"] = field;
+        if (extra is not null)
+        {
+            foreach (var (k, v) in extra) extensions[k] = v;
+        }
+        return TypedResults.Problem(detail: detail, statusCode: status, title: Title(status), type: $"https://scouter.dev/problems/{code}", extensions: extensions);
+    }
+
+    /// <summary>400 for input that fails validation.</summary>
+    public static ProblemHttpResult Validation(string code, string field, string detail) => Create(StatusCodes.Status400BadRequest, code, detail, field);
+
+    /// <summary>404 for an unknown id.</summary>
+    public static ProblemHttpResult NotFound(string code, string detail) => Create(StatusCodes.Status404NotFound, code, detail);
+
+    /// <summary>409 for a conflict (e.g. a profile version that already exists).</summary>
+    public static ProblemHttpResult Conflict(string code, string detail) => Create(StatusCodes.Status409Conflict, code, detail);
+
+    /// <summary>403 when the caller lacks the role on the space.</summary>
+    public static ProblemHttpResult Forbidden(string space, string requiredRole) =>
+        Create(StatusCodes.Status403Forbidden, "forbidden", $"This action needs the '{requiredRole}' role on space '{space}'.");
+
+    private static string Title(int status) => status switch
+    {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        409 => "Conflict",
+        413 => "Payload Too Large",
+        415 => "Unsupported Media Type",
+        422 => "Unprocessable Entity",
+        429 => "Too Many Requests",
+        _ => "Error",
+    };
+}

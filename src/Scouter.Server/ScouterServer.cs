@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Scouter.Server.Apis;
+
+namespace Scouter.Server;
+
+/// <summary>
+/// Builds the Scouter server application. Used by <c>Program</c>, by <c>scouter server</c>, and by
+/// tests (which pass <c>Port = 0</c> and read the bound address from <see cref="Url"/>).
+/// </summary>
+public static class ScouterServer
+{
+    /// <summary>Builds the app from command-line/environment settings; <paramref name="configure"/> may override them.</summary>
+    public static WebApplication Build(string[] args, Action<ServerOptions>? configure = null, Action<IServiceCollection>? services = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
+        var options = ServerOptions.FromConfiguration(builder.Configuration);
+        configure?.Invoke(options);
+
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+            k.AddServerHeader = false;
+        });
+        builder.WebHost.UseUrls($"http://{options.Host}:{options.Port}");
+        builder.Logging.AddSimpleConsole(c => c.SingleLine = true);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(json => ApiJson.Configure(json.SerializerOptions));
+        builder.Services.AddOpenApi();
+        builder.Services.AddScouterStorage(options);
+        builder.Services.AddScouterTelemetry();
+        builder.Services.AddScouterAuth(options);
+        builder.Services.AddScouterData(options);
+        builder.Services.AddScouterJobs(options);
+        services?.Invoke(builder.Services);
+
+        var app = builder.Build();
+        app.UseExceptionHandler(errors => errors.Run(ApiErrors.WriteUnhandledAsync));
+        app.UseStatusCodePages();
+        app.UseScouterAuth();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapHealthApi();
+        app.MapScouterTelemetry(options);
+        var api = app.MapGroup("/api/v1");
+        api.MapAuthApi();
+        api.MapDataApi();
+        api.MapJobsApi();
+        return app;
+    }
+
+    /// <summary>The first address the started app listens on, e.g. <c>http://127.0.0.1:41234</c>.</summary>
+    public static string Url(WebApplication app) =>
+        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+}

@@ -1,0 +1,116 @@
+using System.Globalization;
+
+namespace Scouter.Server;
+
+/// <summary>
+/// Server settings. Read from configuration (appsettings.json, environment, command line) under the
+/// documented <c>SCOUTER_…</c> names; see the README's server section for every setting.
+/// </summary>
+public sealed class ServerOptions
+{
+    /// <summary>Address to listen on (default 127.0.0.1).</summary>
+    public string Host { get; set; } = "127.0.0.1";
+
+    /// <summary>HTTP port (default 8000; 0 picks a free port).</summary>
+    public int Port { get; set; } = 8000;
+
+    /// <summary>Where the SQLite database and the generated JWT key live (default <c>./scouter-data</c>).</summary>
+    public string DataDir { get; set; } = Path.GetFullPath("scouter-data");
+
+    /// <summary><c>postgresql://user:pass@host:port/db</c>; empty means SQLite in <see cref="DataDir"/>.</summary>
+    public string? DatabaseUri { get; set; }
+
+    /// <summary>JWT signing key (at least 32 bytes); generated into the data directory when unset.</summary>
+    public string? JwtSecret { get; set; }
+
+    /// <summary>Password of the bootstrap <c>admin</c> user; a random one is logged once when unset.</summary>
+    public string? AdminPassword { get; set; }
+
+    /// <summary>Days of records kept (default 60).</summary>
+    public int RetentionDays { get; set; } = 60;
+
+    /// <summary>Concurrent drift checks per replica (default 4).</summary>
+    public int JobWorkers { get; set; } = 4;
+
+    /// <summary>How often the job runner looks for due profiles (default 5 s).</summary>
+    public TimeSpan JobPollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a claimed check stays leased to a replica before another may take it (default 60 s).</summary>
+    public TimeSpan JobLease { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Largest accepted request body (default 16 MiB); larger bodies get 413.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Record batches waiting for the writers before <c>POST /records</c> answers 429 (default 256).</summary>
+    public int IngestQueueCapacity { get; set; } = 256;
+
+    /// <summary>Whether <c>/metrics</c> requires authentication (default false).</summary>
+    public bool MetricsRequireAuth { get; set; }
+
+    /// <summary>Slack bot token for the Slack channel.</summary>
+    public string? SlackAppToken { get; set; }
+
+    /// <summary>Slack API base URL (default https://slack.com/api).</summary>
+    public string SlackApiUrl { get; set; } = "https://slack.com/api";
+
+    /// <summary>OpsGenie API key for the OpsGenie channel.</summary>
+    public string? OpsGenieApiKey { get; set; }
+
+    /// <summary>OpsGenie alerts URL (default https://api.opsgenie.com/v2/alerts).</summary>
+    public string OpsGenieApiUrl { get; set; } = "https://api.opsgenie.com/v2/alerts";
+
+    /// <summary>HMAC secret for webhook signatures.</summary>
+    public string? WebhookSecret { get; set; }
+
+    /// <summary>Whether the database is PostgreSQL.</summary>
+    public bool UsesPostgres => !string.IsNullOrWhiteSpace(DatabaseUri);
+
+    /// <summary>
+    /// Reads settings from <paramref name="configuration"/>: the <c>SCOUTER_*</c> keys (environment
+    /// variables as they are), and the same names without the prefix in lower case from the command line
+    /// (<c>--port</c>, <c>--data-dir</c>, <c>--database-uri</c>). Invalid values throw naming the setting.
+    /// </summary>
+    public static ServerOptions FromConfiguration(IConfiguration configuration)
+    {
+        var o = new ServerOptions();
+        string? Get(string name) =>
+            configuration["SCOUTER_" + name] is { Length: > 0 } env ? env : configuration[name.ToLowerInvariant().Replace('_', '-')];
+
+        o.Host = Get("HOST") ?? o.Host;
+        o.Port = Int(Get("PORT"), "SCOUTER_PORT", o.Port, 0, 65535);
+        o.DataDir = Path.GetFullPath(Get("DATA_DIR") ?? o.DataDir);
+        o.DatabaseUri = Get("DATABASE_URI");
+        o.JwtSecret = Get("JWT_SECRET");
+        o.AdminPassword = Get("ADMIN_PASSWORD");
+        o.RetentionDays = Int(Get("RETENTION_DAYS"), "SCOUTER_RETENTION_DAYS", o.RetentionDays, 1, 36500);
+        o.JobWorkers = Int(Get("JOB_WORKERS"), "SCOUTER_JOB_WORKERS", o.JobWorkers, 1, 256);
+        o.JobPollInterval = Duration(Get("JOB_POLL_INTERVAL"), "SCOUTER_JOB_POLL_INTERVAL", o.JobPollInterval);
+        o.JobLease = Duration(Get("JOB_LEASE"), "SCOUTER_JOB_LEASE", o.JobLease);
+        o.MaxRequestBodyBytes = Int(Get("MAX_REQUEST_BODY_BYTES"), "SCOUTER_MAX_REQUEST_BODY_BYTES", (int)o.MaxRequestBodyBytes, 1024, int.MaxValue);
+        o.IngestQueueCapacity = Int(Get("INGEST_QUEUE_CAPACITY"), "SCOUTER_INGEST_QUEUE_CAPACITY", o.IngestQueueCapacity, 1, 1_000_000);
+        o.MetricsRequireAuth = Get("METRICS_REQUIRE_AUTH") is { } m && bool.Parse(m);
+        o.SlackAppToken = configuration["SLACK_APP_TOKEN"];
+        o.SlackApiUrl = configuration["SLACK_API_URL"] ?? o.SlackApiUrl;
+        o.OpsGenieApiKey = configuration["OPSGENIE_API_KEY"];
+        o.OpsGenieApiUrl = configuration["OPSGENIE_API_URL"] ?? o.OpsGenieApiUrl;
+        o.WebhookSecret = Get("WEBHOOK_SECRET");
+        return o;
+    }
+
+    private static int Int(string? text, string name, int fallback, int min, int max)
+    {
+        if (text is null) return fallback;
+        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max
+            ? v
+            : throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"Setting {name}='{text}' must be an integer from {min} to {max}."));
+    }
+
+    /// <summary>Durations are seconds ("5", "0.5") or TimeSpan text ("00:00:05").</summary>
+    private static TimeSpan Duration(string? text, string name, TimeSpan fallback)
+    {
+        if (text is null) return fallback;
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0) return TimeSpan.FromSeconds(seconds);
+        if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero) return span;
+        throw new InvalidOperationException($"Setting {name}='{text}' must be a positive number of seconds or a TimeSpan.");
+    }
+}
