@@ -20,6 +20,7 @@ internal static class CliApp
         {
             ProfileCommands.Create(context),
             DriftCommands.Create(context),
+            ServerCommand.Create(),
         };
 
         var parsed = root.Parse(args);
