@@ -1,0 +1,106 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Scouter.Server.Storage;
+
+namespace Scouter.Server.Auth;
+
+/// <summary>Outcome of a password login.</summary>
+internal enum LoginOutcome
+{
+    /// <summary>Tokens issued.</summary>
+    Success,
+
+    /// <summary>Unknown user, wrong password or disabled user (indistinguishable to the caller).</summary>
+    InvalidCredentials,
+
+    /// <summary>Too many recent failures for this user and address.</summary>
+    Throttled,
+}
+
+/// <summary>Password logins, access-token minting and refresh-token rotation.</summary>
+internal sealed class TokenService(AuthStore store, SigningKeyProvider keys, LoginThrottle throttle, TimeProvider time, ILogger<TokenService> logger)
+{
+    public const string Issuer = "scouter";
+    public const string Audience = "scouter-api";
+    public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromHours(1);
+    public static readonly TimeSpan RefreshTokenLifetime = TimeSpan.FromDays(30);
+
+    private static readonly PasswordHasher<UserRecord> Hasher = new();
+
+    // Verified against when the user does not exist, so unknown names cost the same time as wrong passwords.
+    private static readonly Lazy<string> DummyHash = new(() => Hasher.HashPassword(null!, Secrets.RandomPassword()));
+
+    private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
+
+    public static string HashPassword(string password) => Hasher.HashPassword(null!, password);
+
+    public async Task<(LoginOutcome Outcome, TokenResponse? Tokens, TimeSpan RetryAfter)> LoginAsync(string username, string password, string address, CancellationToken ct)
+    {
+        if (throttle.RetryAfter(username, address) is { } wait)
+        {
+            AuthLog.LoginThrottled(logger, username, address);
+            return (LoginOutcome.Throttled, null, wait);
+        }
+        var user = await store.GetUserAsync(username, ct);
+        var result = Hasher.VerifyHashedPassword(user!, user?.PasswordHash ?? DummyHash.Value, password);
+        if (user is null || user.Disabled || result == PasswordVerificationResult.Failed)
+        {
+            throttle.Failed(username, address);
+            AuthLog.LoginFailed(logger, username, address);
+            return (LoginOutcome.InvalidCredentials, null, TimeSpan.Zero);
+        }
+        throttle.Succeeded(username, address);
+        if (result == PasswordVerificationResult.SuccessRehashNeeded)
+            await store.UpdatePasswordHashAsync(user.Name, HashPassword(password), ct);
+
+        var refresh = Secrets.RandomToken();
+        var now = time.GetUtcNow();
+        await store.InsertRefreshTokenAsync(Secrets.Hash(refresh), Secrets.NewId(), user.Name, now, now + RefreshTokenLifetime, ct);
+        return (LoginOutcome.Success, Issue(user, refresh, now), TimeSpan.Zero);
+    }
+
+    public async Task<(RefreshOutcome Outcome, TokenResponse? Tokens)> RefreshAsync(string refreshToken, CancellationToken ct)
+    {
+        var next = Secrets.RandomToken();
+        var now = time.GetUtcNow();
+        var (outcome, user) = await store.RotateRefreshTokenAsync(Secrets.Hash(refreshToken), Secrets.Hash(next), now, now + RefreshTokenLifetime, ct);
+        if (outcome == RefreshOutcome.Reused) AuthLog.RefreshReused(logger);
+        return outcome == RefreshOutcome.Rotated ? (outcome, Issue(user!, next, now)) : (outcome, null);
+    }
+
+    private TokenResponse Issue(UserRecord user, string refreshToken, DateTimeOffset now)
+    {
+        var descriptor = new SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Audience = Audience,
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.UtcDateTime,
+            Expires = (now + AccessTokenLifetime).UtcDateTime,
+            Subject = new ClaimsIdentity(UserClaims(user)),
+            SigningCredentials = new SigningCredentials(keys.Key, SecurityAlgorithms.HmacSha256),
+        };
+        return new TokenResponse(_handler.CreateToken(descriptor), "bearer", (int)AccessTokenLifetime.TotalSeconds, refreshToken);
+    }
+
+    /// <summary>The claims of a user's access token: <c>sub</c>, <c>jti</c> and the <see cref="SpaceAccess"/> claims.</summary>
+    public static IEnumerable<Claim> UserClaims(UserRecord user)
+    {
+        yield return new Claim(JwtRegisteredClaimNames.Sub, user.Name);
+        yield return new Claim(JwtRegisteredClaimNames.Jti, Secrets.NewId());
+        yield return new Claim(SpaceAccess.KindClaim, "user");
+        if (user.GlobalRole == GlobalRole.Admin) yield return new Claim(SpaceAccess.GlobalRoleClaim, "admin");
+        foreach (var (space, role) in user.Spaces) yield return new Claim(SpaceAccess.SpaceClaim, SpaceAccess.Grant(space, role));
+    }
+
+    /// <summary>Lifetime check against the injected clock (the token handler's own check reads the system clock).</summary>
+    public bool ValidateLifetime(DateTime? notBefore, DateTime? expires, TimeSpan skew)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        if (notBefore is { } nbf && nbf > now + skew) throw new SecurityTokenNotYetValidException("The token is not valid yet.");
+        if (expires is not { } exp || exp <= now - skew) throw new SecurityTokenExpiredException("The token has expired.") { Expires = expires ?? DateTime.MinValue };
+        return true;
+    }
+}
