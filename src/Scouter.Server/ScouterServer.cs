@@ -29,6 +29,8 @@ public static class ScouterServer
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
+        // Binding failures (malformed JSON, wrong types) throw into ApiErrors, which answers a coded problem.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(json => ApiJson.Configure(json.SerializerOptions));
         builder.Services.AddOpenApi();
         builder.Services.AddScouterStorage(options);

@@ -12,11 +12,12 @@ internal static class ApiErrors
     public static async Task WriteUnhandledAsync(HttpContext context)
     {
         var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var json = error as System.Text.Json.JsonException ?? error?.InnerException as System.Text.Json.JsonException;
         var (status, code, detail) = error switch
         {
             BadHttpRequestException { StatusCode: 413 } => (413, "payload_too_large", "The request body is larger than the server accepts."),
+            _ when json is not null => (400, "invalid_json", json.Message),
             BadHttpRequestException bad => (bad.StatusCode, "bad_request", bad.Message),
-            System.Text.Json.JsonException json => (400, "invalid_json", json.Message),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "client_closed_request", "The client closed the request."),
             _ => (500, "internal_error", "An unexpected error occurred; it has been logged."),
         };
@@ -26,6 +27,7 @@ internal static class ApiErrors
                 .LogError(error, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
         }
         if (context.Response.HasStarted) return;
-        await Problems.Create(status, code, detail).ExecuteAsync(context);
+        // JSON errors name the offending JSON path ("$.profile.config.space") as the field.
+        await Problems.Create(status, code, detail, json is null ? null : json.Path ?? "$").ExecuteAsync(context);
     }
 }
