@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Scouter.Server.Auth;
+using Scouter.Server.Jobs;
+using Scouter.Server.Storage;
+
+namespace Scouter.Server.Apis;
+
+/// <summary>A persisted drift check run.</summary>
+/// <param name="Id">Check run id.</param>
+/// <param name="Uid">Profile uid.</param>
+/// <param name="Slot">The cron slot (scheduled) or the run time (manual).</param>
+/// <param name="WindowStart">Exclusive start of the record window; null when unbounded (first check).</param>
+/// <param name="WindowEnd">Inclusive end of the record window.</param>
+/// <param name="RanAt">When the check ran.</param>
+/// <param name="Runner">The runner that ran it (replica owner id, or <c>api:&lt;user&gt;</c>).</param>
+/// <param name="Trigger"><c>schedule</c> or <c>manual</c>.</param>
+/// <param name="AlertCount">Alert findings of the check.</param>
+/// <param name="Result">Per feature/metric inputs and decisions.</param>
+public sealed record CheckRunView(long Id, Guid Uid, DateTimeOffset Slot, DateTimeOffset? WindowStart, DateTimeOffset WindowEnd, DateTimeOffset RanAt, string Runner,
+    string Trigger, int AlertCount, JsonNode? Result);
+
+/// <summary><c>POST /profiles/{uid}/run</c> and <c>GET /profiles/{uid}/checks</c>.</summary>
+public static class JobsApi
+{
+    /// <summary>Maps the routes on the <c>/api/v1</c> group.</summary>
+    public static RouteGroupBuilder MapJobRoutes(this RouteGroupBuilder api)
+    {
+        api.MapPost("/profiles/{uid}/run", RunAsync).RequireAuthorization().WithName("RunCheck");
+        api.MapGet("/profiles/{uid}/checks", ChecksAsync).RequireAuthorization().WithName("ListChecks");
+        return api;
+    }
+
+    internal static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> RunAsync(string uid, ClaimsPrincipal user, JobStore store, DriftCheckService checks,
+        CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(uid, CultureInfo.InvariantCulture, out var id)) return ProfileNotFound(uid);
+        var profile = await store.GetProfileAsync(id, cancellationToken);
+        if (profile is null) return ProfileNotFound(uid);
+        if (!user.Can(profile.Space, SpaceRole.Write)) return Problems.Forbidden(profile.Space, "write");
+        DriftProfile parsed;
+        try
+        {
+            parsed = DriftProfile.FromJson(profile.ProfileJson);
+        }
+        catch (ScouterDataException ex)
+        {
+            return Problems.Create(StatusCodes.Status422UnprocessableEntity, "invalid_profile", "The stored profile cannot be read: " + ex.Message);
+        }
+        var (result, _) = await checks.RunManualAsync(profile, parsed, "api:" + Caller(user), cancellationToken);
+        return TypedResults.Ok(result);
+    }
+
+    internal static async Task<Results<Ok<List<CheckRunView>>, ProblemHttpResult>> ChecksAsync(string uid, ClaimsPrincipal user, JobStore store,
+        string? from, string? to, string? page, [FromQuery(Name = "page_size")] string? pageSize, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(uid, CultureInfo.InvariantCulture, out var id)) return ProfileNotFound(uid);
+        if (QueryParsing.Time(from, "from", out var fromTime) is { } e1) return e1;
+        if (QueryParsing.Time(to, "to", out var toTime) is { } e2) return e2;
+        if (QueryParsing.Int(page, "page", 1, 1, int.MaxValue, out var pageNo) is { } e3) return e3;
+        if (QueryParsing.Int(pageSize, "page_size", 100, 1, 1000, out var size) is { } e4) return e4;
+        var profile = await store.GetProfileAsync(id, cancellationToken);
+        if (profile is null) return ProfileNotFound(uid);
+        if (!user.Can(profile.Space, SpaceRole.Read)) return Problems.Forbidden(profile.Space, "read");
+        var rows = await store.ListChecksAsync(id, fromTime, toTime, size, (pageNo - 1) * size, cancellationToken);
+        return TypedResults.Ok(rows.Select(r => new CheckRunView(r.Id, id, r.Slot, r.WindowStart, r.WindowEnd, r.RanAt, r.Runner, r.Trigger, r.AlertCount,
+            JsonNode.Parse(r.ResultJson))).ToList());
+    }
+
+    internal static ProblemHttpResult ProfileNotFound(string uid) => Problems.NotFound("profile_not_found", $"No profile with uid '{uid}'.");
+
+    /// <summary>Who the caller is: the name claim, else the JWT <c>sub</c>.</summary>
+    internal static string Caller(ClaimsPrincipal user) =>
+        user.FindFirst(ClaimTypes.Name)?.Value ?? user.FindFirst("sub")?.Value ?? user.Identity?.Name ?? "unknown";
+}
+
+/// <summary>Query-string validation that answers <c>invalid_query</c> naming the parameter.</summary>
+internal static class QueryParsing
+{
+    public static ProblemHttpResult? Time(string? text, string name, out DateTimeOffset? value)
+    {
+        value = null;
+        if (string.IsNullOrEmpty(text)) return null;
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+        {
+            value = parsed;
+            return null;
+        }
+        return Problems.Validation("invalid_query", name, $"Query parameter '{name}' must be an RFC 3339 timestamp, got '{text}'.");
+    }
+
+    public static ProblemHttpResult? Int(string? text, string name, int fallback, int min, int max, out int value)
+    {
+        value = fallback;
+        if (string.IsNullOrEmpty(text)) return null;
+        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value) && value >= min && value <= max) return null;
+        return Problems.Validation("invalid_query", name, string.Create(CultureInfo.InvariantCulture, $"Query parameter '{name}' must be an integer from {min} to {max}, got '{text}'."));
+    }
+}

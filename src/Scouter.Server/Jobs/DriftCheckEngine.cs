@@ -1,0 +1,296 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Dapper;
+using Scouter.Drift;
+using Scouter.Server.Alerts;
+using Scouter.Server.Storage;
+
+namespace Scouter.Server.Jobs;
+
+/// <summary>The evaluated check: the persisted result, the alert findings and the subjects that had enough data to be judged.</summary>
+internal sealed record CheckOutcome(JsonObject Result, IReadOnlyList<AlertFinding> Findings, IReadOnlySet<string> Evaluated, string Summary);
+
+/// <summary>
+/// Computes a profile's drift check over the record window <c>(from, to]</c> of <c>created_at</c>
+/// exactly per spec/drift-math.md: PSI from summed bin counts, SPC from the stored sample means in
+/// time order, custom metrics from Σsum/Σcount, LLM metrics from the mean judge score. A feature or
+/// metric without data is reported as <c>no_data</c> and never alerts.
+/// </summary>
+internal sealed class DriftCheckEngine(ScouterDatabase database)
+{
+    public async Task<CheckOutcome> EvaluateAsync(DriftProfile profile, Guid uid, DateTimeOffset? from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var context = new EvalContext();
+        var subjects = profile switch
+        {
+            PsiDriftProfile psi => await PsiAsync(psi, uid, from, to, context, cancellationToken),
+            SpcDriftProfile spc => await SpcAsync(spc, uid, from, to, context, cancellationToken),
+            CustomDriftProfile custom => await MetricsAsync(custom.Metrics, "custom_values", "custom", uid, from, to, context, cancellationToken),
+            LlmDriftProfile llm => await MetricsAsync(llm.Metrics, "llm_scores", "llm", uid, from, to, context, cancellationToken),
+            _ => throw new InvalidOperationException("Unknown profile type " + profile.GetType().Name),
+        };
+        var result = new JsonObject
+        {
+            ["uid"] = uid.ToString("D", CultureInfo.InvariantCulture),
+            ["drift_type"] = DriftTypeName(profile),
+            ["window_start"] = from is { } f ? Format(f) : null,
+            ["window_end"] = Format(to),
+            [profile is PsiDriftProfile or SpcDriftProfile ? "features" : "metrics"] = subjects,
+            ["alert_count"] = context.Findings.Count,
+        };
+        return new CheckOutcome(result, context.Findings, context.Evaluated, context.Summary.ToString().TrimEnd(' ', ';'));
+    }
+
+    private sealed class EvalContext
+    {
+        public List<AlertFinding> Findings { get; } = [];
+        public HashSet<string> Evaluated { get; } = new(StringComparer.Ordinal);
+        public StringBuilder Summary { get; } = new();
+    }
+
+    private async Task<JsonObject> PsiAsync(PsiDriftProfile profile, Guid uid, DateTimeOffset? from, DateTimeOffset to, EvalContext context, CancellationToken ct)
+    {
+        var counts = new Dictionary<string, Dictionary<int, long>>(StringComparer.Ordinal);
+        await using (var connection = await database.OpenAsync(ct))
+        {
+            var (where, args) = Window(uid, from, to);
+            await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
+                $"select feature, bin_id, sum(count) from psi_counts where {where} group by feature, bin_id", args, cancellationToken: ct));
+            while (await reader.ReadAsync(ct))
+            {
+                var feature = reader.GetString(0);
+                if (!counts.TryGetValue(feature, out var bins)) counts[feature] = bins = [];
+                bins[Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture)] = SqlValues.ReadLong(reader.GetValue(2));
+            }
+        }
+
+        var threshold = profile.Config.AlertConfig.Threshold;
+        var features = new JsonObject();
+        foreach (var (name, feature) in profile.Features.OrderBy(f => f.Key, StringComparer.Ordinal))
+        {
+            var node = new JsonObject
+            {
+                ["bins"] = feature.BinCount,
+                ["threshold_kind"] = threshold.Kind switch { PsiThresholdKind.Fixed => "fixed", PsiThresholdKind.Normal => "normal", _ => "chi_square" },
+                ["alpha"] = threshold.Alpha,
+                ["min_psi"] = threshold.MinPsi,
+            };
+            if (threshold.Kind == PsiThresholdKind.Fixed) node["fixed_value"] = threshold.Value;
+            features[name] = node;
+            if (!counts.TryGetValue(name, out var bins) || bins.Values.Sum() == 0)
+            {
+                NoData(node, context, name);
+                continue;
+            }
+            PsiFeatureDrift drift;
+            try
+            {
+                drift = DriftChecks.EvaluatePsi(feature, bins, threshold);
+            }
+            catch (ArgumentException ex)
+            {
+                node["status"] = "invalid_data";
+                node["decision"] = "not_evaluated";
+                node["error"] = ex.Message;
+                context.Summary.Append(CultureInfo.InvariantCulture, $"{name}: invalid_data; ");
+                continue;
+            }
+            node["n"] = drift.N;
+            node["observed_counts"] = new JsonObject(bins.OrderBy(b => b.Key).Select(b =>
+                KeyValuePair.Create(b.Key.ToString(CultureInfo.InvariantCulture), (JsonNode?)JsonValue.Create(b.Value))));
+            node["psi"] = drift.Psi;
+            node["statistical_threshold"] = Number(drift.StatisticalThreshold);
+            node["threshold"] = Number(drift.Threshold);
+            node["min_sample"] = 10L * feature.BinCount;
+            if (drift.Status == DriftStatus.InsufficientData)
+            {
+                node["status"] = "insufficient_data";
+                node["decision"] = "not_evaluated";
+                context.Summary.Append(CultureInfo.InvariantCulture, $"{name}: insufficient_data N={drift.N} B={drift.Bins}; ");
+                continue;
+            }
+            context.Evaluated.Add(name);
+            node["status"] = "ok";
+            node["decision"] = drift.Alert ? "alert" : "no_alert";
+            node["alert"] = drift.Alert;
+            string? severity = drift.Severity is { } s ? (s == AlertSeverity.Critical ? "critical" : "warning") : null;
+            node["severity"] = severity;
+            context.Summary.Append(CultureInfo.InvariantCulture, $"{name}: N={drift.N} B={drift.Bins} psi={drift.Psi:R} threshold={drift.Threshold:R} {(drift.Alert ? "ALERT" : "ok")}; ");
+            if (drift.Alert) context.Findings.Add(Finding(new AlertKey(name, "psi", null), severity ?? "warning", name, node));
+        }
+        return features;
+    }
+
+    private async Task<JsonObject> SpcAsync(SpcDriftProfile profile, Guid uid, DateTimeOffset? from, DateTimeOffset to, EvalContext context, CancellationToken ct)
+    {
+        var samples = new Dictionary<string, List<(DateTimeOffset At, double Mean)>>(StringComparer.Ordinal);
+        await using (var connection = await database.OpenAsync(ct))
+        {
+            var (where, args) = Window(uid, from, to);
+            await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
+                $"select feature, created_at, mean from spc_samples where {where} order by feature, created_at", args, cancellationToken: ct));
+            while (await reader.ReadAsync(ct))
+            {
+                var feature = reader.GetString(0);
+                if (!samples.TryGetValue(feature, out var list)) samples[feature] = list = [];
+                list.Add((SqlValues.ReadTime(reader.GetValue(1))!.Value, SqlValues.ReadDouble(reader.GetValue(2))));
+            }
+        }
+
+        var alertConfig = profile.Config.AlertConfig;
+        var features = new JsonObject();
+        foreach (var (name, limits) in profile.Features.OrderBy(f => f.Key, StringComparer.Ordinal))
+        {
+            var node = new JsonObject
+            {
+                ["center"] = limits.Center,
+                ["sigma"] = limits.Sigma,
+                ["rule"] = alertConfig.Rule,
+                ["zones_to_monitor"] = new JsonArray([.. alertConfig.ZonesToMonitor.Select(z => (JsonNode?)z)]),
+                ["trend_length"] = alertConfig.TrendLength,
+            };
+            features[name] = node;
+            if (!samples.TryGetValue(name, out var list) || list.Count == 0)
+            {
+                NoData(node, context, name);
+                continue;
+            }
+            var drift = DriftChecks.EvaluateSpc(profile, name, [.. list.Select(s => s.Mean)]);
+            context.Evaluated.Add(name);
+            node["status"] = "ok";
+            node["n"] = list.Count;
+            node["sample_times"] = new JsonArray([.. list.Select(s => (JsonNode?)Format(s.At))]);
+            node["means"] = new JsonArray([.. drift.Means.Select(m => (JsonNode?)m)]);
+            node["codes"] = new JsonArray([.. drift.Codes.Select(c => (JsonNode?)c)]);
+            var runs = new JsonArray();
+            foreach (var alert in drift.Alerts)
+            {
+                runs.Add(new JsonObject
+                {
+                    ["kind"] = KindName(alert.Kind),
+                    ["zone"] = alert.Zone,
+                    ["start"] = Format(list[alert.StartIndex].At),
+                    ["end"] = Format(list[alert.EndIndex].At),
+                    ["start_index"] = alert.StartIndex,
+                    ["end_index"] = alert.EndIndex,
+                });
+            }
+            node["rule_alerts"] = runs;
+            node["decision"] = drift.Alerts.Count > 0 ? "alert" : "no_alert";
+            context.Summary.Append(CultureInfo.InvariantCulture, $"{name}: samples={list.Count} center={limits.Center:R} sigma={limits.Sigma:R} rules_fired={drift.Alerts.Count}; ");
+            foreach (var group in drift.Alerts.GroupBy(a => (a.Kind, a.Zone)))
+            {
+                var kind = KindName(group.Key.Kind);
+                var payload = (JsonObject)node.DeepClone();
+                payload["rule_alerts"] = new JsonArray([.. runs.Where(r => (string?)r!["kind"] == kind && (int?)r["zone"] == group.Key.Zone).Select(r => r!.DeepClone())]);
+                var severity = group.Key.Kind == SpcAlertKind.OutOfBounds ? "critical" : "warning";
+                context.Findings.Add(Finding(new AlertKey(name, kind, group.Key.Zone), severity, name, payload));
+            }
+        }
+        return features;
+    }
+
+    private async Task<JsonObject> MetricsAsync(IEnumerable<BaselineMetric> metrics, string table, string kind, Guid uid, DateTimeOffset? from, DateTimeOffset to,
+        EvalContext context, CancellationToken ct)
+    {
+        var values = new Dictionary<string, (double Sum, long Count)>(StringComparer.Ordinal);
+        await using (var connection = await database.OpenAsync(ct))
+        {
+            var (where, args) = Window(uid, from, to);
+            var sql = table == "custom_values"
+                ? $"select metric, sum(sum), sum(count) from custom_values where {where} group by metric"
+                : $"select metric, sum(score), count(*) from llm_scores where {where} group by metric";
+            await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, args, cancellationToken: ct));
+            while (await reader.ReadAsync(ct))
+                values[reader.GetString(0)] = (SqlValues.ReadDouble(reader.GetValue(1)), SqlValues.ReadLong(reader.GetValue(2)));
+        }
+
+        var result = new JsonObject();
+        foreach (var metric in metrics.OrderBy(m => m.Name, StringComparer.Ordinal))
+        {
+            var node = new JsonObject
+            {
+                ["baseline"] = metric.Baseline,
+                ["condition"] = ConditionName(metric.Condition),
+                ["delta"] = metric.Delta,
+            };
+            result[metric.Name] = node;
+            if (!values.TryGetValue(metric.Name, out var v) || v.Count == 0)
+            {
+                NoData(node, context, metric.Name);
+                continue;
+            }
+            var observed = v.Sum / v.Count;
+            var alert = metric.IsAlert(observed);
+            context.Evaluated.Add(metric.Name);
+            node["status"] = "ok";
+            node["n"] = v.Count;
+            node["sum"] = Number(v.Sum);
+            node["observed"] = Number(observed);
+            node["decision"] = alert ? "alert" : "no_alert";
+            node["alert"] = alert;
+            context.Summary.Append(CultureInfo.InvariantCulture,
+                $"{metric.Name}: n={v.Count} observed={observed:R} baseline={metric.Baseline:R} {node["condition"]} delta={metric.Delta?.ToString("R", CultureInfo.InvariantCulture) ?? "none"} {(alert ? "ALERT" : "ok")}; ");
+            if (alert) context.Findings.Add(Finding(new AlertKey(metric.Name, kind, null), "warning", metric.Name, node));
+        }
+        return result;
+    }
+
+    private static void NoData(JsonObject node, EvalContext context, string name)
+    {
+        node["status"] = "no_data";
+        node["decision"] = "not_evaluated";
+        node["n"] = 0;
+        context.Summary.Append(CultureInfo.InvariantCulture, $"{name}: no_data; ");
+    }
+
+    private static AlertFinding Finding(AlertKey key, string severity, string subject, JsonObject node)
+    {
+        var payload = (JsonObject)node.DeepClone();
+        payload["subject"] = subject;
+        return new AlertFinding(key, severity, payload.ToJsonString());
+    }
+
+    private (string Where, DynamicParameters Args) Window(Guid uid, DateTimeOffset? from, DateTimeOffset to)
+    {
+        var args = new DynamicParameters();
+        args.Add("uid", database.Id(uid));
+        args.Add("to", database.Time(to));
+        var where = "uid = @uid and created_at <= @to";
+        if (from is { } f)
+        {
+            args.Add("from", database.Time(f));
+            where += " and created_at > @from";
+        }
+        return (where, args);
+    }
+
+    /// <summary>JSON cannot hold infinities (a one-bin feature's statistical threshold): those become null.</summary>
+    private static JsonValue? Number(double value) => double.IsFinite(value) ? JsonValue.Create(value) : null;
+
+    internal static string Format(DateTimeOffset value) => value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+
+    internal static string ConditionName(AlertThreshold condition) => condition switch
+    {
+        AlertThreshold.Above => "above",
+        AlertThreshold.Outside => "outside",
+        _ => "below",
+    };
+
+    internal static string KindName(SpcAlertKind kind) => kind switch
+    {
+        SpcAlertKind.Consecutive => "consecutive",
+        SpcAlertKind.Alternating => "alternating",
+        SpcAlertKind.OutOfBounds => "out_of_bounds",
+        _ => "trend",
+    };
+
+    internal static string DriftTypeName(DriftProfile profile) => profile switch
+    {
+        PsiDriftProfile => "psi",
+        SpcDriftProfile => "spc",
+        CustomDriftProfile => "custom",
+        _ => "llm",
+    };
+}

@@ -1,0 +1,53 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Scouter.Server.Alerts;
+using Scouter.Server.Jobs;
+using Scouter.Server.Storage;
+using Scouter.Server.Telemetry;
+
+namespace Scouter.Server.Tests.Fixtures;
+
+/// <summary>The job services wired by hand on a fresh database and a <see cref="FakeTimeProvider"/> at <see cref="Seed.T0"/>.</summary>
+internal sealed class JobsHarness : IAsyncDisposable
+{
+    private readonly ServiceProvider _http = new ServiceCollection().AddHttpClient().BuildServiceProvider();
+
+    private JobsHarness(TestDatabase db, ServerOptions options)
+    {
+        Db = db;
+        Options = options;
+        Store = new JobStore(db.Database);
+        Alerts = new AlertStore(db.Database);
+        Checks = new DriftCheckService(Store, new DriftCheckEngine(db.Database), options, Time, Metrics, NullLogger<DriftCheckService>.Instance);
+    }
+
+    public TestDatabase Db { get; }
+    public ScouterDatabase Database => Db.Database;
+    public FakeTimeProvider Time { get; } = new(Seed.T0);
+    public ServerOptions Options { get; }
+    public ServerMetrics Metrics { get; } = new();
+    public JobStore Store { get; }
+    public AlertStore Alerts { get; }
+    public DriftCheckService Checks { get; }
+
+    public static async Task<JobsHarness> CreateAsync(SqlDialect dialect, Action<ServerOptions>? configure = null)
+    {
+        var options = new ServerOptions { JobWorkers = 4, JobLease = TimeSpan.FromSeconds(60), JobPollInterval = TimeSpan.FromSeconds(1) };
+        configure?.Invoke(options);
+        return new JobsHarness(await TestDatabase.CreateAsync(dialect), options);
+    }
+
+    public JobRunner Runner() => new(Store, Checks, Options, Time, NullLogger<JobRunner>.Instance);
+
+    public AlertDispatcher Dispatcher() =>
+        new(Alerts, new AlertChannels(_http.GetRequiredService<IHttpClientFactory>(), Options, NullLogger<AlertChannels>.Instance), Options, Time,
+            NullLogger<AlertDispatcher>.Instance);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _http.DisposeAsync();
+        Metrics.Dispose();
+        await Db.DisposeAsync();
+    }
+}
