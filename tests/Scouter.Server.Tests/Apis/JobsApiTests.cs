@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
 using Scouter.Server.Storage;
 using Scouter.Server.Tests.Fixtures;
 using Xunit;
@@ -9,24 +8,23 @@ namespace Scouter.Server.Tests.Apis;
 
 public sealed class JobsApiTests : IAsyncLifetime
 {
-    private TestDatabase _db = null!;
-    private WebApplication _app = null!;
-    private HttpClient _client = null!;
+    private readonly Dictionary<string, HttpClient> _users = new(StringComparer.Ordinal);
+    private TestServer _server = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        _db = await TestDatabase.CreateAsync(SqlDialect.Sqlite);
-        _app = ScouterServer.Build([], o => { o.Port = 0; o.DataDir = _db.DataDir!; }, JobsTestAuth.Add);
-        await _app.StartAsync();
-        _client = new HttpClient { BaseAddress = new Uri(ScouterServer.Url(_app)) };
-    }
+    private TestDatabase _db => _server.Database;
 
-    public async ValueTask DisposeAsync()
+    public async ValueTask InitializeAsync() => _server = await TestServer.StartAsync(SqlDialect.Sqlite);
+
+    public async ValueTask DisposeAsync() => await _server.DisposeAsync();
+
+    /// <summary>A user holding exactly <paramref name="grants"/> (<c>space=role,...</c>), created once per grant set.</summary>
+    private async Task<HttpClient> UserAsync(string grants)
     {
-        _client.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        await _db.DisposeAsync();
+        if (_users.TryGetValue(grants, out var client)) return client;
+        var parsed = grants.Split(',').Select(g => Scouter.Server.Auth.SpaceAccess.ParseGrant(g.Trim())).ToDictionary(g => g.Space, g => g.Role!.Value);
+        client = await _server.CreateUserClientAsync("user" + _users.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), parsed);
+        _users[grants] = client;
+        return client;
     }
 
     private async Task<Guid> ProfileWithDriftAsync()
@@ -43,8 +41,8 @@ public sealed class JobsApiTests : IAsyncLifetime
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? grants = null)
     {
         using var request = new HttpRequestMessage(method, path);
-        if (grants is not null) request.Headers.Add(JobsTestAuth.GrantsHeader, grants);
-        return await _client.SendAsync(request, TestContext.Current.CancellationToken);
+        var client = grants is null ? _server.Admin : await UserAsync(grants);
+        return await client.SendAsync(request, TestContext.Current.CancellationToken);
     }
 
     [Fact]
@@ -62,7 +60,7 @@ public sealed class JobsApiTests : IAsyncLifetime
         var checks = await JsonAsync(await SendAsync(HttpMethod.Get, $"/api/v1/profiles/{uid}/checks"));
         var check = Assert.Single(checks.EnumerateArray());
         Assert.Equal("manual", check.GetProperty("trigger").GetString());
-        Assert.Equal("api:tester", check.GetProperty("runner").GetString());
+        Assert.Equal("api:admin", check.GetProperty("runner").GetString());
         Assert.Equal("alert", check.GetProperty("result").GetProperty("metrics").GetProperty("accuracy").GetProperty("decision").GetString());
         Assert.Null((await Seed.ScheduleStateAsync(_db.Database, uid)).LastCheckedSlot); // a manual run does not move the schedule
 
@@ -76,7 +74,7 @@ public sealed class JobsApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
         var acked = await JsonAsync(ack);
         Assert.Equal("acknowledged", acked.GetProperty("status").GetString());
-        Assert.Equal("tester", acked.GetProperty("acknowledged_by").GetString());
+        Assert.Equal("admin", acked.GetProperty("acknowledged_by").GetString());
         Assert.Equal(JsonValueKind.Null, acked.GetProperty("notify_pending").ValueKind);
 
         // Running again finds it again: still one alert, still acknowledged.
