@@ -154,7 +154,8 @@ public static class RecordBatchValidator
         if (record.RecordId == Guid.Empty) return new("invalid_record", Path(i, "record_id"), "record_id must be a non-empty uuid.");
         if (!ids.Add(record.RecordId)) return new("duplicate_record_id", Path(i, "record_id"), $"record_id {record.RecordId} appears twice in the batch.");
         var context = new JsonObject();
-        foreach (var (key, value) in record.Context) context[key] = value?.DeepClone();
+        // A missing or null "context" leaves the property null despite its annotation.
+        foreach (var (key, value) in record.Context ?? new Dictionary<string, JsonNode?>()) context[key] = value?.DeepClone();
         var payload = new JsonObject
         {
             ["input"] = record.Input?.DeepClone(),
