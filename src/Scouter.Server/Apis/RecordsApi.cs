@@ -54,6 +54,9 @@ public static class RecordsApi
             case IngestStatus.Overloaded:
                 context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
                 return Problems.Create(StatusCodes.Status429TooManyRequests, "ingest_queue_full", "The ingestion queue is full; retry after the Retry-After delay. Nothing was stored.");
+            case IngestStatus.Failed:
+                context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+                return Problems.Create(StatusCodes.Status503ServiceUnavailable, "storage_unavailable", "The batch could not be stored (see the server log); nothing was stored. Retry later.");
             default:
                 return TypedResults.Accepted((string?)null, new IngestResponse(result.BatchId, result.Records, result.Status == IngestStatus.Duplicate));
         }

@@ -18,6 +18,9 @@ public enum IngestStatus
 
     /// <summary>The queue was full (or the server is stopping); nothing written, retry later.</summary>
     Overloaded,
+
+    /// <summary>The store failed (e.g. the database is down); the transaction rolled back, nothing written, retry later.</summary>
+    Failed,
 }
 
 /// <summary>Result of <see cref="IngestPipeline.SubmitAsync"/>.</summary>
@@ -76,7 +79,16 @@ public sealed class IngestPipeline
             _metrics.BatchesRejected.Add(1);
             return new IngestResult(IngestStatus.Overloaded, batch.BatchId, batch.Records.Count);
         }
-        var outcome = await stored.WaitAsync(cancellationToken);
+        IngestOutcome outcome;
+        try
+        {
+            outcome = await stored.WaitAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Logged by the writer; the caller gets a retryable answer instead of an exception.
+            return new IngestResult(IngestStatus.Failed, batch.BatchId, batch.Records.Count);
+        }
         return new IngestResult(outcome == IngestOutcome.Stored ? IngestStatus.Stored : IngestStatus.Duplicate, batch.BatchId, batch.Records.Count);
     }
 

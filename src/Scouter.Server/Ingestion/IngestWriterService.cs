@@ -8,7 +8,7 @@ namespace Scouter.Server.Ingestion;
 /// them (one writer on SQLite, which has a single writer anyway; two on PostgreSQL). On shutdown the
 /// queue is closed and drained; a batch a writer has started is committed regardless of shutdown.
 /// </summary>
-internal sealed class IngestWriterService : BackgroundService
+internal sealed partial class IngestWriterService : BackgroundService
 {
     private readonly IngestQueue _queue;
     private readonly IRecordStore _store;
@@ -55,9 +55,12 @@ internal sealed class IngestWriterService : BackgroundService
             }
             catch (Exception ex)
             {
-                _log.LogError(ex, "Storing record batch {BatchId} failed", item.Batch.BatchId);
+                LogStoreFailed(_log, item.Batch.BatchId, ex);
                 item.Stored.TrySetException(ex);
             }
         }
     }
+
+    [LoggerMessage(EventId = 320, Level = LogLevel.Error, Message = "Storing record batch {BatchId} failed; nothing of it was stored")]
+    private static partial void LogStoreFailed(ILogger logger, Guid batchId, Exception exception);
 }

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Globalization;
 using System.Text;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -147,11 +146,20 @@ internal sealed class SqlProfileStore : IProfileStore
         _ => throw new InvalidOperationException($"Unknown drift type '{name}' in the profiles table."),
     };
 
-    private async Task DeactivateOthersAsync(DbConnection connection, DbTransaction tx, StoredProfile profile, DateTimeOffset now, CancellationToken ct) =>
+    private async Task DeactivateOthersAsync(DbConnection connection, DbTransaction tx, StoredProfile profile, DateTimeOffset now, CancellationToken ct)
+    {
+        if (_db.Dialect == SqlDialect.Postgres)
+        {
+            // Two concurrent "activate, deactivate others" on sibling versions must not both stay active:
+            // serialize them per (space, name, drift type) until commit. (SQLite already has one writer.)
+            await connection.ExecuteAsync(new CommandDefinition("select pg_advisory_xact_lock(hashtext(@key))",
+                new { key = $"{profile.Space}\n{profile.Name}\n{TypeName(profile.DriftType)}" }, tx, cancellationToken: ct));
+        }
         await connection.ExecuteAsync(new CommandDefinition(
             "update profiles set active = @inactive, next_run = null, updated_at = @now where space = @space and name = @name and drift_type = @drift_type and uid <> @uid and active = @active",
             new { inactive = false, active = true, now = _db.Time(now), space = profile.Space, name = profile.Name, drift_type = TypeName(profile.DriftType), uid = _db.Id(profile.Uid) },
             tx, cancellationToken: ct));
+    }
 
     private async Task<StoredProfile?> GetForUpdateAsync(DbConnection connection, DbTransaction tx, Guid uid, CancellationToken ct)
     {
@@ -207,7 +215,4 @@ internal sealed class SqlProfileStore : IProfileStore
         SqliteException lite => lite.SqliteErrorCode == 19 && lite.Message.Contains("UNIQUE", StringComparison.Ordinal),
         _ => false,
     };
-
-    internal static string Describe(StoredProfile p) =>
-        string.Create(CultureInfo.InvariantCulture, $"{p.Space}/{p.Name}@{p.Version} ({TypeName(p.DriftType)})");
 }

@@ -332,12 +332,15 @@ internal sealed partial class SqlRecordStore : IRecordStore
                 }
                 catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.CheckViolation)
                 {
-                    _log.LogWarning("Partition {Table}_{Day} not created: the default partition already holds rows of that day ({Message})", table, suffix, ex.MessageText);
+                    LogPartitionSkipped(_log, table, suffix, ex.MessageText);
                 }
             }
             _partitionDays[day] = true;
         }
     }
+
+    [LoggerMessage(EventId = 310, Level = LogLevel.Warning, Message = "Partition {Table}_{Day} not created: the default partition already holds rows of that day ({Reason})")]
+    private static partial void LogPartitionSkipped(ILogger logger, string table, string day, string reason);
 
     [GeneratedRegex(@"^(psi_counts|spc_samples|custom_values|llm_records|llm_scores)_(\d{8})$", RegexOptions.CultureInvariant)]
     private static partial Regex PartitionName();

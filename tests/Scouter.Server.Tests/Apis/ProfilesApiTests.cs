@@ -211,3 +211,18 @@ public sealed class ProfilesApiTests(ServerFixture fixture) : IClassFixture<Serv
         if (field is not null) Assert.Equal(field, problem.GetProperty("field").GetString());
     }
 }
+
+public sealed class OpenApiTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    [Fact]
+    public async Task OpenApiDocument_ListsTheDataRoutes()
+    {
+        using var client = new HttpClient { BaseAddress = new Uri(Scouter.Server.ScouterServer.Url(fixture.Server.App)) };
+
+        var json = await client.GetStringAsync("/openapi/v1.json", TestContext.Current.CancellationToken);
+
+        Assert.Contains("/api/v1/records", json, StringComparison.Ordinal);
+        Assert.Contains("/api/v1/drift/psi", json, StringComparison.Ordinal);
+        Assert.Contains("/api/v1/profiles/{uid}/status", json, StringComparison.Ordinal);
+    }
+}

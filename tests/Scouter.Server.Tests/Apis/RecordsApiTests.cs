@@ -236,6 +236,35 @@ public sealed class RecordsBackpressureTests
         public Task<RetentionResult> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default) => inner.PurgeAsync(cutoff, cancellationToken);
     }
 
+    private sealed class BrokenRecordStore(IRecordStore inner) : IRecordStore
+    {
+        public Task<IngestOutcome> IngestAsync(IngestBatch batch, CancellationToken cancellationToken = default) => throw new InvalidOperationException("database down");
+        public Task<IReadOnlyList<PsiBucketCount>> PsiCountsAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) => inner.PsiCountsAsync(uid, window, cancellationToken);
+        public Task<IReadOnlyList<SpcSampleRow>> SpcSamplesAsync(Guid uid, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken = default) => inner.SpcSamplesAsync(uid, from, to, limit, cancellationToken);
+        public Task<IReadOnlyList<MetricBucket>> CustomValuesAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) => inner.CustomValuesAsync(uid, window, cancellationToken);
+        public Task<IReadOnlyList<MetricBucket>> LlmScoresAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) => inner.LlmScoresAsync(uid, window, cancellationToken);
+        public Task<IReadOnlyDictionary<string, long>> LlmStatusCountsAsync(Guid uid, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) => inner.LlmStatusCountsAsync(uid, from, to, cancellationToken);
+        public Task<RetentionResult> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default) => inner.PurgeAsync(cutoff, cancellationToken);
+    }
+
+    [Fact]
+    public async Task Ingest_StoreFailure_Is503WithRetryAfter()
+    {
+        await using var server = await TestServer.StartAsync(services: s =>
+            s.AddSingleton<IRecordStore>(sp => new BrokenRecordStore(sp.GetRequiredService<SqlRecordStore>())));
+        var uid = (await server.RegisterAsync(TestProfiles.Custom("broken"))).GetProperty("uid").GetGuid();
+        var batch = $$"""
+            {"batch_id":"{{Guid.CreateVersion7()}}","sent_at":"2026-11-20T11:00:00Z","records":[
+              {"type":"custom","uid":"{{uid}}","created_at":"2026-11-20T11:00:00Z","metric":"mae","sum":1,"count":1}]}
+            """;
+
+        using var response = await server.Client.PostAsync("records", TestServer.Json(batch), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.NotNull(response.Headers.RetryAfter);
+        Assert.Equal("storage_unavailable", (await TestServer.ReadAsync(response)).GetProperty("code").GetString());
+    }
+
     [Fact]
     public async Task Ingest_QueueFull_Is429WithRetryAfter_AndStoresNothingForThatBatch()
     {

@@ -195,6 +195,22 @@ public abstract class StoreContractTests
     }
 
     [Fact]
+    public async Task Ingest_TwoWritersOnANewDay_BothStore()
+    {
+        // Separate instances have separate partition caches, so both race to create the day's partitions.
+        var other = new SqlRecordStore(_fixture.Db.Database, NullLogger<SqlRecordStore>.Instance);
+        var uid = Guid.NewGuid();
+        var day = Now.AddDays(-7);
+
+        var outcomes = await Task.WhenAll(
+            Task.Run(() => _records.IngestAsync(Batch(uid, day), Ct), Ct),
+            Task.Run(() => other.IngestAsync(Batch(uid, day.AddMinutes(1)), Ct), Ct));
+
+        Assert.All(outcomes, o => Assert.Equal(IngestOutcome.Stored, o));
+        Assert.Equal(4, await CountAsync("psi_counts", uid));
+    }
+
+    [Fact]
     public async Task Ingest_FailingRow_StoresNothing_AndLeavesTheBatchIdFree()
     {
         var uid = Guid.NewGuid();
