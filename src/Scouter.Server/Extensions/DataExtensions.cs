@@ -1,17 +1,43 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Scouter.Server;
+using Scouter.Server.Apis;
+using Scouter.Server.Ingestion;
+using Scouter.Server.Storage;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Profiles, record ingestion and drift queries.</summary>
 public static class DataExtensions
 {
-    /// <summary>Registers the profile and record stores and the ingestion pipeline.</summary>
+    /// <summary>
+    /// Registers the profile and record stores, the profile cache, the ingestion queue, pipeline and
+    /// writers, and the retention job. Safe to call twice. Tests may replace <see cref="IRecordStore"/>
+    /// (e.g. with a decorator over <c>SqlRecordStore</c>) after this call.
+    /// </summary>
     public static IServiceCollection AddScouterData(this IServiceCollection services, ServerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<SqlProfileStore>();
+        services.TryAddSingleton<IProfileStore>(sp => sp.GetRequiredService<SqlProfileStore>());
+        services.TryAddSingleton<SqlRecordStore>();
+        services.TryAddSingleton<IRecordStore>(sp => sp.GetRequiredService<SqlRecordStore>());
+        services.TryAddSingleton<ProfileCache>();
+        services.TryAddSingleton<IngestQueue>();
+        services.TryAddSingleton<IngestPipeline>();
+        services.TryAddSingleton<IngestWriterService>();
+        services.TryAddSingleton<RetentionService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, IngestWriterService>(sp => sp.GetRequiredService<IngestWriterService>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RetentionService>(sp => sp.GetRequiredService<RetentionService>()));
         return services;
     }
 
-    /// <summary>Maps <c>/profiles</c>, <c>/records</c> and <c>/drift</c>.</summary>
-    public static RouteGroupBuilder MapDataApi(this RouteGroupBuilder api) => api;
+    /// <summary>Maps <c>/profiles</c>, <c>/records</c> and <c>/drift</c> (all require authentication).</summary>
+    public static RouteGroupBuilder MapDataApi(this RouteGroupBuilder api)
+    {
+        api.MapProfilesApi();
+        api.MapRecordsApi();
+        api.MapDriftApi();
+        return api;
+    }
 }

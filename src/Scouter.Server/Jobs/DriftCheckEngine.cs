@@ -61,7 +61,7 @@ internal sealed class DriftCheckEngine(ScouterDatabase database)
             {
                 var feature = reader.GetString(0);
                 if (!counts.TryGetValue(feature, out var bins)) counts[feature] = bins = [];
-                bins[Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture)] = SqlValues.ReadLong(reader.GetValue(2));
+                bins[Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture)] = DbValues.ReadLong(reader.GetValue(2));
             }
         }
 
@@ -134,7 +134,7 @@ internal sealed class DriftCheckEngine(ScouterDatabase database)
             {
                 var feature = reader.GetString(0);
                 if (!samples.TryGetValue(feature, out var list)) samples[feature] = list = [];
-                list.Add((SqlValues.ReadTime(reader.GetValue(1))!.Value, SqlValues.ReadDouble(reader.GetValue(2))));
+                list.Add((DbValues.ReadNullableTime(reader.GetValue(1))!.Value, DbValues.ReadDouble(reader.GetValue(2))));
             }
         }
 
@@ -203,7 +203,7 @@ internal sealed class DriftCheckEngine(ScouterDatabase database)
                 : $"select metric, sum(score), count(*) from llm_scores where {where} group by metric";
             await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, args, cancellationToken: ct));
             while (await reader.ReadAsync(ct))
-                values[reader.GetString(0)] = (SqlValues.ReadDouble(reader.GetValue(1)), SqlValues.ReadLong(reader.GetValue(2)));
+                values[reader.GetString(0)] = (DbValues.ReadDouble(reader.GetValue(1)), DbValues.ReadLong(reader.GetValue(2)));
         }
 
         var result = new JsonObject();

@@ -34,8 +34,8 @@ internal sealed class AlertStore(ScouterDatabase database)
         {
             while (await reader.ReadAsync(ct))
             {
-                open.Add(new OpenAlert(SqlValues.ReadLong(reader.GetValue(0)), new AlertKey(reader.GetString(1), reader.GetString(2), SqlValues.ReadNullableInt(reader.GetValue(3))),
-                    reader.GetString(4), SqlValues.ReadTime(reader.GetValue(5))!.Value, SqlValues.ReadTime(reader.GetValue(6)), SqlValues.ReadString(reader.GetValue(7))));
+                open.Add(new OpenAlert(DbValues.ReadLong(reader.GetValue(0)), new AlertKey(reader.GetString(1), reader.GetString(2), DbValues.ReadNullableInt(reader.GetValue(3))),
+                    reader.GetString(4), DbValues.ReadNullableTime(reader.GetValue(5))!.Value, DbValues.ReadNullableTime(reader.GetValue(6)), DbValues.ReadNullableString(reader.GetValue(7))));
             }
         }
 
@@ -98,7 +98,7 @@ internal sealed class AlertStore(ScouterDatabase database)
         args.Add("offset", (long)(query.Page - 1) * query.PageSize);
         var filter = string.Join(" and ", where);
         await using var connection = await database.OpenAsync(cancellationToken);
-        var total = SqlValues.ReadLong(await connection.ExecuteScalarAsync<object>(new CommandDefinition($"select count(*) from alerts a where {filter}", args, cancellationToken: cancellationToken)));
+        var total = DbValues.ReadLong(await connection.ExecuteScalarAsync<object>(new CommandDefinition($"select count(*) from alerts a where {filter}", args, cancellationToken: cancellationToken)));
         var items = new List<AlertRow>();
         await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
             $"select {Columns} from alerts a where {filter} order by a.created_at desc, a.id desc limit @limit offset @offset", args, cancellationToken: cancellationToken));
@@ -178,9 +178,9 @@ internal sealed class AlertStore(ScouterDatabase database)
         }, cancellationToken);
 
     private static AlertRow Read(DbDataReader r, int o) => new(
-        SqlValues.ReadLong(r.GetValue(o)), SqlValues.ReadGuid(r.GetValue(o + 1)), r.GetString(o + 2), r.GetString(o + 3), r.GetString(o + 4),
-        SqlValues.ReadNullableInt(r.GetValue(o + 5)), r.GetString(o + 6), r.GetString(o + 7), SqlValues.ReadTime(r.GetValue(o + 8))!.Value,
-        SqlValues.ReadTime(r.GetValue(o + 9))!.Value, SqlValues.ReadTime(r.GetValue(o + 10)), r.GetString(o + 11), SqlValues.ReadTime(r.GetValue(o + 12)),
-        SqlValues.ReadString(r.GetValue(o + 13)), (int)SqlValues.ReadLong(r.GetValue(o + 14)), SqlValues.ReadString(r.GetValue(o + 15)),
-        SqlValues.ReadTime(r.GetValue(o + 16)), SqlValues.ReadString(r.GetValue(o + 17)), SqlValues.ReadTime(r.GetValue(o + 18)));
+        DbValues.ReadLong(r.GetValue(o)), DbValues.ReadId(r.GetValue(o + 1)), r.GetString(o + 2), r.GetString(o + 3), r.GetString(o + 4),
+        DbValues.ReadNullableInt(r.GetValue(o + 5)), r.GetString(o + 6), r.GetString(o + 7), DbValues.ReadNullableTime(r.GetValue(o + 8))!.Value,
+        DbValues.ReadNullableTime(r.GetValue(o + 9))!.Value, DbValues.ReadNullableTime(r.GetValue(o + 10)), r.GetString(o + 11), DbValues.ReadNullableTime(r.GetValue(o + 12)),
+        DbValues.ReadNullableString(r.GetValue(o + 13)), (int)DbValues.ReadLong(r.GetValue(o + 14)), DbValues.ReadNullableString(r.GetValue(o + 15)),
+        DbValues.ReadNullableTime(r.GetValue(o + 16)), DbValues.ReadNullableString(r.GetValue(o + 17)), DbValues.ReadNullableTime(r.GetValue(o + 18)));
 }

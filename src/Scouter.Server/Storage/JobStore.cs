@@ -63,8 +63,8 @@ internal sealed class JobStore(ScouterDatabase database)
             {
                 if (await reader.ReadAsync(cancellationToken))
                 {
-                    job = new ClaimedJob(SqlValues.ReadGuid(reader.GetValue(0)), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-                        SqlValues.ReadString(reader.GetValue(4)), SqlValues.ReadTime(reader.GetValue(5)), SqlValues.ReadTime(reader.GetValue(6))!.Value);
+                    job = new ClaimedJob(DbValues.ReadId(reader.GetValue(0)), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                        DbValues.ReadNullableString(reader.GetValue(4)), DbValues.ReadNullableTime(reader.GetValue(5)), DbValues.ReadNullableTime(reader.GetValue(6))!.Value);
                 }
             }
             if (job is null) return (null, false);
@@ -133,8 +133,8 @@ internal sealed class JobStore(ScouterDatabase database)
             "select uid, space, profile_json, schedule, time_zone, active, last_checked_slot, next_run from profiles where uid = @uid",
             new { uid = database.Id(uid) }, cancellationToken: cancellationToken));
         if (!await reader.ReadAsync(cancellationToken)) return null;
-        return new JobProfile(SqlValues.ReadGuid(reader.GetValue(0)), reader.GetString(1), reader.GetString(2), reader.GetString(3), SqlValues.ReadString(reader.GetValue(4)),
-            Convert.ToBoolean(reader.GetValue(5), System.Globalization.CultureInfo.InvariantCulture), SqlValues.ReadTime(reader.GetValue(6)), SqlValues.ReadTime(reader.GetValue(7)));
+        return new JobProfile(DbValues.ReadId(reader.GetValue(0)), reader.GetString(1), reader.GetString(2), reader.GetString(3), DbValues.ReadNullableString(reader.GetValue(4)),
+            Convert.ToBoolean(reader.GetValue(5), System.Globalization.CultureInfo.InvariantCulture), DbValues.ReadNullableTime(reader.GetValue(6)), DbValues.ReadNullableTime(reader.GetValue(7)));
     }
 
     /// <summary>Check runs of a profile whose window ends in [from, to], newest first.</summary>
@@ -154,9 +154,9 @@ internal sealed class JobStore(ScouterDatabase database)
         var rows = new List<CheckRunRow>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            rows.Add(new CheckRunRow(SqlValues.ReadLong(reader.GetValue(0)), SqlValues.ReadTime(reader.GetValue(1))!.Value, SqlValues.ReadTime(reader.GetValue(2)),
-                SqlValues.ReadTime(reader.GetValue(3))!.Value, SqlValues.ReadTime(reader.GetValue(4))!.Value, reader.GetString(5), reader.GetString(6),
-                (int)SqlValues.ReadLong(reader.GetValue(7)), reader.GetString(8)));
+            rows.Add(new CheckRunRow(DbValues.ReadLong(reader.GetValue(0)), DbValues.ReadNullableTime(reader.GetValue(1))!.Value, DbValues.ReadNullableTime(reader.GetValue(2)),
+                DbValues.ReadNullableTime(reader.GetValue(3))!.Value, DbValues.ReadNullableTime(reader.GetValue(4))!.Value, reader.GetString(5), reader.GetString(6),
+                (int)DbValues.ReadLong(reader.GetValue(7)), reader.GetString(8)));
         }
         return rows;
     }
@@ -194,6 +194,6 @@ internal sealed class JobStore(ScouterDatabase database)
             alerts = check.Outcome.Findings.Count,
             result = result.ToJsonString(),
         }, tx, cancellationToken: ct));
-        return id is null or DBNull ? null : SqlValues.ReadLong(id);
+        return id is null or DBNull ? null : DbValues.ReadLong(id);
     }
 }

@@ -62,7 +62,7 @@ internal static class Seed
     public static async Task<long> CountAsync(ScouterDatabase db, string sql, object? args = null)
     {
         await using var connection = await db.OpenAsync();
-        return SqlValues.ReadLong(await connection.ExecuteScalarAsync<object>(sql, args));
+        return DbValues.ReadLong(await connection.ExecuteScalarAsync<object>(sql, args));
     }
 
     public static async Task<(DateTimeOffset? LastCheckedSlot, DateTimeOffset? NextRun, string? LeaseOwner)> ScheduleStateAsync(ScouterDatabase db, Guid uid)
@@ -70,7 +70,7 @@ internal static class Seed
         await using var connection = await db.OpenAsync();
         await using var reader = await connection.ExecuteReaderAsync("select last_checked_slot, next_run, lease_owner from profiles where uid = @uid", new { uid = db.Id(uid) });
         await reader.ReadAsync();
-        return (SqlValues.ReadTime(reader.GetValue(0)), SqlValues.ReadTime(reader.GetValue(1)), SqlValues.ReadString(reader.GetValue(2)));
+        return (DbValues.ReadNullableTime(reader.GetValue(0)), DbValues.ReadNullableTime(reader.GetValue(1)), DbValues.ReadNullableString(reader.GetValue(2)));
     }
 
     // Profiles used across the jobs tests.

@@ -1,0 +1,276 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Scouter.Drift;
+using Scouter.Server.Auth;
+using Scouter.Server.Ingestion;
+using Scouter.Server.Storage;
+
+namespace Scouter.Server.Apis;
+
+/// <summary>PSI of one feature over the window and per bucket.</summary>
+/// <param name="BucketPsi">PSI per bucket; null for a bucket without data.</param>
+/// <param name="BucketCounts">Observed values (N) per bucket.</param>
+/// <param name="Psi">PSI over the whole window; null without data.</param>
+/// <param name="N">Observed values over the window.</param>
+/// <param name="Threshold">Effective alert threshold over the window (null when not finite).</param>
+/// <param name="Alert">Whether the window PSI alerts.</param>
+/// <param name="Status">ok or insufficient_data.</param>
+/// <param name="ObservedProportions">Bin id → observed proportion over the window.</param>
+/// <param name="BaselineProportions">Bin id → baseline proportion (0 missing, -1 unseen for categorical features).</param>
+public sealed record PsiFeatureSeries(
+    IReadOnlyList<double?> BucketPsi, IReadOnlyList<long> BucketCounts, double? Psi, long N, double? Threshold, bool Alert, DriftStatus Status,
+    IReadOnlyDictionary<string, double> ObservedProportions, IReadOnlyDictionary<string, double> BaselineProportions);
+
+/// <summary>Answer of <c>GET /drift/psi</c>.</summary>
+/// <param name="Uid">Profile uid.</param>
+/// <param name="From">Window start (exclusive).</param>
+/// <param name="To">Window end (inclusive).</param>
+/// <param name="BucketStarts">Start of each bucket.</param>
+/// <param name="Features">Feature → series, in profile order.</param>
+public sealed record PsiDriftResponse(Guid Uid, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<DateTimeOffset> BucketStarts, IReadOnlyDictionary<string, PsiFeatureSeries> Features);
+
+/// <summary>The six control limits and center of an SPC feature.</summary>
+/// <param name="Center">Center line.</param>
+/// <param name="Sigma">One sigma on the limit scale.</param>
+/// <param name="OneLcl">center - sigma.</param>
+/// <param name="OneUcl">center + sigma.</param>
+/// <param name="TwoLcl">center - 2 sigma.</param>
+/// <param name="TwoUcl">center + 2 sigma.</param>
+/// <param name="ThreeLcl">center - 3 sigma.</param>
+/// <param name="ThreeUcl">center + 3 sigma.</param>
+public sealed record SpcLimits(double Center, double Sigma, double OneLcl, double OneUcl, double TwoLcl, double TwoUcl, double ThreeLcl, double ThreeUcl);
+
+/// <summary>A rule alert over the returned samples.</summary>
+/// <param name="Zone">Zone 1-4 (null for trends).</param>
+/// <param name="Kind">Rule kind.</param>
+/// <param name="Start">Time of the first sample of the run.</param>
+/// <param name="End">Time of the last sample of the run.</param>
+public sealed record SpcAlertView(int? Zone, SpcAlertKind Kind, DateTimeOffset Start, DateTimeOffset End);
+
+/// <summary>SPC samples of one feature.</summary>
+/// <param name="Times">Sample times, oldest first.</param>
+/// <param name="Means">Sample means.</param>
+/// <param name="Counts">Values per sample.</param>
+/// <param name="Codes">Zone code per sample (spec/drift-math.md 2.2).</param>
+/// <param name="Limits">The profile's limits.</param>
+/// <param name="Alerts">Rule alerts over these samples.</param>
+public sealed record SpcFeatureSeries(IReadOnlyList<DateTimeOffset> Times, IReadOnlyList<double> Means, IReadOnlyList<long> Counts, IReadOnlyList<int> Codes, SpcLimits Limits, IReadOnlyList<SpcAlertView> Alerts);
+
+/// <summary>Answer of <c>GET /drift/spc</c>.</summary>
+/// <param name="Uid">Profile uid.</param>
+/// <param name="From">Window start (exclusive).</param>
+/// <param name="To">Window end (inclusive).</param>
+/// <param name="Truncated">True when the window held more than the returned (newest) samples.</param>
+/// <param name="Features">Feature → samples, in profile order.</param>
+public sealed record SpcDriftResponse(Guid Uid, DateTimeOffset From, DateTimeOffset To, bool Truncated, IReadOnlyDictionary<string, SpcFeatureSeries> Features);
+
+/// <summary>A custom or LLM metric per bucket.</summary>
+/// <param name="Means">Count-weighted mean per bucket (LLM: mean score); null without data.</param>
+/// <param name="Counts">Values per bucket (LLM: scored records).</param>
+/// <param name="Mean">Mean over the window; null without data.</param>
+/// <param name="Count">Values over the window.</param>
+/// <param name="Baseline">The metric's baseline.</param>
+/// <param name="Condition">The metric's alert condition.</param>
+/// <param name="Delta">The metric's tolerance.</param>
+/// <param name="Alert">Whether the window mean breaks the condition.</param>
+public sealed record MetricSeries(IReadOnlyList<double?> Means, IReadOnlyList<long> Counts, double? Mean, long Count, double Baseline, AlertThreshold Condition, double? Delta, bool Alert);
+
+/// <summary>Answer of <c>GET /drift/custom</c> and <c>GET /drift/llm</c>.</summary>
+/// <param name="Uid">Profile uid.</param>
+/// <param name="From">Window start (exclusive).</param>
+/// <param name="To">Window end (inclusive).</param>
+/// <param name="BucketStarts">Start of each bucket.</param>
+/// <param name="Metrics">Metric → series, in profile order.</param>
+/// <param name="RecordStatus">LLM only: records in the window by evaluation status (pending, done, failed).</param>
+public sealed record MetricDriftResponse(
+    Guid Uid, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<DateTimeOffset> BucketStarts, IReadOnlyDictionary<string, MetricSeries> Metrics,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, long>? RecordStatus = null);
+
+/// <summary><c>/drift/{psi,spc,custom,llm}</c>: time-bucketed drift series over <c>(from, to]</c>.</summary>
+public static class DriftApi
+{
+    /// <summary>Most buckets per query.</summary>
+    public const int MaxBuckets = 500;
+
+    /// <summary>Most SPC samples returned (the newest).</summary>
+    public const int MaxSpcSamples = 10_000;
+
+    /// <summary>Maps the drift routes on <paramref name="api"/>.</summary>
+    public static RouteGroupBuilder MapDriftApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/drift").RequireAuthorization().WithTags("Drift");
+        group.MapGet("/psi", PsiAsync);
+        group.MapGet("/spc", SpcAsync);
+        group.MapGet("/custom", CustomAsync);
+        group.MapGet("/llm", LlmAsync);
+        return api;
+    }
+
+    /// <summary><c>GET /drift/psi?uid=&amp;from=&amp;to=&amp;buckets=</c>.</summary>
+    public static async Task<Results<Ok<PsiDriftResponse>, ProblemHttpResult>> PsiAsync(
+        HttpRequest request, ClaimsPrincipal user, ProfileCache profiles, IRecordStore records, TimeProvider time, CancellationToken ct)
+    {
+        var (q, problem) = await ParseAsync(request, user, profiles, time, DriftType.Psi, ct);
+        if (problem is not null) return problem;
+        var profile = (PsiDriftProfile)q!.Profile.Profile;
+        var rows = await records.PsiCountsAsync(q.Profile.Row.Uid, q.Window, ct);
+        var threshold = profile.Config.AlertConfig.Threshold;
+        var features = new Dictionary<string, PsiFeatureSeries>(StringComparer.Ordinal);
+        foreach (var (name, feature) in profile.Features)
+        {
+            var buckets = new Dictionary<int, long>?[q.Window.Buckets];
+            var total = new Dictionary<int, long>();
+            foreach (var row in rows)
+            {
+                if (row.Feature != name) continue;
+                var bucket = buckets[row.Bucket] ??= [];
+                bucket[row.BinId] = bucket.GetValueOrDefault(row.BinId) + row.Count;
+                total[row.BinId] = total.GetValueOrDefault(row.BinId) + row.Count;
+            }
+            var bucketPsi = new double?[q.Window.Buckets];
+            var bucketCounts = new long[q.Window.Buckets];
+            for (var b = 0; b < buckets.Length; b++)
+            {
+                if (buckets[b] is not { } counts) continue;
+                var drift = DriftChecks.EvaluatePsi(feature, counts, threshold);
+                bucketPsi[b] = Finite(drift.Psi);
+                bucketCounts[b] = drift.N;
+            }
+            var n = total.Values.Sum();
+            var overall = n > 0 ? DriftChecks.EvaluatePsi(feature, total, threshold) : null;
+            var observed = total.OrderBy(kv => kv.Key).ToDictionary(kv => Key(kv.Key), kv => (double)kv.Value / n, StringComparer.Ordinal);
+            features[name] = new PsiFeatureSeries(bucketPsi, bucketCounts, overall is null ? null : Finite(overall.Psi), n,
+                overall is null ? null : Finite(overall.Threshold), overall?.Alert ?? false, overall?.Status ?? DriftStatus.InsufficientData,
+                observed, Baseline(feature));
+        }
+        return TypedResults.Ok(new PsiDriftResponse(q.Profile.Row.Uid, q.Window.From, q.Window.To, BucketStarts(q.Window), features));
+    }
+
+    /// <summary><c>GET /drift/spc?uid=&amp;from=&amp;to=</c>.</summary>
+    public static async Task<Results<Ok<SpcDriftResponse>, ProblemHttpResult>> SpcAsync(
+        HttpRequest request, ClaimsPrincipal user, ProfileCache profiles, IRecordStore records, TimeProvider time, CancellationToken ct)
+    {
+        var (q, problem) = await ParseAsync(request, user, profiles, time, DriftType.Spc, ct);
+        if (problem is not null) return problem;
+        var profile = (SpcDriftProfile)q!.Profile.Profile;
+        var samples = await records.SpcSamplesAsync(q.Profile.Row.Uid, q.Window.From, q.Window.To, MaxSpcSamples + 1, ct);
+        var truncated = samples.Count > MaxSpcSamples;
+        if (truncated) samples = [.. samples.Skip(1)];
+        var features = new Dictionary<string, SpcFeatureSeries>(StringComparer.Ordinal);
+        foreach (var (name, limits) in profile.Features)
+        {
+            var own = samples.Where(s => s.Feature == name).ToList();
+            var drift = DriftChecks.EvaluateSpc(profile, name, [.. own.Select(s => s.Mean)]);
+            var times = own.Select(s => s.CreatedAt).ToList();
+            features[name] = new SpcFeatureSeries(times, drift.Means, [.. own.Select(s => s.Count)], drift.Codes,
+                new SpcLimits(limits.Center, limits.Sigma, limits.OneLcl, limits.OneUcl, limits.TwoLcl, limits.TwoUcl, limits.ThreeLcl, limits.ThreeUcl),
+                [.. drift.Alerts.Select(a => new SpcAlertView(a.Zone, a.Kind, times[a.StartIndex], times[a.EndIndex]))]);
+        }
+        return TypedResults.Ok(new SpcDriftResponse(q.Profile.Row.Uid, q.Window.From, q.Window.To, truncated, features));
+    }
+
+    /// <summary><c>GET /drift/custom?uid=&amp;from=&amp;to=&amp;buckets=</c>.</summary>
+    public static async Task<Results<Ok<MetricDriftResponse>, ProblemHttpResult>> CustomAsync(
+        HttpRequest request, ClaimsPrincipal user, ProfileCache profiles, IRecordStore records, TimeProvider time, CancellationToken ct)
+    {
+        var (q, problem) = await ParseAsync(request, user, profiles, time, DriftType.Custom, ct);
+        if (problem is not null) return problem;
+        var profile = (CustomDriftProfile)q!.Profile.Profile;
+        var rows = await records.CustomValuesAsync(q.Profile.Row.Uid, q.Window, ct);
+        return TypedResults.Ok(new MetricDriftResponse(q.Profile.Row.Uid, q.Window.From, q.Window.To, BucketStarts(q.Window), Metrics(profile.Metrics, rows, q.Window)));
+    }
+
+    /// <summary><c>GET /drift/llm?uid=&amp;from=&amp;to=&amp;buckets=</c>.</summary>
+    public static async Task<Results<Ok<MetricDriftResponse>, ProblemHttpResult>> LlmAsync(
+        HttpRequest request, ClaimsPrincipal user, ProfileCache profiles, IRecordStore records, TimeProvider time, CancellationToken ct)
+    {
+        var (q, problem) = await ParseAsync(request, user, profiles, time, DriftType.Llm, ct);
+        if (problem is not null) return problem;
+        var profile = (LlmDriftProfile)q!.Profile.Profile;
+        var rows = await records.LlmScoresAsync(q.Profile.Row.Uid, q.Window, ct);
+        var status = await records.LlmStatusCountsAsync(q.Profile.Row.Uid, q.Window.From, q.Window.To, ct);
+        return TypedResults.Ok(new MetricDriftResponse(q.Profile.Row.Uid, q.Window.From, q.Window.To, BucketStarts(q.Window), Metrics(profile.Metrics, rows, q.Window), status));
+    }
+
+    private sealed record DriftQuery(CachedProfile Profile, TimeWindow Window);
+
+    /// <summary>Parses and checks <c>uid</c>, <c>from</c>, <c>to</c>, <c>buckets</c> (defaults: to = now, from = to - 24 h, buckets = 24).</summary>
+    private static async Task<(DriftQuery? Query, ProblemHttpResult? Problem)> ParseAsync(
+        HttpRequest request, ClaimsPrincipal user, ProfileCache profiles, TimeProvider time, DriftType type, CancellationToken ct)
+    {
+        var query = request.Query;
+        if (query["uid"].ToString() is not { Length: > 0 } uidText) return (null, Problems.Validation("invalid_query", "uid", "uid is required."));
+        if (!Guid.TryParse(uidText, CultureInfo.InvariantCulture, out var uid)) return (null, Problems.Validation("invalid_query", "uid", $"'{uidText}' is not a uuid."));
+        DateTimeOffset to = time.GetUtcNow();
+        if (query["to"].ToString() is { Length: > 0 } toText && !TryParseTime(toText, out to))
+            return (null, Problems.Validation("invalid_query", "to", $"'{toText}' is not an RFC 3339 timestamp."));
+        var from = to - TimeSpan.FromHours(24);
+        if (query["from"].ToString() is { Length: > 0 } fromText && !TryParseTime(fromText, out from))
+            return (null, Problems.Validation("invalid_query", "from", $"'{fromText}' is not an RFC 3339 timestamp."));
+        if (from >= to) return (null, Problems.Validation("invalid_query", "from", "from must be before to."));
+        var buckets = 24;
+        if (query["buckets"].ToString() is { Length: > 0 } bucketText
+            && (!int.TryParse(bucketText, NumberStyles.None, CultureInfo.InvariantCulture, out buckets) || buckets < 1 || buckets > MaxBuckets))
+        {
+            return (null, Problems.Validation("invalid_query", "buckets", $"buckets must be an integer from 1 to {MaxBuckets}."));
+        }
+        var profile = await profiles.GetAsync(uid, ct);
+        if (profile is null || !user.Can(profile.Row.Space, SpaceRole.Read))
+            return (null, Problems.NotFound("profile_not_found", $"No profile with uid {uid}."));
+        if (profile.Row.DriftType != type)
+        {
+            return (null, Problems.Validation("type_mismatch", "uid",
+                $"Profile {uid} is a {SqlProfileStore.TypeName(profile.Row.DriftType)} profile; this route serves {SqlProfileStore.TypeName(type)} profiles."));
+        }
+        TimeWindow window;
+        try
+        {
+            window = new TimeWindow(from, to, buckets);
+        }
+        catch (ArgumentException)
+        {
+            return (null, Problems.Validation("invalid_query", "from", "from must be before to (at microsecond precision)."));
+        }
+        return (new DriftQuery(profile, window), null);
+    }
+
+    private static bool TryParseTime(string text, out DateTimeOffset value) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out value);
+
+    private static Dictionary<string, MetricSeries> Metrics(IEnumerable<BaselineMetric> metrics, IReadOnlyList<MetricBucket> rows, TimeWindow window)
+    {
+        var result = new Dictionary<string, MetricSeries>(StringComparer.Ordinal);
+        foreach (var metric in metrics)
+        {
+            var sums = new double[window.Buckets];
+            var counts = new long[window.Buckets];
+            foreach (var row in rows)
+            {
+                if (row.Metric != metric.Name) continue;
+                sums[row.Bucket] += row.Sum;
+                counts[row.Bucket] += row.Count;
+            }
+            var means = new double?[window.Buckets];
+            for (var b = 0; b < means.Length; b++) means[b] = counts[b] > 0 ? Finite(sums[b] / counts[b]) : null;
+            var count = counts.Sum();
+            double? mean = count > 0 ? Finite(sums.Sum() / count) : null;
+            result[metric.Name] = new MetricSeries(means, counts, mean, count, metric.Baseline, metric.Condition, metric.Delta, mean is { } m && metric.IsAlert(m));
+        }
+        return result;
+    }
+
+    private static Dictionary<string, double> Baseline(PsiFeatureProfile feature)
+    {
+        var result = new Dictionary<string, double>(StringComparer.Ordinal) { [Key(PsiFeatureProfile.MissingBin)] = feature.MissingProportion };
+        if (feature.Kind == FeatureKind.Categorical) result[Key(PsiFeatureProfile.UnseenBin)] = 0;
+        for (var i = 0; i < feature.Proportions.Count; i++) result[Key(i + 1)] = feature.Proportions[i];
+        return result;
+    }
+
+    private static DateTimeOffset[] BucketStarts(TimeWindow window) => [.. Enumerable.Range(0, window.Buckets).Select(window.BucketStart)];
+
+    private static string Key(int bin) => bin.ToString(CultureInfo.InvariantCulture);
+
+    private static double? Finite(double value) => double.IsFinite(value) ? value : null;
+}

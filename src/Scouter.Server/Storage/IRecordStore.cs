@@ -1,0 +1,155 @@
+namespace Scouter.Server.Storage;
+
+/// <summary>PSI bin count of one feature in one record.</summary>
+/// <param name="Uid">Profile uid.</param>
+/// <param name="Feature">Feature name.</param>
+/// <param name="BinId">Bin id (0 missing, -1 unseen, 1..B).</param>
+/// <param name="CreatedAt">Record time.</param>
+/// <param name="Count">Count (&gt;= 0).</param>
+public sealed record PsiCountRow(Guid Uid, string Feature, int BinId, DateTimeOffset CreatedAt, long Count);
+
+/// <summary>One SPC sample mean.</summary>
+/// <param name="Uid">Profile uid.</param>
+/// <param name="Feature">Feature name.</param>
+/// <param name="CreatedAt">Record time.</param>
+/// <param name="Mean">Sample mean.</param>
+/// <param name="Count">Values in the sample.</param>
+public sealed record SpcSampleRow(Guid Uid, string Feature, DateTimeOffset CreatedAt, double Mean, long Count);
+
+/// <summary>Sum and count of one custom metric.</summary>
+/// <param name="Uid">Profile uid.</param>
+/// <param name="Metric">Metric name.</param>
+/// <param name="CreatedAt">Record time.</param>
+/// <param name="Sum">Sum of values.</param>
+/// <param name="Count">Number of values.</param>
+public sealed record CustomValueRow(Guid Uid, string Metric, DateTimeOffset CreatedAt, double Sum, long Count);
+
+/// <summary>One LLM record waiting for the judge (stored <c>pending</c>).</summary>
+/// <param name="Id">Record id (the wire <c>record_id</c>).</param>
+/// <param name="Uid">Profile uid.</param>
+/// <param name="CreatedAt">Record time.</param>
+/// <param name="Payload">JSON <c>{"input", "response", "prompt", "context"}</c>.</param>
+public sealed record LlmRecordRow(Guid Id, Guid Uid, DateTimeOffset CreatedAt, string Payload);
+
+/// <summary>A validated record batch as table rows; stored all-or-nothing.</summary>
+public sealed class IngestBatch
+{
+    /// <summary>Idempotency key.</summary>
+    public required Guid BatchId { get; init; }
+
+    /// <summary>When the server accepted the batch (pruned from the idempotency table after the retention period).</summary>
+    public required DateTimeOffset ReceivedAt { get; init; }
+
+    /// <summary>Records in the wire batch.</summary>
+    public required int Records { get; init; }
+
+    /// <summary>PSI rows (one per record and bin).</summary>
+    public List<PsiCountRow> Psi { get; } = [];
+
+    /// <summary>SPC rows.</summary>
+    public List<SpcSampleRow> Spc { get; } = [];
+
+    /// <summary>Custom metric rows.</summary>
+    public List<CustomValueRow> Custom { get; } = [];
+
+    /// <summary>LLM records.</summary>
+    public List<LlmRecordRow> Llm { get; } = [];
+
+    /// <summary>Every record timestamp of the batch.</summary>
+    public IEnumerable<DateTimeOffset> Times =>
+        Psi.Select(r => r.CreatedAt).Concat(Spc.Select(r => r.CreatedAt)).Concat(Custom.Select(r => r.CreatedAt)).Concat(Llm.Select(r => r.CreatedAt));
+}
+
+/// <summary>What <see cref="IRecordStore.IngestAsync"/> did.</summary>
+public enum IngestOutcome
+{
+    /// <summary>The batch was stored.</summary>
+    Stored,
+
+    /// <summary>The batch id was stored before; nothing was written.</summary>
+    Duplicate,
+}
+
+/// <summary>
+/// A query window <c>(From, To]</c> split into <see cref="Buckets"/> equal buckets; bucket i covers
+/// <c>(From + i·w, From + (i+1)·w]</c> with w = ceil((To - From) / Buckets) in microseconds.
+/// </summary>
+public readonly record struct TimeWindow
+{
+    /// <summary>Creates a window; <paramref name="from"/> must be before <paramref name="to"/>.</summary>
+    public TimeWindow(DateTimeOffset from, DateTimeOffset to, int buckets = 1)
+    {
+        From = DbTime.Normalize(from);
+        To = DbTime.Normalize(to);
+        if (To <= From) throw new ArgumentException("The window must end after it starts.", nameof(to));
+        ArgumentOutOfRangeException.ThrowIfLessThan(buckets, 1);
+        Buckets = buckets;
+        var span = DbTime.ToMicros(To) - DbTime.ToMicros(From);
+        BucketMicros = (span + buckets - 1) / buckets;
+    }
+
+    /// <summary>Exclusive start.</summary>
+    public DateTimeOffset From { get; }
+
+    /// <summary>Inclusive end.</summary>
+    public DateTimeOffset To { get; }
+
+    /// <summary>Number of buckets.</summary>
+    public int Buckets { get; }
+
+    /// <summary>Bucket width in microseconds.</summary>
+    public long BucketMicros { get; }
+
+    /// <summary>Start (exclusive) of bucket <paramref name="index"/>.</summary>
+    public DateTimeOffset BucketStart(int index) => DbTime.FromMicros(DbTime.ToMicros(From) + (index * BucketMicros));
+
+    /// <summary>The bucket a record time inside the window falls in.</summary>
+    public int BucketOf(DateTimeOffset createdAt) => (int)((DbTime.ToMicros(createdAt) - DbTime.ToMicros(From) - 1) / BucketMicros);
+}
+
+/// <summary>Summed PSI count of one bin of one feature in one bucket.</summary>
+/// <param name="Bucket">Bucket index.</param>
+/// <param name="Feature">Feature.</param>
+/// <param name="BinId">Bin id.</param>
+/// <param name="Count">Summed count.</param>
+public sealed record PsiBucketCount(int Bucket, string Feature, int BinId, long Count);
+
+/// <summary>Sum and count of one metric in one bucket (custom values, or LLM scores with count = scored records).</summary>
+/// <param name="Bucket">Bucket index.</param>
+/// <param name="Metric">Metric.</param>
+/// <param name="Sum">Sum of values.</param>
+/// <param name="Count">Count of values.</param>
+public sealed record MetricBucket(int Bucket, string Metric, double Sum, long Count);
+
+/// <summary>What a retention pass removed.</summary>
+/// <param name="DroppedPartitions">PostgreSQL partitions dropped.</param>
+/// <param name="DeletedRows">Rows deleted (record tables and batch ids).</param>
+public sealed record RetentionResult(int DroppedPartitions, long DeletedRows);
+
+/// <summary>Record storage: idempotent all-or-nothing batch ingestion, window queries, retention.</summary>
+public interface IRecordStore
+{
+    /// <summary>
+    /// Stores <paramref name="batch"/> and its batch id in one transaction. A batch id stored before
+    /// (also by a concurrent call) returns <see cref="IngestOutcome.Duplicate"/> and writes nothing.
+    /// </summary>
+    Task<IngestOutcome> IngestAsync(IngestBatch batch, CancellationToken cancellationToken = default);
+
+    /// <summary>PSI counts summed per bucket, feature and bin.</summary>
+    Task<IReadOnlyList<PsiBucketCount>> PsiCountsAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default);
+
+    /// <summary>SPC samples in <c>(from, to]</c>, oldest first; at most <paramref name="limit"/> (the newest ones).</summary>
+    Task<IReadOnlyList<SpcSampleRow>> SpcSamplesAsync(Guid uid, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Custom metric sums and counts per bucket and metric.</summary>
+    Task<IReadOnlyList<MetricBucket>> CustomValuesAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default);
+
+    /// <summary>LLM score sums and counts per bucket and metric (by the scored record's time).</summary>
+    Task<IReadOnlyList<MetricBucket>> LlmScoresAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default);
+
+    /// <summary>LLM records in <c>(from, to]</c> counted by status.</summary>
+    Task<IReadOnlyDictionary<string, long>> LlmStatusCountsAsync(Guid uid, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes records and batch ids older than <paramref name="cutoff"/> (PostgreSQL: drops whole daily partitions first).</summary>
+    Task<RetentionResult> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default);
+}

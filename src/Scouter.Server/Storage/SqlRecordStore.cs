@@ -1,0 +1,347 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Scouter.Server.Storage;
+
+/// <summary>
+/// <see cref="IRecordStore"/> over SQLite (prepared multi-row inserts under the write lock) or
+/// PostgreSQL (daily partitions created on demand, binary COPY per table).
+/// </summary>
+internal sealed partial class SqlRecordStore : IRecordStore
+{
+    private static readonly string[] RecordTables = ["psi_counts", "spc_samples", "custom_values", "llm_records", "llm_scores"];
+    private const int SqliteRowsPerStatement = 100;
+
+    private readonly ScouterDatabase _db;
+    private readonly ILogger<SqlRecordStore> _log;
+    private readonly ConcurrentDictionary<DateOnly, bool> _partitionDays = new();
+
+    public SqlRecordStore(ScouterDatabase db, ILogger<SqlRecordStore> log)
+    {
+        _db = db;
+        _log = log;
+    }
+
+    public async Task<IngestOutcome> IngestAsync(IngestBatch batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var sqlite = _db.Dialect == SqlDialect.Sqlite;
+        if (!sqlite) await EnsurePartitionsAsync(batch.Times, cancellationToken);
+        if (sqlite) await _db.WriteLock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await _db.OpenAsync(cancellationToken);
+            await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+            // The primary key decides: a concurrent writer of the same id waits for our commit and then inserts nothing.
+            var claimed = await connection.ExecuteAsync(new CommandDefinition(
+                "insert into ingested_batches (batch_id, received_at, records) values (@id, @at, @records) on conflict do nothing",
+                new { id = _db.Id(batch.BatchId), at = _db.Time(batch.ReceivedAt), records = batch.Records }, tx, cancellationToken: cancellationToken));
+            if (claimed == 0)
+            {
+                await tx.RollbackAsync(cancellationToken);
+                return IngestOutcome.Duplicate;
+            }
+            if (sqlite) await InsertSqliteAsync((SqliteConnection)connection, (SqliteTransaction)tx, batch, cancellationToken);
+            else await CopyPostgresAsync((NpgsqlConnection)connection, batch, cancellationToken);
+            if (batch.Llm.Count > 0)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "insert into llm_records (id, uid, created_at, payload, status, attempts) values (@id, @uid, @created_at, @payload, 'pending', 0) on conflict do nothing",
+                    batch.Llm.Select(r => new { id = _db.Id(r.Id), uid = _db.Id(r.Uid), created_at = _db.Time(r.CreatedAt), payload = r.Payload }),
+                    tx, cancellationToken: cancellationToken));
+            }
+            await tx.CommitAsync(cancellationToken);
+            return IngestOutcome.Stored;
+        }
+        finally
+        {
+            if (sqlite) _db.WriteLock.Release();
+        }
+    }
+
+    public async Task<IReadOnlyList<PsiBucketCount>> PsiCountsAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default)
+    {
+        var sql = $"""
+            select {BucketSql(window)} as bucket, feature, bin_id, sum(count) as total from psi_counts
+            where uid = @uid and created_at > @from and created_at <= @to
+            group by 1, feature, bin_id order by 1, feature, bin_id
+            """;
+        var result = new List<PsiBucketCount>();
+        await using var connection = await _db.OpenAsync(cancellationToken);
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, WindowParams(uid, window), cancellationToken: cancellationToken));
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result.Add(new PsiBucketCount(Clamp(reader.GetInt64(0), window), reader.GetString(1), reader.GetInt32(2), Convert.ToInt64(reader.GetValue(3), CultureInfo.InvariantCulture)));
+        }
+        return result;
+    }
+
+    public async Task<IReadOnlyList<SpcSampleRow>> SpcSamplesAsync(Guid uid, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken = default)
+    {
+        const string Sql = """
+            select feature, created_at, mean, count from spc_samples
+            where uid = @uid and created_at > @from and created_at <= @to
+            order by created_at desc, feature limit @limit
+            """;
+        var result = new List<SpcSampleRow>();
+        await using var connection = await _db.OpenAsync(cancellationToken);
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(Sql,
+            new { uid = _db.Id(uid), from = _db.Time(from), to = _db.Time(to), limit }, cancellationToken: cancellationToken));
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result.Add(new SpcSampleRow(uid, reader.GetString(0), DbValues.ReadTime(reader.GetValue(1)), reader.GetDouble(2), reader.GetInt64(3)));
+        }
+        result.Reverse();
+        return result;
+    }
+
+    public Task<IReadOnlyList<MetricBucket>> CustomValuesAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) =>
+        MetricBucketsAsync($"""
+            select {BucketSql(window)} as bucket, metric, sum(sum), sum(count) from custom_values
+            where uid = @uid and created_at > @from and created_at <= @to group by 1, metric order by 1, metric
+            """, uid, window, cancellationToken);
+
+    public Task<IReadOnlyList<MetricBucket>> LlmScoresAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) =>
+        MetricBucketsAsync($"""
+            select {BucketSql(window)} as bucket, metric, sum(score), count(*) from llm_scores
+            where uid = @uid and created_at > @from and created_at <= @to group by 1, metric order by 1, metric
+            """, uid, window, cancellationToken);
+
+    public async Task<IReadOnlyDictionary<string, long>> LlmStatusCountsAsync(Guid uid, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _db.OpenAsync(cancellationToken);
+        var result = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
+            "select status, count(*) from llm_records where uid = @uid and created_at > @from and created_at <= @to group by status",
+            new { uid = _db.Id(uid), from = _db.Time(from), to = _db.Time(to) }, cancellationToken: cancellationToken));
+        while (await reader.ReadAsync(cancellationToken)) result[reader.GetString(0)] = reader.GetInt64(1);
+        return result;
+    }
+
+    public async Task<RetentionResult> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default)
+    {
+        var dropped = 0;
+        long deleted = 0;
+        var sqlite = _db.Dialect == SqlDialect.Sqlite;
+        await using var connection = await _db.OpenAsync(cancellationToken);
+        if (!sqlite)
+        {
+            var lastDroppable = DateOnly.FromDateTime(cutoff.UtcDateTime).AddDays(-1);
+            foreach (var table in RecordTables)
+            {
+                var partitions = await connection.QueryAsync<string>(new CommandDefinition(
+                    "select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid join pg_class p on p.oid = i.inhparent where p.relname = @table",
+                    new { table }, cancellationToken: cancellationToken));
+                foreach (var partition in partitions)
+                {
+                    var match = PartitionName().Match(partition);
+                    if (!match.Success || match.Groups[1].Value != table) continue;
+                    var day = DateOnly.ParseExact(match.Groups[2].Value, "yyyyMMdd", CultureInfo.InvariantCulture);
+                    if (day > lastDroppable) continue;
+                    await connection.ExecuteAsync(new CommandDefinition($"drop table if exists {partition}", cancellationToken: cancellationToken));
+                    _partitionDays.TryRemove(day, out _);
+                    dropped++;
+                }
+            }
+        }
+        if (sqlite) await _db.WriteLock.WaitAsync(cancellationToken);
+        try
+        {
+            var at = _db.Time(cutoff);
+            foreach (var table in RecordTables)
+            {
+                deleted += await connection.ExecuteAsync(new CommandDefinition($"delete from {table} where created_at < @at", new { at }, cancellationToken: cancellationToken));
+            }
+            deleted += await connection.ExecuteAsync(new CommandDefinition("delete from ingested_batches where received_at < @at", new { at }, cancellationToken: cancellationToken));
+        }
+        finally
+        {
+            if (sqlite) _db.WriteLock.Release();
+        }
+        return new RetentionResult(dropped, deleted);
+    }
+
+    private async Task<IReadOnlyList<MetricBucket>> MetricBucketsAsync(string sql, Guid uid, TimeWindow window, CancellationToken ct)
+    {
+        var result = new List<MetricBucket>();
+        await using var connection = await _db.OpenAsync(ct);
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, WindowParams(uid, window), cancellationToken: ct));
+        while (await reader.ReadAsync(ct))
+        {
+            result.Add(new MetricBucket(Clamp(reader.GetInt64(0), window), reader.GetString(1),
+                Convert.ToDouble(reader.GetValue(2), CultureInfo.InvariantCulture), Convert.ToInt64(reader.GetValue(3), CultureInfo.InvariantCulture)));
+        }
+        return result;
+    }
+
+    private string BucketSql(TimeWindow window) =>
+        string.Create(CultureInfo.InvariantCulture, $"(({_db.Micros("created_at")} - {DbTime.ToMicros(window.From)} - 1) / {window.BucketMicros})");
+
+    private object WindowParams(Guid uid, TimeWindow window) => new { uid = _db.Id(uid), from = _db.Time(window.From), to = _db.Time(window.To) };
+
+    private static int Clamp(long bucket, TimeWindow window) => (int)Math.Clamp(bucket, 0, window.Buckets - 1);
+
+    private static async Task InsertSqliteAsync(SqliteConnection connection, SqliteTransaction tx, IngestBatch batch, CancellationToken ct)
+    {
+        await InsertRowsAsync(connection, tx, "psi_counts", ["uid", "feature", "bin_id", "created_at", "count"], batch.Psi,
+            r => [Text(r.Uid), r.Feature, r.BinId, DbTime.ToMicros(r.CreatedAt), r.Count], ct);
+        await InsertRowsAsync(connection, tx, "spc_samples", ["uid", "feature", "created_at", "mean", "count"], batch.Spc,
+            r => [Text(r.Uid), r.Feature, DbTime.ToMicros(r.CreatedAt), r.Mean, r.Count], ct);
+        await InsertRowsAsync(connection, tx, "custom_values", ["uid", "metric", "created_at", "sum", "count"], batch.Custom,
+            r => [Text(r.Uid), r.Metric, DbTime.ToMicros(r.CreatedAt), r.Sum, r.Count], ct);
+    }
+
+    private static string Text(Guid id) => id.ToString("D", CultureInfo.InvariantCulture);
+
+    /// <summary>Multi-row inserts of up to <see cref="SqliteRowsPerStatement"/> rows; the full-size statement is prepared once and reused.</summary>
+    private static async Task InsertRowsAsync<T>(SqliteConnection connection, SqliteTransaction tx, string table, string[] columns, List<T> rows, Func<T, object[]> values, CancellationToken ct)
+    {
+        SqliteCommand? full = null;
+        try
+        {
+            for (var start = 0; start < rows.Count; start += SqliteRowsPerStatement)
+            {
+                var n = Math.Min(SqliteRowsPerStatement, rows.Count - start);
+                SqliteCommand command;
+                if (n == SqliteRowsPerStatement)
+                {
+                    full ??= CreateInsert(connection, tx, table, columns, n);
+                    command = full;
+                }
+                else
+                {
+                    command = CreateInsert(connection, tx, table, columns, n);
+                }
+                for (var i = 0; i < n; i++)
+                {
+                    var v = values(rows[start + i]);
+                    for (var c = 0; c < columns.Length; c++) command.Parameters[(i * columns.Length) + c].Value = v[c];
+                }
+                await command.ExecuteNonQueryAsync(ct);
+                if (command != full) await command.DisposeAsync();
+            }
+        }
+        finally
+        {
+            if (full is not null) await full.DisposeAsync();
+        }
+    }
+
+    private static SqliteCommand CreateInsert(SqliteConnection connection, SqliteTransaction tx, string table, string[] columns, int rows)
+    {
+        var sql = new StringBuilder("insert into " + table + " (" + string.Join(", ", columns) + ") values ");
+        var command = connection.CreateCommand();
+        command.Transaction = tx;
+        for (var i = 0; i < rows; i++)
+        {
+            sql.Append(i == 0 ? "(" : ", (");
+            for (var c = 0; c < columns.Length; c++)
+            {
+                var name = string.Create(CultureInfo.InvariantCulture, $"@p{i}_{c}");
+                sql.Append(c == 0 ? name : ", " + name);
+                command.Parameters.Add(new SqliteParameter { ParameterName = name });
+            }
+            sql.Append(')');
+        }
+#pragma warning disable CA2100 // table and column names are constants; values are parameters
+        command.CommandText = sql.ToString();
+#pragma warning restore CA2100
+        command.Prepare();
+        return command;
+    }
+
+    private static async Task CopyPostgresAsync(NpgsqlConnection connection, IngestBatch batch, CancellationToken ct)
+    {
+        if (batch.Psi.Count > 0)
+        {
+            await using var copy = await connection.BeginBinaryImportAsync("copy psi_counts (uid, feature, bin_id, created_at, count) from stdin (format binary)", ct);
+            foreach (var r in batch.Psi)
+            {
+                await copy.StartRowAsync(ct);
+                await copy.WriteAsync(r.Uid, NpgsqlDbType.Uuid, ct);
+                await copy.WriteAsync(r.Feature, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(r.BinId, NpgsqlDbType.Integer, ct);
+                await copy.WriteAsync(DbTime.Normalize(r.CreatedAt), NpgsqlDbType.TimestampTz, ct);
+                await copy.WriteAsync(r.Count, NpgsqlDbType.Bigint, ct);
+            }
+            await copy.CompleteAsync(ct);
+        }
+        if (batch.Spc.Count > 0)
+        {
+            await using var copy = await connection.BeginBinaryImportAsync("copy spc_samples (uid, feature, created_at, mean, count) from stdin (format binary)", ct);
+            foreach (var r in batch.Spc)
+            {
+                await copy.StartRowAsync(ct);
+                await copy.WriteAsync(r.Uid, NpgsqlDbType.Uuid, ct);
+                await copy.WriteAsync(r.Feature, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(DbTime.Normalize(r.CreatedAt), NpgsqlDbType.TimestampTz, ct);
+                await copy.WriteAsync(r.Mean, NpgsqlDbType.Double, ct);
+                await copy.WriteAsync(r.Count, NpgsqlDbType.Bigint, ct);
+            }
+            await copy.CompleteAsync(ct);
+        }
+        if (batch.Custom.Count > 0)
+        {
+            await using var copy = await connection.BeginBinaryImportAsync("copy custom_values (uid, metric, created_at, sum, count) from stdin (format binary)", ct);
+            foreach (var r in batch.Custom)
+            {
+                await copy.StartRowAsync(ct);
+                await copy.WriteAsync(r.Uid, NpgsqlDbType.Uuid, ct);
+                await copy.WriteAsync(r.Metric, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(DbTime.Normalize(r.CreatedAt), NpgsqlDbType.TimestampTz, ct);
+                await copy.WriteAsync(r.Sum, NpgsqlDbType.Double, ct);
+                await copy.WriteAsync(r.Count, NpgsqlDbType.Bigint, ct);
+            }
+            await copy.CompleteAsync(ct);
+        }
+    }
+
+    /// <summary>
+    /// Creates the daily partitions of every record table for the batch's days, outside the ingest
+    /// transaction (DDL failures must not abort it). Two writers racing on the same day are fine:
+    /// the loser's "already exists" is ignored. A day whose rows already sit in the default partition
+    /// cannot get its own partition; its rows keep going to the default one (retention still deletes them).
+    /// </summary>
+    private async Task EnsurePartitionsAsync(IEnumerable<DateTimeOffset> times, CancellationToken ct)
+    {
+        var days = times.Select(t => DateOnly.FromDateTime(t.UtcDateTime)).Distinct().Where(d => !_partitionDays.ContainsKey(d)).ToList();
+        if (days.Count == 0) return;
+        await using var connection = await _db.OpenAsync(ct);
+        foreach (var day in days)
+        {
+            var from = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var to = day.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var suffix = day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+            foreach (var table in RecordTables)
+            {
+                try
+                {
+                    await connection.ExecuteAsync(new CommandDefinition(
+                        $"create table if not exists {table}_{suffix} partition of {table} for values from ('{from} 00:00:00+00') to ('{to} 00:00:00+00')",
+                        cancellationToken: ct));
+                }
+                catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DuplicateTable or PostgresErrorCodes.UniqueViolation)
+                {
+                    // Another writer created it between our "if not exists" check and the create.
+                }
+                catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.CheckViolation)
+                {
+                    LogPartitionSkipped(_log, table, suffix, ex.MessageText);
+                }
+            }
+            _partitionDays[day] = true;
+        }
+    }
+
+    [LoggerMessage(EventId = 310, Level = LogLevel.Warning, Message = "Partition {Table}_{Day} not created: the default partition already holds rows of that day ({Reason})")]
+    private static partial void LogPartitionSkipped(ILogger logger, string table, string day, string reason);
+
+    [GeneratedRegex(@"^(psi_counts|spc_samples|custom_values|llm_records|llm_scores)_(\d{8})$", RegexOptions.CultureInvariant)]
+    private static partial Regex PartitionName();
+}

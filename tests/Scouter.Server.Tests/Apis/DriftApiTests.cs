@@ -1,0 +1,198 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Dapper;
+using Scouter.Server.Storage;
+using Scouter.Server.Tests.Fixtures;
+using Xunit;
+
+namespace Scouter.Server.Tests.Apis;
+
+public abstract class DriftApiTests(ServerFixture fixture)
+{
+    private static readonly DateTimeOffset To = DataTestServer.Start;
+    private static readonly DateTimeOffset From = To.AddHours(-2);
+    private const double Tolerance = 1e-12;
+
+    private DataTestServer Server => fixture.Server;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static string T(DateTimeOffset t) => t.ToString("O", CultureInfo.InvariantCulture);
+
+    private static string NewSpace() => "d" + Guid.NewGuid().ToString("N")[..10];
+
+    private async Task IngestAsync(params JsonObject[] records)
+    {
+        var batch = new JsonObject { ["batch_id"] = Guid.CreateVersion7().ToString(), ["sent_at"] = T(To), ["records"] = new JsonArray(records) };
+        using var response = await Server.Client.PostAsync("records", DataTestServer.Json(batch), Ct);
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync(Ct));
+    }
+
+    private async Task<JsonElement> GetAsync(string url)
+    {
+        using var response = await Server.Client.GetAsync(url, Ct);
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    private static JsonObject Psi(Guid uid, DateTimeOffset at, string feature, JsonObject counts) =>
+        new() { ["type"] = "psi", ["uid"] = uid.ToString(), ["created_at"] = T(at), ["feature"] = feature, ["bin_counts"] = counts };
+
+    /// <summary>The spec formula (drift-math 1.3), computed independently of the server.</summary>
+    private static double ExpectedPsi(double[] p, double[] q)
+    {
+        const double Eps = 1e-10;
+        var sum = 0.0;
+        for (var i = 0; i < p.Length; i++) sum += (p[i] - q[i]) * Math.Log((p[i] + Eps) / (q[i] + Eps));
+        return sum;
+    }
+
+    [Fact]
+    public async Task Psi_PerBucketAndOverall_MatchTheSpecFormula()
+    {
+        var uid = (await Server.RegisterAsync(TestProfiles.Psi(NewSpace()))).GetProperty("uid").GetGuid();
+        // Bucket 0 matches the baseline exactly (missing 0.1, bins 0.3/0.4/0.2); bucket 1 drifts.
+        await IngestAsync(
+            Psi(uid, From.AddMinutes(20), "age", new JsonObject { ["0"] = 6, ["1"] = 20, ["2"] = 30, ["3"] = 14 }),
+            Psi(uid, From.AddMinutes(40), "age", new JsonObject { ["0"] = 4, ["1"] = 10, ["2"] = 10, ["3"] = 6 }));
+        await IngestAsync(Psi(uid, From.AddMinutes(90), "age", new JsonObject { ["1"] = 50, ["2"] = 30, ["3"] = 20 }));
+        await IngestAsync(Psi(uid, From.AddMinutes(-5), "age", new JsonObject { ["1"] = 1000 })); // outside the window
+
+        var body = await GetAsync($"drift/psi?uid={uid}&from={Uri.EscapeDataString(T(From))}&to={Uri.EscapeDataString(T(To))}&buckets=2");
+
+        Assert.Equal([From, From.AddHours(1)], body.GetProperty("bucket_starts").EnumerateArray().Select(e => e.GetDateTimeOffset()));
+        var age = body.GetProperty("features").GetProperty("age");
+        double[] baseline = [0.1, 0.3, 0.4, 0.2];
+        var buckets = age.GetProperty("bucket_psi").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.Equal(ExpectedPsi(baseline, [0.1, 0.3, 0.4, 0.2]), buckets[0], Tolerance);
+        Assert.Equal(ExpectedPsi(baseline, [0, 0.5, 0.3, 0.2]), buckets[1], Tolerance);
+        Assert.Equal([100L, 100L], age.GetProperty("bucket_counts").EnumerateArray().Select(e => e.GetInt64()));
+        Assert.Equal(ExpectedPsi(baseline, [0.05, 0.4, 0.35, 0.2]), age.GetProperty("psi").GetDouble(), Tolerance);
+        Assert.Equal(200, age.GetProperty("n").GetInt64());
+        var observed = age.GetProperty("observed_proportions");
+        Assert.Equal(0.05, observed.GetProperty("0").GetDouble(), Tolerance);
+        Assert.Equal(0.4, observed.GetProperty("1").GetDouble(), Tolerance);
+        Assert.Equal(0.35, observed.GetProperty("2").GetDouble(), Tolerance);
+        Assert.Equal(0.2, age.GetProperty("baseline_proportions").GetProperty("3").GetDouble(), Tolerance);
+        var color = body.GetProperty("features").GetProperty("color");
+        Assert.Equal(JsonValueKind.Null, color.GetProperty("psi").ValueKind);
+        Assert.Equal("insufficient_data", color.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Spc_ReturnsSamplesZoneCodesAndLimits()
+    {
+        var uid = (await Server.RegisterAsync(TestProfiles.Spc(NewSpace()))).GetProperty("uid").GetGuid();
+        double[] means = [10, 10.5, 12.5, 13.5, 9];
+        await IngestAsync([.. means.Select((m, i) => new JsonObject
+        {
+            ["type"] = "spc", ["uid"] = uid.ToString(), ["created_at"] = T(From.AddMinutes(10 * (i + 1))), ["feature"] = "x", ["mean"] = m, ["count"] = 25,
+        })]);
+
+        var body = await GetAsync($"drift/spc?uid={uid}&from={Uri.EscapeDataString(T(From))}");
+
+        var x = body.GetProperty("features").GetProperty("x");
+        Assert.Equal(means, x.GetProperty("means").EnumerateArray().Select(e => e.GetDouble()));
+        Assert.Equal([0, 1, 3, 4, -2], x.GetProperty("codes").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal(From.AddMinutes(10), x.GetProperty("times")[0].GetDateTimeOffset());
+        var limits = x.GetProperty("limits");
+        Assert.Equal(10, limits.GetProperty("center").GetDouble());
+        Assert.Equal(13, limits.GetProperty("three_ucl").GetDouble());
+        Assert.Equal(8, limits.GetProperty("two_lcl").GetDouble());
+        Assert.Contains(x.GetProperty("alerts").EnumerateArray(), a => a.GetProperty("kind").GetString() == "out_of_bounds");
+    }
+
+    [Fact]
+    public async Task Custom_BucketMeansAreCountWeighted_AndTheWindowMeanDecidesTheAlert()
+    {
+        var uid = (await Server.RegisterAsync(TestProfiles.Custom(NewSpace()))).GetProperty("uid").GetGuid();
+        JsonObject Rec(DateTimeOffset at, double sum, long count) =>
+            new() { ["type"] = "custom", ["uid"] = uid.ToString(), ["created_at"] = T(at), ["metric"] = "mae", ["sum"] = sum, ["count"] = count };
+        await IngestAsync(Rec(From.AddMinutes(10), 3, 2), Rec(From.AddMinutes(20), 1, 2), Rec(From.AddMinutes(100), 9, 4));
+
+        var body = await GetAsync($"drift/custom?uid={uid}&from={Uri.EscapeDataString(T(From))}&to={Uri.EscapeDataString(T(To))}&buckets=2");
+
+        var mae = body.GetProperty("metrics").GetProperty("mae");
+        Assert.Equal([1.0, 2.25], mae.GetProperty("means").EnumerateArray().Select(e => e.GetDouble()));
+        Assert.Equal(13.0 / 8, mae.GetProperty("mean").GetDouble(), Tolerance);
+        Assert.Equal(8, mae.GetProperty("count").GetInt64());
+        Assert.Equal(1.0, mae.GetProperty("baseline").GetDouble());
+        Assert.Equal("above", mae.GetProperty("condition").GetString());
+        Assert.True(mae.GetProperty("alert").GetBoolean()); // 1.625 > 1 + 0.5
+        var acc = body.GetProperty("metrics").GetProperty("acc");
+        Assert.Equal(JsonValueKind.Null, acc.GetProperty("mean").ValueKind);
+        Assert.False(acc.GetProperty("alert").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Llm_MeanScoresPerBucket_AndRecordStatusCounts()
+    {
+        var uid = (await Server.RegisterAsync(TestProfiles.Llm(NewSpace()))).GetProperty("uid").GetGuid();
+        JsonObject Rec(DateTimeOffset at) => new()
+        {
+            ["type"] = "llm", ["uid"] = uid.ToString(), ["created_at"] = T(at), ["record_id"] = Guid.CreateVersion7().ToString(), ["input"] = "q", ["response"] = "a",
+        };
+        await IngestAsync(Rec(From.AddMinutes(10)), Rec(From.AddMinutes(70)));
+        // Scores are written by the judge (jobs slice); insert them directly.
+        var db = Server.Db.Database;
+        await using (var connection = await db.OpenAsync(Ct))
+        {
+            foreach (var (minutes, score) in new[] { (10, 3.0), (15, 5.0), (70, 2.0) })
+            {
+                await connection.ExecuteAsync("insert into llm_scores (uid, metric, record_id, created_at, score, reason) values (@uid, 'relevance', @rid, @at, @score, 'r')",
+                    new { uid = db.Id(uid), rid = db.Id(Guid.NewGuid()), at = db.Time(From.AddMinutes(minutes)), score });
+            }
+        }
+
+        var body = await GetAsync($"drift/llm?uid={uid}&from={Uri.EscapeDataString(T(From))}&to={Uri.EscapeDataString(T(To))}&buckets=2");
+
+        var relevance = body.GetProperty("metrics").GetProperty("relevance");
+        Assert.Equal([4.0, 2.0], relevance.GetProperty("means").EnumerateArray().Select(e => e.GetDouble()));
+        Assert.Equal(10.0 / 3, relevance.GetProperty("mean").GetDouble(), Tolerance);
+        Assert.True(relevance.GetProperty("alert").GetBoolean()); // below baseline 4
+        Assert.Equal(2, body.GetProperty("record_status").GetProperty("pending").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("", "uid")]
+    [InlineData("uid=nope", "uid")]
+    [InlineData("uid={uid}&from=2026-11-20T12:00:00Z&to=2026-11-20T11:00:00Z", "from")]
+    [InlineData("uid={uid}&to=yesterday", "to")]
+    [InlineData("uid={uid}&from=x", "from")]
+    [InlineData("uid={uid}&buckets=0", "buckets")]
+    [InlineData("uid={uid}&buckets=501", "buckets")]
+    [InlineData("uid={uid}&buckets=abc", "buckets")]
+    [InlineData("uid={spc}", "uid")]
+    public async Task Query_InvalidParameters_Are400NamingTheParameter(string query, string field)
+    {
+        var space = NewSpace();
+        var uid = (await Server.RegisterAsync(TestProfiles.Psi(space))).GetProperty("uid").GetGuid();
+        var spc = (await Server.RegisterAsync(TestProfiles.Spc(space))).GetProperty("uid").GetGuid();
+
+        using var response = await Server.Client.GetAsync("drift/psi?" + query.Replace("{uid}", uid.ToString(), StringComparison.Ordinal).Replace("{spc}", spc.ToString(), StringComparison.Ordinal), Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(field, (await DataTestServer.ReadAsync(response)).GetProperty("field").GetString());
+    }
+
+    [Fact]
+    public async Task Query_UnknownOrUnreadableProfile_Is404()
+    {
+        var uid = (await Server.RegisterAsync(TestProfiles.Custom(NewSpace()))).GetProperty("uid").GetGuid();
+
+        using var unknown = await Server.Client.GetAsync($"drift/custom?uid={Guid.NewGuid()}", Ct);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"drift/custom?uid={uid}");
+        request.Headers.Add(TestAuth.GrantsHeader, "other=read");
+        using var hidden = await Server.Client.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, hidden.StatusCode);
+    }
+}
+
+public sealed class SqliteDriftApiTests(ServerFixture fixture) : DriftApiTests(fixture), IClassFixture<ServerFixture>;
+
+public sealed class PostgresDriftApiTests(PostgresServerFixture fixture) : DriftApiTests(fixture), IClassFixture<PostgresServerFixture>;

@@ -1,0 +1,24 @@
+using Scouter.Server.Storage;
+using Xunit;
+
+namespace Scouter.Server.Tests.Fixtures;
+
+/// <summary>One migrated database per test class (tests use their own spaces/uids so they can share it).</summary>
+public abstract class DatabaseFixture(SqlDialect dialect) : IAsyncLifetime
+{
+    public SqlDialect Dialect { get; } = dialect;
+
+    public TestDatabase Db { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync() => Db = await TestDatabase.CreateAsync(Dialect);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Db.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+}
+
+public sealed class SqliteDatabaseFixture() : DatabaseFixture(SqlDialect.Sqlite);
+
+public sealed class PostgresDatabaseFixture() : DatabaseFixture(SqlDialect.Postgres);
