@@ -16,6 +16,9 @@ internal sealed partial class IngestWriterService : BackgroundService
     private readonly ILogger<IngestWriterService> _log;
     private readonly int _writers;
 
+    private const int MaxGroupBatches = 32;
+    private const int MaxGroupRows = 100_000;
+
     public IngestWriterService(IngestQueue queue, IRecordStore store, ServerMetrics metrics, ScouterDatabase database, ILogger<IngestWriterService> log)
     {
         _queue = queue;
@@ -37,27 +40,45 @@ internal sealed partial class IngestWriterService : BackgroundService
     private async Task WriteLoopAsync()
     {
         // Not cancelled by stoppingToken: Complete() ends the loop once the queue is empty.
-        await foreach (var item in _queue.Reader.ReadAllAsync())
+        var group = new List<IngestWorkItem>(MaxGroupBatches);
+        while (await _queue.Reader.WaitToReadAsync())
         {
+            // Group commit: take what is already queued (up to a bound) and store it in one transaction,
+            // which saves the per-transaction round trips that dominate under load.
+            var rows = 0;
+            while (group.Count < MaxGroupBatches && rows < MaxGroupRows && _queue.Reader.TryRead(out var item))
+            {
+                group.Add(item);
+                rows += item.Batch.RowCount;
+            }
+            if (group.Count == 0) continue;
             try
             {
-                var outcome = await _store.IngestAsync(item.Batch, CancellationToken.None);
-                if (outcome == IngestOutcome.Stored)
+                var outcomes = await _store.IngestManyAsync([.. group.Select(g => g.Batch)], CancellationToken.None);
+                for (var i = 0; i < group.Count; i++)
                 {
-                    _metrics.BatchesIngested.Add(1);
-                    _metrics.RecordsIngested.Add(item.Batch.Records);
+                    if (outcomes[i] == IngestOutcome.Stored)
+                    {
+                        _metrics.BatchesIngested.Add(1);
+                        _metrics.RecordsIngested.Add(group[i].Batch.Records);
+                    }
+                    else
+                    {
+                        _metrics.DuplicateBatches.Add(1);
+                    }
+                    group[i].Stored.TrySetResult(outcomes[i]);
                 }
-                else
-                {
-                    _metrics.DuplicateBatches.Add(1);
-                }
-                item.Stored.TrySetResult(outcome);
             }
             catch (Exception ex)
             {
-                LogStoreFailed(_log, item.Batch.BatchId, ex);
-                item.Stored.TrySetException(ex);
+                // The group's transaction rolled back: none of its batches is stored, each submitter is told.
+                foreach (var item in group)
+                {
+                    LogStoreFailed(_log, item.Batch.BatchId, ex);
+                    item.Stored.TrySetException(ex);
+                }
             }
+            group.Clear();
         }
     }
 

@@ -52,6 +52,9 @@ public sealed class IngestBatch
     /// <summary>Custom metric rows.</summary>
     public List<CustomValueRow> Custom { get; } = [];
 
+    /// <summary>Rows this batch writes (all tables).</summary>
+    public int RowCount => Psi.Count + Spc.Count + Custom.Count + Llm.Count;
+
     /// <summary>LLM records.</summary>
     public List<LlmRecordRow> Llm { get; } = [];
 
@@ -134,6 +137,13 @@ public interface IRecordStore
     /// (also by a concurrent call) returns <see cref="IngestOutcome.Duplicate"/> and writes nothing.
     /// </summary>
     Task<IngestOutcome> IngestAsync(IngestBatch batch, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Group commit: stores every batch of <paramref name="batches"/> whose id is new, in ONE
+    /// transaction (all of them or none), and returns each batch's outcome in order. A batch id that
+    /// repeats within the group or was stored before is a <see cref="IngestOutcome.Duplicate"/>.
+    /// </summary>
+    Task<IReadOnlyList<IngestOutcome>> IngestManyAsync(IReadOnlyList<IngestBatch> batches, CancellationToken cancellationToken = default);
 
     /// <summary>PSI counts summed per bucket, feature and bin.</summary>
     Task<IReadOnlyList<PsiBucketCount>> PsiCountsAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default);

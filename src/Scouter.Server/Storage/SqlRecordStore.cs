@@ -31,33 +31,50 @@ internal sealed partial class SqlRecordStore : IRecordStore
     public async Task<IngestOutcome> IngestAsync(IngestBatch batch, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        return (await IngestManyAsync([batch], cancellationToken))[0];
+    }
+
+    public async Task<IReadOnlyList<IngestOutcome>> IngestManyAsync(IReadOnlyList<IngestBatch> batches, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
+        var outcomes = new IngestOutcome[batches.Count];
+        if (batches.Count == 0) return outcomes;
         var sqlite = _db.Dialect == SqlDialect.Sqlite;
-        if (!sqlite) await EnsurePartitionsAsync(batch.Times, cancellationToken);
+        if (!sqlite) await EnsurePartitionsAsync(batches.SelectMany(b => b.Times), cancellationToken);
         if (sqlite) await _db.WriteLock.WaitAsync(cancellationToken);
         try
         {
             await using var connection = await _db.OpenAsync(cancellationToken);
             await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-            // The primary key decides: a concurrent writer of the same id waits for our commit and then inserts nothing.
-            var claimed = await connection.ExecuteAsync(new CommandDefinition(
-                "insert into ingested_batches (batch_id, received_at, records) values (@id, @at, @records) on conflict do nothing",
-                new { id = _db.Id(batch.BatchId), at = _db.Time(batch.ReceivedAt), records = batch.Records }, tx, cancellationToken: cancellationToken));
-            if (claimed == 0)
+            var claimed = new List<IngestBatch>(batches.Count);
+            var seen = new HashSet<Guid>();
+            for (var i = 0; i < batches.Count; i++)
+            {
+                var batch = batches[i];
+                // The primary key decides: a concurrent writer of the same id waits for our commit and then inserts nothing.
+                var isNew = seen.Add(batch.BatchId) && await connection.ExecuteAsync(new CommandDefinition(
+                    "insert into ingested_batches (batch_id, received_at, records) values (@id, @at, @records) on conflict do nothing",
+                    new { id = _db.Id(batch.BatchId), at = _db.Time(batch.ReceivedAt), records = batch.Records }, tx, cancellationToken: cancellationToken)) == 1;
+                outcomes[i] = isNew ? IngestOutcome.Stored : IngestOutcome.Duplicate;
+                if (isNew) claimed.Add(batch);
+            }
+            if (claimed.Count == 0)
             {
                 await tx.RollbackAsync(cancellationToken);
-                return IngestOutcome.Duplicate;
+                return outcomes;
             }
-            if (sqlite) await InsertSqliteAsync((SqliteConnection)connection, (SqliteTransaction)tx, batch, cancellationToken);
-            else await CopyPostgresAsync((NpgsqlConnection)connection, batch, cancellationToken);
-            if (batch.Llm.Count > 0)
+            if (sqlite) await InsertSqliteAsync((SqliteConnection)connection, (SqliteTransaction)tx, claimed, cancellationToken);
+            else await CopyPostgresAsync((NpgsqlConnection)connection, claimed, cancellationToken);
+            var llm = claimed.SelectMany(b => b.Llm).ToList();
+            if (llm.Count > 0)
             {
                 await connection.ExecuteAsync(new CommandDefinition(
                     "insert into llm_records (id, uid, created_at, payload, status, attempts) values (@id, @uid, @created_at, @payload, 'pending', 0) on conflict do nothing",
-                    batch.Llm.Select(r => new { id = _db.Id(r.Id), uid = _db.Id(r.Uid), created_at = _db.Time(r.CreatedAt), payload = r.Payload }),
+                    llm.Select(r => new { id = _db.Id(r.Id), uid = _db.Id(r.Uid), created_at = _db.Time(r.CreatedAt), payload = r.Payload }),
                     tx, cancellationToken: cancellationToken));
             }
             await tx.CommitAsync(cancellationToken);
-            return IngestOutcome.Stored;
+            return outcomes;
         }
         finally
         {
@@ -187,14 +204,28 @@ internal sealed partial class SqlRecordStore : IRecordStore
 
     private static int Clamp(long bucket, TimeWindow window) => (int)Math.Clamp(bucket, 0, window.Buckets - 1);
 
-    private static async Task InsertSqliteAsync(SqliteConnection connection, SqliteTransaction tx, IngestBatch batch, CancellationToken ct)
+    private static async Task InsertSqliteAsync(SqliteConnection connection, SqliteTransaction tx, List<IngestBatch> batches, CancellationToken ct)
     {
+        var batch = batches.Count == 1 ? batches[0] : Merge(batches);
         await InsertRowsAsync(connection, tx, "psi_counts", ["uid", "feature", "bin_id", "created_at", "count"], batch.Psi,
             r => [Text(r.Uid), r.Feature, r.BinId, DbTime.ToMicros(r.CreatedAt), r.Count], ct);
         await InsertRowsAsync(connection, tx, "spc_samples", ["uid", "feature", "created_at", "mean", "count"], batch.Spc,
             r => [Text(r.Uid), r.Feature, DbTime.ToMicros(r.CreatedAt), r.Mean, r.Count], ct);
         await InsertRowsAsync(connection, tx, "custom_values", ["uid", "metric", "created_at", "sum", "count"], batch.Custom,
             r => [Text(r.Uid), r.Metric, DbTime.ToMicros(r.CreatedAt), r.Sum, r.Count], ct);
+    }
+
+    /// <summary>The rows of several batches as one, so a group commit runs one insert/COPY per table.</summary>
+    private static IngestBatch Merge(List<IngestBatch> batches)
+    {
+        var merged = new IngestBatch { BatchId = batches[0].BatchId, ReceivedAt = batches[0].ReceivedAt, Records = batches.Sum(b => b.Records) };
+        foreach (var b in batches)
+        {
+            merged.Psi.AddRange(b.Psi);
+            merged.Spc.AddRange(b.Spc);
+            merged.Custom.AddRange(b.Custom);
+        }
+        return merged;
     }
 
     private static string Text(Guid id) => id.ToString("D", CultureInfo.InvariantCulture);
@@ -256,19 +287,22 @@ internal sealed partial class SqlRecordStore : IRecordStore
         return command;
     }
 
-    private static async Task CopyPostgresAsync(NpgsqlConnection connection, IngestBatch batch, CancellationToken ct)
+    // Rows are written with the synchronous Write: the importer buffers and flushes in large chunks,
+    // and an await per field costs more than the occasional blocking flush.
+    private static async Task CopyPostgresAsync(NpgsqlConnection connection, List<IngestBatch> batches, CancellationToken ct)
     {
+        var batch = batches.Count == 1 ? batches[0] : Merge(batches);
         if (batch.Psi.Count > 0)
         {
             await using var copy = await connection.BeginBinaryImportAsync("copy psi_counts (uid, feature, bin_id, created_at, count) from stdin (format binary)", ct);
             foreach (var r in batch.Psi)
             {
-                await copy.StartRowAsync(ct);
-                await copy.WriteAsync(r.Uid, NpgsqlDbType.Uuid, ct);
-                await copy.WriteAsync(r.Feature, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(r.BinId, NpgsqlDbType.Integer, ct);
-                await copy.WriteAsync(DbTime.Normalize(r.CreatedAt), NpgsqlDbType.TimestampTz, ct);
-                await copy.WriteAsync(r.Count, NpgsqlDbType.Bigint, ct);
+                copy.StartRow();
+                copy.Write(r.Uid, NpgsqlDbType.Uuid);
+                copy.Write(r.Feature, NpgsqlDbType.Text);
+                copy.Write(r.BinId, NpgsqlDbType.Integer);
+                copy.Write(DbTime.Normalize(r.CreatedAt), NpgsqlDbType.TimestampTz);
+                copy.Write(r.Count, NpgsqlDbType.Bigint);
             }
             await copy.CompleteAsync(ct);
         }
@@ -277,12 +311,12 @@ internal sealed partial class SqlRecordStore : IRecordStore
             await using var copy = await connection.BeginBinaryImportAsync("copy spc_samples (uid, feature, created_at, mean, count) from stdin (format binary)", ct);
             foreach (var r in batch.Spc)
             {
-                await copy.StartRowAsync(ct);
-                await copy.WriteAsync(r.Uid, NpgsqlDbType.Uuid, ct);
-                await copy.WriteAsync(r.Feature, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(DbTime.Normalize(r.CreatedAt), NpgsqlDbType.TimestampTz, ct);
-                await copy.WriteAsync(r.Mean, NpgsqlDbType.Double, ct);
-                await copy.WriteAsync(r.Count, NpgsqlDbType.Bigint, ct);
+                copy.StartRow();
+                copy.Write(r.Uid, NpgsqlDbType.Uuid);
+                copy.Write(r.Feature, NpgsqlDbType.Text);
+                copy.Write(DbTime.Normalize(r.CreatedAt), NpgsqlDbType.TimestampTz);
+                copy.Write(r.Mean, NpgsqlDbType.Double);
+                copy.Write(r.Count, NpgsqlDbType.Bigint);
             }
             await copy.CompleteAsync(ct);
         }
@@ -291,12 +325,12 @@ internal sealed partial class SqlRecordStore : IRecordStore
             await using var copy = await connection.BeginBinaryImportAsync("copy custom_values (uid, metric, created_at, sum, count) from stdin (format binary)", ct);
             foreach (var r in batch.Custom)
             {
-                await copy.StartRowAsync(ct);
-                await copy.WriteAsync(r.Uid, NpgsqlDbType.Uuid, ct);
-                await copy.WriteAsync(r.Metric, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(DbTime.Normalize(r.CreatedAt), NpgsqlDbType.TimestampTz, ct);
-                await copy.WriteAsync(r.Sum, NpgsqlDbType.Double, ct);
-                await copy.WriteAsync(r.Count, NpgsqlDbType.Bigint, ct);
+                copy.StartRow();
+                copy.Write(r.Uid, NpgsqlDbType.Uuid);
+                copy.Write(r.Metric, NpgsqlDbType.Text);
+                copy.Write(DbTime.Normalize(r.CreatedAt), NpgsqlDbType.TimestampTz);
+                copy.Write(r.Sum, NpgsqlDbType.Double);
+                copy.Write(r.Count, NpgsqlDbType.Bigint);
             }
             await copy.CompleteAsync(ct);
         }

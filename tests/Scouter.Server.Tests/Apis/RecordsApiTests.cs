@@ -228,6 +228,13 @@ public sealed class RecordsBackpressureTests
             return await inner.IngestAsync(batch, cancellationToken);
         }
 
+        public async Task<IReadOnlyList<IngestOutcome>> IngestManyAsync(IReadOnlyList<IngestBatch> batches, CancellationToken cancellationToken = default)
+        {
+            Entered.TrySetResult();
+            await Release.Task;
+            return await inner.IngestManyAsync(batches, cancellationToken);
+        }
+
         public Task<IReadOnlyList<PsiBucketCount>> PsiCountsAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) => inner.PsiCountsAsync(uid, window, cancellationToken);
         public Task<IReadOnlyList<SpcSampleRow>> SpcSamplesAsync(Guid uid, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken = default) => inner.SpcSamplesAsync(uid, from, to, limit, cancellationToken);
         public Task<IReadOnlyList<MetricBucket>> CustomValuesAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) => inner.CustomValuesAsync(uid, window, cancellationToken);
@@ -239,6 +246,7 @@ public sealed class RecordsBackpressureTests
     private sealed class BrokenRecordStore(IRecordStore inner) : IRecordStore
     {
         public Task<IngestOutcome> IngestAsync(IngestBatch batch, CancellationToken cancellationToken = default) => throw new InvalidOperationException("database down");
+        public Task<IReadOnlyList<IngestOutcome>> IngestManyAsync(IReadOnlyList<IngestBatch> batches, CancellationToken cancellationToken = default) => throw new InvalidOperationException("database down");
         public Task<IReadOnlyList<PsiBucketCount>> PsiCountsAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) => inner.PsiCountsAsync(uid, window, cancellationToken);
         public Task<IReadOnlyList<SpcSampleRow>> SpcSamplesAsync(Guid uid, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken = default) => inner.SpcSamplesAsync(uid, from, to, limit, cancellationToken);
         public Task<IReadOnlyList<MetricBucket>> CustomValuesAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) => inner.CustomValuesAsync(uid, window, cancellationToken);

@@ -169,6 +169,24 @@ public abstract class StoreContractTests
     }
 
     [Fact]
+    public async Task IngestMany_GroupCommit_StoresNewBatchesOnceAndReportsDuplicates()
+    {
+        var uid = Guid.NewGuid();
+        var earlier = Guid.CreateVersion7();
+        var repeated = Guid.CreateVersion7();
+        Assert.Equal(IngestOutcome.Stored, await _records.IngestAsync(Batch(uid, Now, earlier), Ct));
+
+        var outcomes = await _records.IngestManyAsync(
+            [Batch(uid, Now), Batch(uid, Now, earlier), Batch(uid, Now, repeated), Batch(uid, Now, repeated), Batch(uid, Now.AddDays(-1))], Ct);
+
+        Assert.Equal([IngestOutcome.Stored, IngestOutcome.Duplicate, IngestOutcome.Stored, IngestOutcome.Duplicate, IngestOutcome.Stored], outcomes);
+        Assert.Equal(2 * 4, await CountAsync("psi_counts", uid)); // 1 earlier + 3 new batches, 2 PSI rows each
+        Assert.Equal(4, await CountAsync("spc_samples", uid));
+        Assert.Equal(4, await CountAsync("llm_records", uid));
+        Assert.True(await BatchIdStoredAsync(repeated));
+    }
+
+    [Fact]
     public async Task Ingest_DuplicateBatchId_StoresOnce()
     {
         var uid = Guid.NewGuid();
