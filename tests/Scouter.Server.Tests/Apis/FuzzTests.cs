@@ -288,6 +288,9 @@ public sealed class FuzzTests : IAsyncLifetime
             {
                 var profile = JsonNode.Parse(profiles[rng.Next(profiles.Length)])!;
                 profile["config"]!["name"] = "fz-" + i.ToString(CultureInfo.InvariantCulture);
+                // Same bytes every run (the client-side uid and creation time are otherwise random / now).
+                profile["config"]!["uid"] = NewGuid(rng).ToString();
+                profile["created_at"] = "2026-01-01T00:00:00+00:00";
                 valid = new JsonObject { ["profile"] = profile, ["set_active"] = false, ["bump"] = true };
             }
             var (body, mutations) = mutator.Mutate(valid, records);
