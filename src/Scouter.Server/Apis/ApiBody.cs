@@ -13,15 +13,25 @@ internal static class ApiBody
     {
         try
         {
-            var value = await JsonSerializer.DeserializeAsync<T>(request.Body, ApiJson.Options, cancellationToken);
+            var value = await JsonSerializer.DeserializeAsync<T>(new Utf8ValidatingStream(request.Body), ApiJson.Options, cancellationToken);
             return value is null
                 ? (null, Problems.Validation("invalid_json", "body", "The request body must be a JSON object."))
                 : (value, null);
         }
         catch (JsonException ex)
         {
-            var field = ex.Path is null or "$" ? "body" : ex.Path.StartsWith("$.", StringComparison.Ordinal) ? ex.Path[2..] : ex.Path.TrimStart('$');
-            return (null, Problems.Validation("invalid_json", field, "Invalid JSON: " + ex.Message.Split(" Path:", 2)[0]));
+            return (null, Problems.Validation("invalid_json", Field(ex.Path), "Invalid JSON: " + ex.Message.Split(" Path:", 2)[0]));
+        }
+        catch (NotSupportedException ex)
+        {
+            // System.Text.Json reports some malformed input this way, e.g. a polymorphic object without
+            // its discriminator ("records[0]" with no "type"); the path is only in the message.
+            var path = ex.Message.Split(" Path: ", 2) is [_, var rest] ? rest.Split(" | ", 2)[0] : null;
+            return (null, Problems.Validation("invalid_json", Field(path), "Invalid JSON: " + (ex.InnerException ?? ex).Message.Split(" Path:", 2)[0]));
+        }
+        catch (InvalidUtf8Exception ex)
+        {
+            return (null, Problems.Validation("invalid_json", "body", ex.Message));
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -29,11 +39,15 @@ internal static class ApiBody
         }
         catch (ScouterConfigException ex)
         {
-            return (null, Problems.Validation("invalid_profile", "profile." + ex.ParamName, "Invalid profile: " + ex.Message));
+            return (null, Problems.Validation("invalid_profile", "profile" + (ex.ParamName is { Length: > 0 } p ? "." + p : string.Empty), "Invalid profile: " + ex.Message));
         }
         catch (ArgumentException ex)
         {
-            return (null, Problems.Validation("invalid_profile", "profile" + (ex.ParamName is { } p ? "." + p : string.Empty), "Invalid profile: " + ex.Message.Split(" (Parameter", 2)[0]));
+            return (null, Problems.Validation("invalid_profile", "profile" + (ex.ParamName is { Length: > 0 } p ? "." + p : string.Empty), "Invalid profile: " + ex.Message.Split(" (Parameter", 2)[0]));
         }
     }
+
+    /// <summary>A JSON path as a problem field: without the leading <c>$.</c>, and <c>body</c> for the root.</summary>
+    private static string Field(string? path) =>
+        path is null or "" or "$" ? "body" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
 }

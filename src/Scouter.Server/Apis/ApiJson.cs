@@ -5,7 +5,7 @@ using Scouter.Serialization;
 
 namespace Scouter.Server.Apis;
 
-/// <summary>API JSON conventions: snake_case, enums as their snake_case names, strict numbers, profiles and record batches through Scouter's source-generated metadata.</summary>
+/// <summary>API JSON conventions: snake_case, enums as their snake_case names, strict numbers, no duplicate properties or keys, profiles and record batches through Scouter's source-generated metadata.</summary>
 public static class ApiJson
 {
     /// <summary>Applies the conventions to <paramref name="options"/>.</summary>
@@ -17,6 +17,9 @@ public static class ApiJson
         options.NumberHandling = JsonNumberHandling.Strict;
         options.AllowOutOfOrderMetadataProperties = true;
         options.RespectNullableAnnotations = true;
+        // A repeated property or dictionary key ({"1": 27, "01": 7} in bin_counts) is ambiguous input;
+        // last-wins would silently drop observations, so it is a 400 instead.
+        options.AllowDuplicateProperties = false;
         options.TypeInfoResolverChain.Insert(0, ScouterJsonContext.Default);
         options.TypeInfoResolverChain.Add(new DefaultJsonTypeInfoResolver());
     }

@@ -216,8 +216,8 @@ public static class DriftApi
             return (null, Problems.Validation("invalid_query", "buckets", $"buckets must be an integer from 1 to {MaxBuckets}."));
         }
         var profile = await profiles.GetAsync(uid, ct);
-        if (profile is null || !user.Can(profile.Row.Space, SpaceRole.Read))
-            return (null, Problems.NotFound("profile_not_found", $"No profile with uid {uid}."));
+        if (profile is null) return (null, Problems.NotFound("profile_not_found", $"No profile with uid {uid}."));
+        if (!user.Can(profile.Row.Space, SpaceRole.Read)) return (null, Problems.Forbidden(profile.Row.Space, "read"));
         if (profile.Row.DriftType != type)
         {
             return (null, Problems.Validation("type_mismatch", "uid",

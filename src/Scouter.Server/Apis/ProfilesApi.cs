@@ -198,14 +198,14 @@ public static class ProfilesApi
     }
 
     /// <summary>
-    /// The profile named by a route uid, checking <paramref name="role"/> on its space. A caller with no
-    /// role at all on the space gets the same 404 as for an unknown uid, so existence does not leak.
+    /// The profile named by a route uid, checking <paramref name="role"/> on its space: 404 for an unknown
+    /// uid, 403 when the profile exists but the caller lacks the role (including no role at all on its space).
     /// </summary>
     internal static async Task<(StoredProfile? Row, ProblemHttpResult? Problem)> FindAsync(string uid, ClaimsPrincipal user, SpaceRole role, IProfileStore store, CancellationToken ct)
     {
         if (!Guid.TryParse(uid, CultureInfo.InvariantCulture, out var id)) return (null, Problems.Validation("invalid_uid", "uid", $"'{uid}' is not a uuid."));
         var row = await store.GetAsync(id, ct);
-        if (row is null || !user.Can(row.Space, SpaceRole.Read)) return (null, NotFound(uid));
+        if (row is null) return (null, NotFound(uid));
         if (!user.Can(row.Space, role)) return (null, Problems.Forbidden(row.Space, SpaceAccess.EnumName(role)));
         return (row, null);
     }

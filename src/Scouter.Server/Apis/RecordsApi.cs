@@ -29,7 +29,7 @@ public static class RecordsApi
 
     /// <summary>
     /// Validates the batch (400 naming the first bad field), checks <c>write</c> on the space of every
-    /// profile it names (403; a profile in a space the caller cannot even read is reported as unknown),
+    /// profile it names (403 with field <c>records[i].uid</c>, also when the caller has no role at all on that space),
     /// queues it (429 with Retry-After when full) and answers 202 after the commit.
     /// </summary>
     public static async Task<Results<Accepted<IngestResponse>, ProblemHttpResult>> IngestAsync(
@@ -40,8 +40,6 @@ public static class RecordsApi
         var result = await pipeline.SubmitAsync(batch!, (profile, index) =>
         {
             var space = profile.Row.Space;
-            if (!user.Can(space, SpaceRole.Read))
-                return new IngestError("unknown_profile", RecordBatchValidator.Path(index, "uid"), $"No profile with uid {profile.Row.Uid}.");
             return user.Can(space, SpaceRole.Write)
                 ? null
                 : new IngestError("forbidden", RecordBatchValidator.Path(index, "uid"), $"This action needs the 'write' role on space '{space}'.", StatusCodes.Status403Forbidden);

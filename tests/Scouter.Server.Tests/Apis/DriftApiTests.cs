@@ -179,7 +179,7 @@ public abstract class DriftApiTests(ServerFixture fixture)
     }
 
     [Fact]
-    public async Task Query_UnknownOrUnreadableProfile_Is404()
+    public async Task Query_UnknownProfileIs404_AndUnreadableProfileIs403()
     {
         var uid = (await Server.RegisterAsync(TestProfiles.Custom(NewSpace()))).GetProperty("uid").GetGuid();
 
@@ -189,7 +189,8 @@ public abstract class DriftApiTests(ServerFixture fixture)
         using var hidden = await Server.Client.SendAsync(request, Ct);
 
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, hidden.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, hidden.StatusCode);
+        Assert.Equal("forbidden", (await DataTestServer.ReadAsync(hidden)).GetProperty("code").GetString());
     }
 }
 

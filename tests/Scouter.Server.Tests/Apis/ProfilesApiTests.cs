@@ -104,7 +104,7 @@ public sealed class ProfilesApiTests(ServerFixture fixture) : IClassFixture<Serv
     }
 
     [Fact]
-    public async Task Get_UnknownUid_Or_UnreadableSpace_Is404_AndBadUidIs400()
+    public async Task Get_UnknownUidIs404_UnreadableSpaceIs403_AndBadUidIs400()
     {
         var uid = (await Server.RegisterAsync(TestProfiles.Spc(NewSpace()))).GetProperty("uid").GetGuid();
 
@@ -114,7 +114,8 @@ public sealed class ProfilesApiTests(ServerFixture fixture) : IClassFixture<Serv
 
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal("profile_not_found", (await DataTestServer.ReadAsync(unknown)).GetProperty("code").GetString());
-        Assert.Equal(HttpStatusCode.NotFound, hidden.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, hidden.StatusCode);
+        Assert.Equal("forbidden", (await DataTestServer.ReadAsync(hidden)).GetProperty("code").GetString());
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
     }
 

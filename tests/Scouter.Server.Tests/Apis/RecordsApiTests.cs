@@ -171,7 +171,7 @@ public sealed class RecordsApiTests(RecordsFixture fixture) : IClassFixture<Reco
     }
 
     [Fact]
-    public async Task Ingest_WithoutWriteRole_Is403_AndWithoutAnyRole_LooksUnknown()
+    public async Task Ingest_WithoutWriteRole_Or_WithoutAnyRole_Is403NamingTheUid()
     {
         await fixture.EnsureProfilesAsync();
 
@@ -183,9 +183,11 @@ public sealed class RecordsApiTests(RecordsFixture fixture) : IClassFixture<Reco
 
         using var stranger = new HttpRequestMessage(HttpMethod.Post, "records") { Content = DataTestServer.Json(ValidBatch()) };
         stranger.Headers.Add(TestAuth.GrantsHeader, "elsewhere=write");
-        using var hidden = await Client.SendAsync(stranger, TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.BadRequest, hidden.StatusCode);
-        Assert.Equal("unknown_profile", (await DataTestServer.ReadAsync(hidden)).GetProperty("code").GetString());
+        using var otherSpace = await Client.SendAsync(stranger, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Forbidden, otherSpace.StatusCode);
+        var problem = await DataTestServer.ReadAsync(otherSpace);
+        Assert.Equal("forbidden", problem.GetProperty("code").GetString());
+        Assert.Equal("records[0].uid", problem.GetProperty("field").GetString());
 
         using var anonymous = new HttpRequestMessage(HttpMethod.Post, "records") { Content = DataTestServer.Json(ValidBatch()) };
         anonymous.Headers.Add(TestAuth.AnonymousHeader, "1");
