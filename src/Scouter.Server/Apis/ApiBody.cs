@@ -13,7 +13,8 @@ internal static class ApiBody
     {
         try
         {
-            var value = await JsonSerializer.DeserializeAsync<T>(new Utf8ValidatingStream(request.Body), ApiJson.Options, cancellationToken);
+            using var body = await PooledBody.ReadAsync(new Utf8ValidatingStream(request.Body), request.ContentLength, cancellationToken);
+            var value = Deserialize<T>(body.Span);
             return value is null
                 ? (null, Problems.Validation("invalid_json", "body", "The request body must be a JSON object."))
                 : (value, null);
@@ -44,6 +45,22 @@ internal static class ApiBody
         catch (ArgumentException ex)
         {
             return (null, Problems.Validation("invalid_profile", "profile" + (ex.ParamName is { Length: > 0 } p ? "." + p : string.Empty), "Invalid profile: " + ex.Message.Split(" (Parameter", 2)[0]));
+        }
+    }
+
+    /// <summary>
+    /// Fast path first (discriminators leading, as Scouter clients send them); anything that fails there
+    /// is parsed again with the permissive options, whose result or error is the answer.
+    /// </summary>
+    private static T? Deserialize<T>(ReadOnlySpan<byte> json) where T : class
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(json, ApiJson.InOrderOptions);
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException)
+        {
+            return JsonSerializer.Deserialize<T>(json, ApiJson.Options);
         }
     }
 

@@ -25,12 +25,20 @@ public static class ApiJson
     }
 
     /// <summary>Options with the API conventions, for code outside the HTTP pipeline.</summary>
-    public static JsonSerializerOptions Options { get; } = Create();
+    public static JsonSerializerOptions Options { get; } = Create(allowOutOfOrderMetadata: true);
 
-    private static JsonSerializerOptions Create()
+    /// <summary>
+    /// The same conventions but expecting discriminators (<c>type</c>, <c>drift_type</c>) first, as
+    /// Scouter's clients write them: much cheaper, because out-of-order support buffers every object.
+    /// Bodies that fail with these are read again with <see cref="Options"/>.
+    /// </summary>
+    internal static JsonSerializerOptions InOrderOptions { get; } = Create(allowOutOfOrderMetadata: false);
+
+    private static JsonSerializerOptions Create(bool allowOutOfOrderMetadata)
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
         Configure(options);
+        options.AllowOutOfOrderMetadataProperties = allowOutOfOrderMetadata;
         options.MakeReadOnly();
         return options;
     }

@@ -56,7 +56,7 @@ internal sealed class DriftCheckEngine(ScouterDatabase database)
         {
             var (where, args) = Window(uid, from, to);
             await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
-                $"select feature, bin_id, sum(count) from psi_counts where {where} group by feature, bin_id", args, cancellationToken: ct));
+                $"select feature, bin_id, sum(count) from {RecordSql.PsiRows(database.Dialect)} where {where} group by feature, bin_id", args, cancellationToken: ct));
             while (await reader.ReadAsync(ct))
             {
                 var feature = reader.GetString(0);

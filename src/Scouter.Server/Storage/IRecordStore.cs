@@ -6,7 +6,7 @@ namespace Scouter.Server.Storage;
 /// <param name="BinId">Bin id (0 missing, -1 unseen, 1..B).</param>
 /// <param name="CreatedAt">Record time.</param>
 /// <param name="Count">Count (&gt;= 0).</param>
-public sealed record PsiCountRow(Guid Uid, string Feature, int BinId, DateTimeOffset CreatedAt, long Count);
+public readonly record struct PsiCountRow(Guid Uid, string Feature, int BinId, DateTimeOffset CreatedAt, long Count);
 
 /// <summary>One SPC sample mean.</summary>
 /// <param name="Uid">Profile uid.</param>
@@ -14,7 +14,7 @@ public sealed record PsiCountRow(Guid Uid, string Feature, int BinId, DateTimeOf
 /// <param name="CreatedAt">Record time.</param>
 /// <param name="Mean">Sample mean.</param>
 /// <param name="Count">Values in the sample.</param>
-public sealed record SpcSampleRow(Guid Uid, string Feature, DateTimeOffset CreatedAt, double Mean, long Count);
+public readonly record struct SpcSampleRow(Guid Uid, string Feature, DateTimeOffset CreatedAt, double Mean, long Count);
 
 /// <summary>Sum and count of one custom metric.</summary>
 /// <param name="Uid">Profile uid.</param>
@@ -22,7 +22,7 @@ public sealed record SpcSampleRow(Guid Uid, string Feature, DateTimeOffset Creat
 /// <param name="CreatedAt">Record time.</param>
 /// <param name="Sum">Sum of values.</param>
 /// <param name="Count">Number of values.</param>
-public sealed record CustomValueRow(Guid Uid, string Metric, DateTimeOffset CreatedAt, double Sum, long Count);
+public readonly record struct CustomValueRow(Guid Uid, string Metric, DateTimeOffset CreatedAt, double Sum, long Count);
 
 /// <summary>One LLM record waiting for the judge (stored <c>pending</c>).</summary>
 /// <param name="Id">Record id (the wire <c>record_id</c>).</param>

@@ -85,7 +85,7 @@ internal sealed partial class SqlRecordStore : IRecordStore
     public async Task<IReadOnlyList<PsiBucketCount>> PsiCountsAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default)
     {
         var sql = $"""
-            select {BucketSql(window)} as bucket, feature, bin_id, sum(count) as total from psi_counts
+            select {BucketSql(window)} as bucket, feature, bin_id, sum(count) as total from {RecordSql.PsiRows(_db.Dialect)}
             where uid = @uid and created_at > @from and created_at <= @to
             group by 1, feature, bin_id order by 1, feature, bin_id
             """;
@@ -294,15 +294,25 @@ internal sealed partial class SqlRecordStore : IRecordStore
         var batch = batches.Count == 1 ? batches[0] : Merge(batches);
         if (batch.Psi.Count > 0)
         {
-            await using var copy = await connection.BeginBinaryImportAsync("copy psi_counts (uid, feature, bin_id, created_at, count) from stdin (format binary)", ct);
-            foreach (var r in batch.Psi)
+            // Consecutive rows of one record (same uid, feature, time) become one row of parallel arrays.
+            await using var copy = await connection.BeginBinaryImportAsync("copy psi_counts (uid, feature, created_at, bin_ids, counts) from stdin (format binary)", ct);
+            var bins = new List<int>(16);
+            var counts = new List<long>(16);
+            var rows = batch.Psi;
+            for (var i = 0; i < rows.Count; i++)
             {
+                var r = rows[i];
+                bins.Add(r.BinId);
+                counts.Add(r.Count);
+                if (i + 1 < rows.Count && rows[i + 1].Uid == r.Uid && rows[i + 1].CreatedAt == r.CreatedAt && rows[i + 1].Feature == r.Feature) continue;
                 copy.StartRow();
                 copy.Write(r.Uid, NpgsqlDbType.Uuid);
                 copy.Write(r.Feature, NpgsqlDbType.Text);
-                copy.Write(r.BinId, NpgsqlDbType.Integer);
                 copy.Write(DbTime.Normalize(r.CreatedAt), NpgsqlDbType.TimestampTz);
-                copy.Write(r.Count, NpgsqlDbType.Bigint);
+                copy.Write(bins, NpgsqlDbType.Array | NpgsqlDbType.Integer);
+                copy.Write(counts, NpgsqlDbType.Array | NpgsqlDbType.Bigint);
+                bins.Clear();
+                counts.Clear();
             }
             await copy.CompleteAsync(ct);
         }

@@ -56,7 +56,7 @@ public sealed class RecordsApiTests(RecordsFixture fixture) : IClassFixture<Reco
     {
         var db = fixture.Server.Db.Database;
         await using var connection = await db.OpenAsync(TestContext.Current.CancellationToken);
-        return await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, $"select count(*) from {table} where uid = @uid", new { uid = db.Id(uid) });
+        return await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, $"select count(*) from {(table == "psi_counts" ? Scouter.Server.Storage.RecordSql.PsiRows(db.Dialect) : table)} where uid = @uid", new { uid = db.Id(uid) });
     }
 
     [Fact]

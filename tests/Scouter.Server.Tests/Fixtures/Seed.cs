@@ -38,6 +38,13 @@ internal static class Seed
     public static async Task PsiAsync(ScouterDatabase db, Guid uid, string feature, DateTimeOffset at, IReadOnlyDictionary<int, long> counts)
     {
         await using var connection = await db.OpenAsync();
+        if (db.Dialect == SqlDialect.Postgres)
+        {
+            // PostgreSQL keeps one row per record with parallel bin id / count arrays.
+            await connection.ExecuteAsync("insert into psi_counts (uid, feature, created_at, bin_ids, counts) values (@uid, @feature, @at, @bins, @counts)",
+                new { uid = db.Id(uid), feature, at = db.Time(at), bins = counts.Keys.ToArray(), counts = counts.Values.ToArray() });
+            return;
+        }
         foreach (var (bin, count) in counts)
         {
             await connection.ExecuteAsync("insert into psi_counts (uid, feature, bin_id, created_at, count) values (@uid, @feature, @bin, @at, @count)",

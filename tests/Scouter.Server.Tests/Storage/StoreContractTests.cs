@@ -133,7 +133,7 @@ public abstract class StoreContractTests
     private async Task<long> CountAsync(string table, Guid uid)
     {
         await using var connection = await _fixture.Db.Database.OpenAsync(Ct);
-        return await connection.ExecuteScalarAsync<long>($"select count(*) from {table} where uid = @uid", new { uid = _fixture.Db.Database.Id(uid) });
+        return await connection.ExecuteScalarAsync<long>($"select count(*) from {(table == "psi_counts" ? Scouter.Server.Storage.RecordSql.PsiRows(_fixture.Db.Database.Dialect) : table)} where uid = @uid", new { uid = _fixture.Db.Database.Id(uid) });
     }
 
     private async Task<bool> BatchIdStoredAsync(Guid batchId)

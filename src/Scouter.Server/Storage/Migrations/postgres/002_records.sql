@@ -9,12 +9,15 @@ create index ingested_batches_received on ingested_batches (received_at);
 -- Record tables are range-partitioned by day on created_at. Daily partitions are created on demand
 -- before inserts (see the record store); the default partition catches anything else so an insert
 -- never fails for want of a partition. Retention drops whole daily partitions.
+-- One row per PSI record: the record's bin ids and counts as parallel arrays. A record with B bins
+-- is one row instead of B, which is what makes ingestion at tens of thousands of records/s cheap;
+-- readers expand it with unnest (see RecordSql.PsiRows).
 create table psi_counts (
     uid        uuid        not null,
     feature    text        not null,
-    bin_id     integer     not null,
     created_at timestamptz not null,
-    count      bigint      not null
+    bin_ids    integer[]   not null,
+    counts     bigint[]    not null
 ) partition by range (created_at);
 create table psi_counts_default partition of psi_counts default;
 create index psi_counts_window on psi_counts (uid, created_at);

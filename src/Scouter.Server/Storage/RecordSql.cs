@@ -1,0 +1,14 @@
+namespace Scouter.Server.Storage;
+
+/// <summary>SQL fragments that differ between the dialects' record layouts.</summary>
+internal static class RecordSql
+{
+    /// <summary>
+    /// A relation with columns (uid, feature, bin_id, created_at, count), one row per bin: the
+    /// <c>psi_counts</c> table on SQLite, its expanded arrays on PostgreSQL (one row per record there).
+    /// Use as <c>from {PsiRows(dialect)} where ...</c>.
+    /// </summary>
+    public static string PsiRows(SqlDialect dialect) => dialect == SqlDialect.Postgres
+        ? "(select p.uid, p.feature, b.bin_id, p.created_at, b.count from psi_counts p cross join lateral unnest(p.bin_ids, p.counts) as b(bin_id, count)) psi_rows"
+        : "psi_counts psi_rows";
+}
