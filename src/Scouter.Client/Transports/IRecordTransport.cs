@@ -1,0 +1,34 @@
+using Scouter.Records;
+
+namespace Scouter.Client.Transports;
+
+/// <summary>
+/// Sends one record batch. The only thing a transport does: the queue owns batching, retries,
+/// buffering and statistics. Throw <see cref="TransportException"/> for a failed send.
+/// </summary>
+public interface IRecordTransport : IAsyncDisposable
+{
+    /// <summary>A short name for logs and metrics (<c>http</c>, <c>kafka</c>, ...).</summary>
+    string Name { get; }
+
+    /// <summary>Sends <paramref name="batch"/>; completes when the receiver has durably accepted it.</summary>
+    Task SendAsync(RecordBatch batch, CancellationToken cancellationToken);
+}
+
+/// <summary>A failed send: whether retrying can help, and how long the receiver asked to wait.</summary>
+public sealed class TransportException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public TransportException(string message, bool retryable, TimeSpan? retryAfter = null, Exception? inner = null)
+        : base(message, inner)
+    {
+        Retryable = retryable;
+        RetryAfter = retryAfter;
+    }
+
+    /// <summary>False when the batch can never be accepted (e.g. rejected as invalid): it is dropped and counted.</summary>
+    public bool Retryable { get; }
+
+    /// <summary>The receiver's requested delay (HTTP <c>Retry-After</c>), if any.</summary>
+    public TimeSpan? RetryAfter { get; }
+}
