@@ -195,16 +195,19 @@ public sealed class RecordsApiTests(RecordsFixture fixture) : IClassFixture<Reco
         Assert.Equal(HttpStatusCode.Unauthorized, unauthorized.StatusCode);
     }
 
-    [Fact]
-    public async Task Ingest_BodyOverTheLimit_Is413Problem()
+    [Theory]
+    [InlineData("records", (16 * 1024 * 1024) + 1024)]
+    [InlineData("records", 50_000_000)]
+    [InlineData("profiles", 50_000_000)]
+    public async Task Ingest_BodyOverTheLimit_Is413Problem(string route, int bytes)
     {
-        var big = new byte[(16 * 1024 * 1024) + 1024];
+        var big = new byte[bytes];
         Array.Fill(big, (byte)' ');
         using var content = new ByteArrayContent(big);
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
 
         // Expect: 100-continue lets the server refuse before the client streams 16 MiB into a closing socket.
-        using var request = new HttpRequestMessage(HttpMethod.Post, "records") { Content = content };
+        using var request = new HttpRequestMessage(HttpMethod.Post, route) { Content = content };
         request.Headers.ExpectContinue = true;
 
         using var response = await Client.SendAsync(request, TestContext.Current.CancellationToken);
