@@ -26,6 +26,7 @@ public sealed class ScouterQueue : IAsyncDisposable
     private readonly ConcurrentQueue<TaskCompletionSource?> _control = new(); // null = interval tick
     private readonly BatchDelivery _delivery;
     private readonly CancellationTokenSource _timerStop = new();
+    private readonly PeriodicTimer _timer;
     private readonly Task _worker;
     private readonly Task _timerLoop;
     private readonly int[] _errorLogged = new int[QueueStats.ErrorNames.Length];
@@ -67,6 +68,8 @@ public sealed class ScouterQueue : IAsyncDisposable
         });
         _delivery = new BatchDelivery(transport, _options.MaxBufferedBatches, _options.InitialBackoff, _options.MaxBackoff, _time,
             seed is { } js ? new Random(unchecked(js * 31 + 7)) : new Random(), _stats, _logger);
+        // Created here, not on the timer task, so the first interval starts when the queue is built.
+        _timer = new PeriodicTimer(_options.FlushInterval, _time);
         _worker = Task.Run(RunWorkerAsync);
         _timerLoop = Task.Run(RunTimerAsync);
     }
@@ -163,15 +166,15 @@ public sealed class ScouterQueue : IAsyncDisposable
         await _timerLoop.ConfigureAwait(false);
         await _delivery.StopAsync(timeout).ConfigureAwait(false);
         _timerStop.Dispose();
+        _timer.Dispose();
         await _transport.DisposeAsync().ConfigureAwait(false);
     }
 
     private async Task RunTimerAsync()
     {
-        using var timer = new PeriodicTimer(_options.FlushInterval, _time);
         try
         {
-            while (await timer.WaitForNextTickAsync(_timerStop.Token).ConfigureAwait(false))
+            while (await _timer.WaitForNextTickAsync(_timerStop.Token).ConfigureAwait(false))
             {
                 _control.Enqueue(null);
                 _channel.Writer.TryWrite(QueueItem.Wake);
