@@ -32,6 +32,7 @@ internal sealed class BatchDelivery
     private DateTimeOffset _nextAttemptAt = DateTimeOffset.MinValue;
     private int _attempt;
     private bool _stopped;
+    private int _backoffWaits;
 
     public BatchDelivery(IRecordTransport transport, int capacity, TimeSpan initialBackoff, TimeSpan maxBackoff,
         TimeProvider time, Random random, QueueStats stats, ILogger logger)
@@ -55,6 +56,9 @@ internal sealed class BatchDelivery
             lock (_lock) return _buffer.Count;
         }
     }
+
+    /// <summary>Backoff waits started so far (their timers exist): lets fake-time tests advance without racing the sender.</summary>
+    internal int BackoffWaits => Volatile.Read(ref _backoffWaits);
 
     /// <summary>Adds a batch; when the buffer is full the oldest batch not being sent right now is dropped.</summary>
     public void Enqueue(RecordBatch batch)
@@ -181,7 +185,9 @@ internal sealed class BatchDelivery
                 var wait = _nextAttemptAt - _time.GetUtcNow();
                 if (wait > TimeSpan.Zero)
                 {
-                    await Task.Delay(wait, _time, ct).ConfigureAwait(false);
+                    var delay = Task.Delay(wait, _time, ct);
+                    Interlocked.Increment(ref _backoffWaits);
+                    await delay.ConfigureAwait(false);
                     continue;
                 }
             }

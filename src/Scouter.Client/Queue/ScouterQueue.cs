@@ -128,8 +128,10 @@ public sealed class ScouterQueue : IAsyncDisposable
     /// what could not be delivered (log and <c>shutdown_timeout</c> drops). Idempotent: later
     /// calls return the first call's task.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative.</exception>
     public Task ShutdownAsync(TimeSpan timeout)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(timeout, TimeSpan.Zero);
         lock (_shutdownLock)
         {
             return _shutdown ??= Task.Run(() => ShutdownCoreAsync(timeout));
@@ -211,8 +213,9 @@ public sealed class ScouterQueue : IAsyncDisposable
         }
         catch (Exception ex)
         {
+            // A bug, not a data problem: stop accepting inserts (counted as closed) and let shutdown deliver what was cut.
+            Volatile.Write(ref _closed, 1);
             Log.WorkerFailed(_logger, ex);
-            throw;
         }
     }
 
@@ -247,7 +250,7 @@ public sealed class ScouterQueue : IAsyncDisposable
                 {
                     features = item.Converter!(item.Payload!);
                 }
-                catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or NotSupportedException)
+                catch (Exception ex)
                 {
                     ReportError(InsertError.NotConvertible, target.Alias, ex.Message);
                     _stats.AddAggregated();

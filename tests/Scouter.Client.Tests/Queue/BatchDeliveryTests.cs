@@ -27,10 +27,11 @@ public class BatchDeliveryTests
         transport.FailNext(2);
         delivery.Enqueue(Batch(3));
 
-        await WaitUntil(() => stats.Snapshot().Retries == 1, "first failure");
+        await WaitUntil(() => delivery.BackoffWaits == 1, "first backoff");
         Assert.Equal(1, transport.SendAttempts);
+        Assert.Equal(1, stats.Snapshot().Retries);
         time.Advance(Initial); // full jitter: first delay is in [0, 200 ms)
-        await WaitUntil(() => stats.Snapshot().Retries == 2, "second failure");
+        await WaitUntil(() => delivery.BackoffWaits == 2, "second backoff");
         Assert.Equal(2, transport.SendAttempts);
         time.Advance(2 * Initial); // second delay is in [0, 400 ms)
         await WaitUntil(() => stats.Snapshot().BatchesSent == 1, "delivery");
@@ -48,7 +49,8 @@ public class BatchDeliveryTests
         var (delivery, transport, time, stats) = Create();
         transport.FailNext(1, retryable: true, retryAfter: TimeSpan.FromSeconds(5));
         delivery.Enqueue(Batch(1));
-        await WaitUntil(() => stats.Snapshot().Retries == 1, "first failure");
+        await WaitUntil(() => delivery.BackoffWaits == 1, "backoff");
+        Assert.Equal(1, stats.Snapshot().Retries);
 
         time.Advance(TimeSpan.FromSeconds(4.9));
         await Task.Delay(50, TestContext.Current.CancellationToken);
@@ -96,7 +98,7 @@ public class BatchDeliveryTests
         transport.FailNext(1, retryAfter: TimeSpan.FromSeconds(1));
         var batches = Enumerable.Range(1, 10).Select(Batch).ToArray();
         delivery.Enqueue(batches[0]);
-        await WaitUntil(() => stats.Snapshot().Retries == 1, "outage");
+        await WaitUntil(() => delivery.BackoffWaits == 1, "outage");
         foreach (var batch in batches.Skip(1)) delivery.Enqueue(batch);
         Assert.Equal(3, delivery.Count);
 
