@@ -1,0 +1,284 @@
+using System.Collections.Concurrent;
+using System.Collections.Frozen;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Scouter.Client.Transports;
+using Scouter.Records;
+
+namespace Scouter.Client;
+
+/// <summary>
+/// Non-blocking, in-process aggregation and at-least-once delivery of monitoring records for one
+/// or more profiles. Inserts go into a bounded single-reader channel; one background worker
+/// aggregates them per drift type and cuts record batches, which a delivery loop sends through
+/// the <see cref="IRecordTransport"/> with retries and a bounded buffer. The queue owns the
+/// transport and disposes it on shutdown.
+/// </summary>
+public sealed class ScouterQueue : IAsyncDisposable
+{
+    private readonly FrozenDictionary<string, ProfileQueue> _queues;
+    private readonly IRecordTransport _transport;
+    private readonly ScouterQueueOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly QueueStats _stats = new();
+    private readonly Channel<QueueItem> _channel;
+    private readonly ConcurrentQueue<TaskCompletionSource?> _control = new(); // null = interval tick
+    private readonly BatchDelivery _delivery;
+    private readonly CancellationTokenSource _timerStop = new();
+    private readonly PeriodicTimer _timer;
+    private readonly Task _worker;
+    private readonly Task _timerLoop;
+    private readonly int[] _errorLogged = new int[QueueStats.ErrorNames.Length];
+    private readonly int[] _dropLogged = new int[QueueStats.ReasonNames.Length];
+    private readonly Lock _shutdownLock = new();
+    private int _closed;
+    private Task? _shutdown;
+
+    private ScouterQueue(IReadOnlyDictionary<string, DriftProfile> aliasToProfile, IRecordTransport transport, ScouterQueueOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(aliasToProfile);
+        ArgumentNullException.ThrowIfNull(transport);
+        _options = options ?? new ScouterQueueOptions();
+        _options.Validate();
+        if (aliasToProfile.Count == 0) throw new ScouterConfigException("profiles", null, "a queue needs at least one profile");
+
+        _transport = transport;
+        _time = _options.TimeProvider;
+        _logger = _options.LoggerFactory.CreateLogger<ScouterQueue>();
+        var seed = _options.RandomSeed;
+        var queues = new Dictionary<string, ProfileQueue>(aliasToProfile.Count, StringComparer.Ordinal);
+        var i = 0;
+        foreach (var (alias, profile) in aliasToProfile)
+        {
+            if (string.IsNullOrWhiteSpace(alias)) throw new ScouterConfigException("alias", alias, "must be non-empty");
+            if (profile is null) throw new ScouterConfigException("profile", alias, "must not be null");
+            var random = seed is { } s ? new Random(s + i++) : new Random();
+            var name = alias;
+            queues[alias] = new ProfileQueue(this, alias, profile, Aggregator.Create(profile, _time, random, (kind, detail) => ReportError(kind, name, detail)));
+        }
+        _queues = queues.ToFrozenDictionary(StringComparer.Ordinal);
+
+        _channel = Channel.CreateBounded<QueueItem>(new BoundedChannelOptions(_options.ChannelCapacity)
+        {
+            SingleReader = true,
+            SingleWriter = false,
+            FullMode = BoundedChannelFullMode.Wait, // TryWrite then fails fast instead of blocking
+            AllowSynchronousContinuations = false,
+        });
+        _delivery = new BatchDelivery(transport, _options.MaxBufferedBatches, _options.InitialBackoff, _options.MaxBackoff, _time,
+            seed is { } js ? new Random(unchecked(js * 31 + 7)) : new Random(), _stats, _logger);
+        // Created here, not on the timer task, so the first interval starts when the queue is built.
+        _timer = new PeriodicTimer(_options.FlushInterval, _time);
+        _worker = Task.Run(RunWorkerAsync);
+        _timerLoop = Task.Run(RunTimerAsync);
+    }
+
+    /// <summary>Creates a queue for in-memory profiles, keyed by alias.</summary>
+    /// <exception cref="ScouterConfigException">Invalid options or no profiles.</exception>
+    public static ScouterQueue FromProfiles(IReadOnlyDictionary<string, DriftProfile> aliasToProfile, IRecordTransport transport, ScouterQueueOptions? options = null) =>
+        new(aliasToProfile, transport, options);
+
+    /// <summary>Creates a queue for profiles saved as JSON files, keyed by alias.</summary>
+    /// <exception cref="ScouterConfigException">Invalid options or no profiles.</exception>
+    public static ScouterQueue FromPath(IReadOnlyDictionary<string, string> aliasToPath, IRecordTransport transport, ScouterQueueOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(aliasToPath);
+        var profiles = new Dictionary<string, DriftProfile>(aliasToPath.Count, StringComparer.Ordinal);
+        foreach (var (alias, path) in aliasToPath) profiles[alias] = DriftProfile.Load(path);
+        return new ScouterQueue(profiles, transport, options);
+    }
+
+    /// <summary>The queue of the profile registered under <paramref name="alias"/>.</summary>
+    /// <exception cref="KeyNotFoundException">No such alias; the message lists the known ones.</exception>
+    public ProfileQueue this[string alias] => alias is not null && _queues.TryGetValue(alias, out var queue)
+        ? queue
+        : throw new KeyNotFoundException($"No profile with alias '{alias}' in this queue; the aliases are: {string.Join(", ", _queues.Keys.Order(StringComparer.Ordinal))}.");
+
+    /// <summary>The registered aliases.</summary>
+    public IReadOnlyCollection<string> Aliases => _queues.Keys;
+
+    /// <summary>A snapshot of the counters (also published on the <c>Scouter.Client</c> meter).</summary>
+    public ScouterQueueStatistics Statistics => _stats.Snapshot();
+
+    /// <summary>
+    /// Cuts everything aggregated so far into batches (incomplete SPC samples included, with their
+    /// count) and waits until the delivery buffer is empty or <paramref name="cancellationToken"/> fires.
+    /// </summary>
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        if (Volatile.Read(ref _closed) == 0)
+        {
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _control.Enqueue(done);
+            _channel.Writer.TryWrite(QueueItem.Wake);
+            // The worker may have exited (shutdown) before seeing the request; its exit cuts everything anyway.
+            await Task.WhenAny(done.Task, _worker).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await _worker.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        await _delivery.WhenEmptyAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Stops accepting inserts (later ones are counted as dropped, reason <c>closed</c>), cuts
+    /// everything aggregated, waits up to <paramref name="timeout"/> for delivery, and reports
+    /// what could not be delivered (log and <c>shutdown_timeout</c> drops). Idempotent: later
+    /// calls return the first call's task.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative.</exception>
+    public Task ShutdownAsync(TimeSpan timeout)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(timeout, TimeSpan.Zero);
+        lock (_shutdownLock)
+        {
+            return _shutdown ??= Task.Run(() => ShutdownCoreAsync(timeout));
+        }
+    }
+
+    /// <summary>Shuts down with <see cref="ScouterQueueOptions.ShutdownTimeout"/> (default 10 s). Idempotent.</summary>
+    public async ValueTask DisposeAsync() => await ShutdownAsync(_options.ShutdownTimeout).ConfigureAwait(false);
+
+    internal void Write(in QueueItem item)
+    {
+        if (Volatile.Read(ref _closed) == 0 && _channel.Writer.TryWrite(item))
+        {
+            _stats.AddInserted();
+            return;
+        }
+        var reason = Volatile.Read(ref _closed) != 0 ? DropReason.Closed : DropReason.ChannelFull;
+        _stats.AddDropped(reason, 0, 1);
+        if (Interlocked.Exchange(ref _dropLogged[(int)reason], 1) == 0) Log.InsertDropped(_logger, QueueStats.ReasonNames[(int)reason]);
+    }
+
+    internal void ReportError(InsertError kind, string alias, string detail)
+    {
+        _stats.AddError(kind);
+        if (Interlocked.Exchange(ref _errorLogged[(int)kind], 1) == 0) Log.InsertRejected(_logger, alias, QueueStats.ErrorNames[(int)kind], detail);
+    }
+
+    private async Task ShutdownCoreAsync(TimeSpan timeout)
+    {
+        Volatile.Write(ref _closed, 1);
+        await _timerStop.CancelAsync().ConfigureAwait(false);
+        _channel.Writer.TryComplete();
+        await _worker.ConfigureAwait(false);
+        await _timerLoop.ConfigureAwait(false);
+        await _delivery.StopAsync(timeout).ConfigureAwait(false);
+        _timerStop.Dispose();
+        _timer.Dispose();
+        await _transport.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task RunTimerAsync()
+    {
+        try
+        {
+            while (await _timer.WaitForNextTickAsync(_timerStop.Token).ConfigureAwait(false))
+            {
+                _control.Enqueue(null);
+                _channel.Writer.TryWrite(QueueItem.Wake);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutdown.
+        }
+    }
+
+    private async Task RunWorkerAsync()
+    {
+        var reader = _channel.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                var n = 0;
+                while (reader.TryRead(out var item))
+                {
+                    Process(item);
+                    // Under sustained load the channel never runs dry; look at control requests regularly.
+                    if (++n == 1024)
+                    {
+                        n = 0;
+                        HandleControl(reader);
+                    }
+                }
+                HandleControl(reader);
+            }
+            HandleControl(reader);
+            CutAll(final: true);
+        }
+        catch (Exception ex)
+        {
+            // A bug, not a data problem: stop accepting inserts (counted as closed) and let shutdown deliver what was cut.
+            Volatile.Write(ref _closed, 1);
+            Log.WorkerFailed(_logger, ex);
+        }
+    }
+
+    private void HandleControl(ChannelReader<QueueItem> reader)
+    {
+        while (_control.TryDequeue(out var request))
+        {
+            if (request is null)
+            {
+                CutAll(final: false);
+                continue;
+            }
+            // Inserts made before the flush request are already in the channel: aggregate them first.
+            for (var pending = reader.Count; pending > 0 && reader.TryRead(out var item); pending--) Process(item);
+            CutAll(final: true);
+            request.TrySetResult();
+        }
+    }
+
+    private void Process(in QueueItem item)
+    {
+        if (item.Target is not { } target) return;
+        var aggregator = target.Aggregator;
+        switch (item.Kind)
+        {
+            case ItemKind.Features:
+                aggregator.Add((Features)item.Payload!);
+                break;
+            case ItemKind.FeatureSource:
+                Features features;
+                try
+                {
+                    features = item.Converter!(item.Payload!);
+                }
+                catch (Exception ex)
+                {
+                    ReportError(InsertError.NotConvertible, target.Alias, ex.Message);
+                    _stats.AddAggregated();
+                    return;
+                }
+                aggregator.Add(features);
+                break;
+            case ItemKind.Metrics:
+                aggregator.Add((Metrics)item.Payload!);
+                break;
+            case ItemKind.Llm:
+                aggregator.Add((LlmRecord)item.Payload!);
+                break;
+        }
+        _stats.AddAggregated();
+        if (aggregator.IsFull) Cut(aggregator, final: false);
+    }
+
+    private void CutAll(bool final)
+    {
+        foreach (var queue in _queues.Values) Cut(queue.Aggregator, final);
+    }
+
+    private void Cut(Aggregator aggregator, bool final)
+    {
+        var now = _time.GetUtcNow();
+        var records = aggregator.Cut(now, final);
+        if (records is null) return;
+        _delivery.Enqueue(new RecordBatch { BatchId = Guid.CreateVersion7(now), SentAt = now, Records = records });
+    }
+}

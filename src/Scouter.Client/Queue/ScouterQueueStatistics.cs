@@ -1,0 +1,157 @@
+using System.Diagnostics.Metrics;
+
+namespace Scouter.Client;
+
+/// <summary>Batches and items dropped for one reason.</summary>
+/// <param name="Batches">Dropped batches (0 for reasons that drop single inserts).</param>
+/// <param name="Items">Dropped records (for batch reasons) or inserts (for <c>closed</c> and <c>channel_full</c>).</param>
+public readonly record struct DroppedCount(long Batches, long Items);
+
+/// <summary>
+/// A snapshot of a <see cref="ScouterQueue"/>'s counters. Drop reasons: <c>closed</c>,
+/// <c>channel_full</c>, <c>rejected</c>, <c>buffer_full</c>, <c>shutdown_timeout</c>. Error kinds:
+/// <c>wrong_kind</c>, <c>unknown_metric</c>, <c>non_finite_metric</c>, <c>null_value</c>,
+/// <c>not_convertible</c>.
+/// </summary>
+public sealed record ScouterQueueStatistics
+{
+    /// <summary>Inserts accepted into the queue.</summary>
+    public long Inserted { get; init; }
+
+    /// <summary>Inserts the background worker has aggregated (LLM records sampled out included).</summary>
+    public long Aggregated { get; init; }
+
+    /// <summary>Batches the transport accepted.</summary>
+    public long BatchesSent { get; init; }
+
+    /// <summary>Records in the batches the transport accepted.</summary>
+    public long RecordsSent { get; init; }
+
+    /// <summary>Failed sends that were scheduled for a retry.</summary>
+    public long Retries { get; init; }
+
+    /// <summary>Batches waiting for delivery (the one being sent included).</summary>
+    public long Buffered { get; init; }
+
+    /// <summary>Drops by reason; every reason is present, zero when nothing was dropped for it.</summary>
+    public required IReadOnlyDictionary<string, DroppedCount> Dropped { get; init; }
+
+    /// <summary>Data errors by kind; every kind is present.</summary>
+    public required IReadOnlyDictionary<string, long> Errors { get; init; }
+}
+
+internal enum DropReason
+{
+    Closed,
+    ChannelFull,
+    Rejected,
+    BufferFull,
+    ShutdownTimeout,
+}
+
+internal enum InsertError
+{
+    WrongKind,
+    UnknownMetric,
+    NonFiniteMetric,
+    NullValue,
+    NotConvertible,
+}
+
+/// <summary>The counters behind <see cref="ScouterQueueStatistics"/>, mirrored to the <c>Scouter.Client</c> meter.</summary>
+internal sealed class QueueStats
+{
+    internal static readonly string[] ReasonNames = ["closed", "channel_full", "rejected", "buffer_full", "shutdown_timeout"];
+    internal static readonly string[] ErrorNames = ["wrong_kind", "unknown_metric", "non_finite_metric", "null_value", "not_convertible"];
+
+    private static readonly Meter s_meter = new("Scouter.Client", "0.1.0");
+    private static readonly Counter<long> s_inserted = s_meter.CreateCounter<long>("scouter.queue.inserted", "{insert}", "Inserts accepted by a queue.");
+    private static readonly Counter<long> s_aggregated = s_meter.CreateCounter<long>("scouter.queue.aggregated", "{insert}", "Inserts aggregated by the worker.");
+    private static readonly Counter<long> s_batchesSent = s_meter.CreateCounter<long>("scouter.queue.batches_sent", "{batch}", "Batches the transport accepted.");
+    private static readonly Counter<long> s_recordsSent = s_meter.CreateCounter<long>("scouter.queue.records_sent", "{record}", "Records the transport accepted.");
+    private static readonly Counter<long> s_retries = s_meter.CreateCounter<long>("scouter.queue.retries", "{attempt}", "Failed sends scheduled for a retry.");
+    private static readonly Counter<long> s_droppedBatches = s_meter.CreateCounter<long>("scouter.queue.dropped_batches", "{batch}", "Batches dropped, by reason.");
+    private static readonly Counter<long> s_droppedItems = s_meter.CreateCounter<long>("scouter.queue.dropped_items", "{item}", "Records or inserts dropped, by reason.");
+    private static readonly Counter<long> s_errors = s_meter.CreateCounter<long>("scouter.queue.errors", "{error}", "Data errors, by kind.");
+    private static readonly UpDownCounter<long> s_buffered = s_meter.CreateUpDownCounter<long>("scouter.queue.buffered", "{batch}", "Batches waiting for delivery.");
+
+    private readonly long[] _droppedBatches = new long[ReasonNames.Length];
+    private readonly long[] _droppedItems = new long[ReasonNames.Length];
+    private readonly long[] _errors = new long[ErrorNames.Length];
+    private long _inserted;
+    private long _aggregated;
+    private long _batchesSent;
+    private long _recordsSent;
+    private long _retries;
+    private long _buffered;
+
+    public void AddInserted()
+    {
+        Interlocked.Increment(ref _inserted);
+        s_inserted.Add(1);
+    }
+
+    public void AddAggregated()
+    {
+        Interlocked.Increment(ref _aggregated);
+        s_aggregated.Add(1);
+    }
+
+    public void AddSent(long records)
+    {
+        Interlocked.Increment(ref _batchesSent);
+        Interlocked.Add(ref _recordsSent, records);
+        s_batchesSent.Add(1);
+        s_recordsSent.Add(records);
+    }
+
+    public void AddRetry()
+    {
+        Interlocked.Increment(ref _retries);
+        s_retries.Add(1);
+    }
+
+    public void AddBuffered(long delta)
+    {
+        Interlocked.Add(ref _buffered, delta);
+        s_buffered.Add(delta);
+    }
+
+    public void AddDropped(DropReason reason, long batches, long items)
+    {
+        var tag = new KeyValuePair<string, object?>("reason", ReasonNames[(int)reason]);
+        if (batches != 0)
+        {
+            Interlocked.Add(ref _droppedBatches[(int)reason], batches);
+            s_droppedBatches.Add(batches, tag);
+        }
+        Interlocked.Add(ref _droppedItems[(int)reason], items);
+        s_droppedItems.Add(items, tag);
+    }
+
+    public void AddError(InsertError kind)
+    {
+        Interlocked.Increment(ref _errors[(int)kind]);
+        s_errors.Add(1, new KeyValuePair<string, object?>("kind", ErrorNames[(int)kind]));
+    }
+
+    public ScouterQueueStatistics Snapshot()
+    {
+        var dropped = new Dictionary<string, DroppedCount>(ReasonNames.Length, StringComparer.Ordinal);
+        for (var i = 0; i < ReasonNames.Length; i++)
+            dropped[ReasonNames[i]] = new DroppedCount(Volatile.Read(ref _droppedBatches[i]), Volatile.Read(ref _droppedItems[i]));
+        var errors = new Dictionary<string, long>(ErrorNames.Length, StringComparer.Ordinal);
+        for (var i = 0; i < ErrorNames.Length; i++) errors[ErrorNames[i]] = Volatile.Read(ref _errors[i]);
+        return new ScouterQueueStatistics
+        {
+            Inserted = Volatile.Read(ref _inserted),
+            Aggregated = Volatile.Read(ref _aggregated),
+            BatchesSent = Volatile.Read(ref _batchesSent),
+            RecordsSent = Volatile.Read(ref _recordsSent),
+            Retries = Volatile.Read(ref _retries),
+            Buffered = Volatile.Read(ref _buffered),
+            Dropped = dropped,
+            Errors = errors,
+        };
+    }
+}
