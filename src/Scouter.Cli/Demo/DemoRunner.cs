@@ -97,6 +97,8 @@ internal static class DemoRunner
         {
             o.MinLevel = LogLevel.Warning;
             o.Rules.Clear();
+            // Unconfigured Slack/OpsGenie/webhook channels fall back to the console; the demo needs none of them.
+            o.Rules.Add(new LoggerFilterRule(null, "Scouter.Server.Alerts.AlertChannels", LogLevel.Error, null));
         });
         // Keep stdout for the report: server warnings go to stderr.
         services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
