@@ -99,6 +99,8 @@ internal static class DemoRunner
             o.Rules.Clear();
             // Unconfigured Slack/OpsGenie/webhook channels fall back to the console; the demo needs none of them.
             o.Rules.Add(new LoggerFilterRule(null, "Scouter.Server.Alerts.AlertChannels", LogLevel.Error, null));
+            // A failed start (port in use) is reported by the demo as one line on stderr.
+            o.Rules.Add(new LoggerFilterRule(null, "Microsoft.Extensions.Hosting", LogLevel.None, null));
         });
         // Keep stdout for the report: server warnings go to stderr.
         services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
