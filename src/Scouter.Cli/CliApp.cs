@@ -21,6 +21,7 @@ internal static class CliApp
             ProfileCommands.Create(context),
             DriftCommands.Create(context),
             ServerCommand.Create(),
+            DemoCommand.Create(context),
         };
 
         var parsed = root.Parse(args);

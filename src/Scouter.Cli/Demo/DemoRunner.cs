@@ -1,0 +1,388 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Scouter.Client;
+using Scouter.Data;
+using Scouter.Server;
+using Spectre.Console;
+
+namespace Scouter.Cli.Demo;
+
+/// <summary>Options of <c>scouter demo</c>.</summary>
+/// <param name="Transport">Queue transport (only <c>http</c>).</param>
+/// <param name="Inferences">Inferences to stream; the first half in-distribution, the second half drifted.</param>
+/// <param name="Port">Embedded server port (0: any free port).</param>
+/// <param name="KeepRunning">Keep the server up until Ctrl+C after the report.</param>
+internal sealed record DemoOptions(string Transport, int Inferences, int Port, bool KeepRunning);
+
+/// <summary>
+/// The end-to-end demo: embedded server over SQLite in a temp directory, PSI/SPC/custom profiles
+/// from <c>samples/data/credit_train.csv</c>, a <see cref="ScouterQueue"/> over HTTP, manual drift
+/// checks, and a report comparing what the queue accepted with what the server stored.
+/// </summary>
+internal static class DemoRunner
+{
+    private const string Space = "demo";
+    private const string ModelName = "credit";
+    private const string ModelVersion = "1.0.0";
+    private const string MetricName = "approval_rate";
+    private static readonly string[] SpcFeatures = ["age", "income", "credit_score", "debt_ratio"];
+
+    public static async Task<int> RunAsync(CliContext context, DemoOptions options, CancellationToken cancellationToken)
+    {
+        string? tempDir = null;
+        WebApplication? app = null;
+        try
+        {
+            var samples = FindSampleData();
+            tempDir = Directory.CreateTempSubdirectory("scouter-demo-").FullName;
+            var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
+            var secret = RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 48);
+            var dataDir = tempDir;
+            app = ScouterServer.Build([], o =>
+            {
+                o.Port = options.Port;
+                o.DataDir = dataDir;
+                o.AdminPassword = password;
+                o.JwtSecret = secret;
+                o.JobPollInterval = TimeSpan.FromSeconds(1);
+            }, QuietLogging);
+            await app.StartAsync(cancellationToken);
+            var url = ScouterServer.Url(app);
+
+            var report = await RunScenarioAsync(context, options, samples, url, password, cancellationToken);
+            Render(context, report, url);
+
+            if (report.Mismatches.Count > 0)
+            {
+                await context.Error.WriteLineAsync($"error: inserted != stored for {string.Join(", ", report.Mismatches)}");
+                return CliApp.Failure;
+            }
+
+            if (options.KeepRunning)
+            {
+                context.OutConsole.MarkupLineInterpolated($"Server running at [bold]{url}[/] (user admin, password {password}); press Ctrl+C to stop.");
+                await app.WaitForShutdownAsync(cancellationToken);
+            }
+            return CliApp.Success;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && options.KeepRunning)
+        {
+            return CliApp.Success;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await context.Error.WriteLineAsync($"error: demo failed: {OneLine(ex.Message)}");
+            return CliApp.Failure;
+        }
+        finally
+        {
+            if (app is not null)
+            {
+                await app.StopAsync(CancellationToken.None);
+                await app.DisposeAsync();
+            }
+            if (tempDir is not null) TryDelete(tempDir);
+        }
+    }
+
+    private static void QuietLogging(IServiceCollection services)
+    {
+        services.Configure<LoggerFilterOptions>(o =>
+        {
+            o.MinLevel = LogLevel.Warning;
+            o.Rules.Clear();
+            // Unconfigured Slack/OpsGenie/webhook channels fall back to the console; the demo needs none of them.
+            o.Rules.Add(new LoggerFilterRule(null, "Scouter.Server.Alerts.AlertChannels", LogLevel.Error, null));
+            // A failed start (port in use) is reported by the demo as one line on stderr.
+            o.Rules.Add(new LoggerFilterRule(null, "Microsoft.Extensions.Hosting", LogLevel.None, null));
+        });
+        // Keep stdout for the report: server warnings go to stderr.
+        services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+    }
+
+    private static async Task<DemoReport> RunScenarioAsync(CliContext context, DemoOptions options, string samples, string url, string password, CancellationToken ct)
+    {
+        // 1. Profiles from the training data.
+        var train = await TableFile.ReadAsync(Path.Combine(samples, "credit_train.csv"), null, ct);
+        var psi = Drifter.CreatePsiProfile(train, new PsiDriftConfig { Space = Space, Name = ModelName, Version = ModelVersion }, null, ct);
+        var spc = Drifter.CreateSpcProfile(train, new SpcDriftConfig
+        {
+            Space = Space, Name = ModelName, Version = ModelVersion, FeaturesToMonitor = SpcFeatures, SampleSize = 50, LimitScale = SpcLimitScale.SampleMean,
+        }, null, ct);
+        var baseline = ApprovalRate(train);
+        var custom = Drifter.CreateCustomProfile(new CustomMetricDriftConfig { Space = Space, Name = ModelName, Version = ModelVersion },
+            [new CustomMetric(MetricName, Math.Round(baseline, 4), AlertThreshold.Below, delta: 0.05)]);
+
+        await using var client = new ScouterClient(new ScouterClientOptions { ServerUri = url, Username = "admin", Password = password });
+        var registered = new Dictionary<string, DriftProfile>(StringComparer.Ordinal)
+        {
+            ["psi"] = await client.RegisterProfileAsync(psi, setActive: true, cancellationToken: ct),
+            ["spc"] = await client.RegisterProfileAsync(spc, setActive: true, cancellationToken: ct),
+            ["custom"] = await client.RegisterProfileAsync(custom, setActive: true, cancellationToken: ct),
+        };
+
+        // 2. Inference traffic: calm rows, then drifted rows (each half cycles its file as needed).
+        var live = Rows.Load(await TableFile.ReadAsync(Path.Combine(samples, "credit_live.csv"), null, ct), psi);
+        var drifted = Rows.Load(await TableFile.ReadAsync(Path.Combine(samples, "credit_drifted.csv"), null, ct), psi);
+        var start = TimeProvider.System.GetUtcNow();
+        var inserted = new Dictionary<string, long>(StringComparer.Ordinal) { ["psi"] = 0, ["spc"] = 0, ["custom"] = 0 };
+        ScouterQueueStatistics statistics;
+        var transport = new HttpTransport(new HttpTransportConfig { ServerUri = url, Username = "admin", Password = password });
+        var queue = ScouterQueue.FromProfiles(registered, transport, new ScouterQueueOptions
+        {
+            ChannelCapacity = Math.Max(100_000, options.Inferences * 3),
+            ShutdownTimeout = TimeSpan.FromSeconds(120),
+        });
+        try
+        {
+            var (psiQueue, spcQueue, customQueue) = (queue["psi"], queue["spc"], queue["custom"]);
+            await WithProgressAsync(context, options.Inferences, progress =>
+            {
+                var half = options.Inferences / 2;
+                for (var i = 0; i < options.Inferences; i++)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    var rows = i < half ? live : drifted;
+                    var row = (i < half ? i : i - half) % rows.Count;
+                    psiQueue.Insert(rows.Features[row]);
+                    spcQueue.Insert(rows.Features[row]);
+                    customQueue.Insert(rows.Approved[row] ? Rows.Approve : Rows.Reject);
+                    if ((i + 1) % 1000 == 0 || i + 1 == options.Inferences) progress(i + 1);
+                }
+                return Task.CompletedTask;
+            });
+            inserted["psi"] = inserted["spc"] = inserted["custom"] = options.Inferences;
+        }
+        finally
+        {
+            // 3. Flush and deliver everything before checking.
+            await queue.ShutdownAsync(TimeSpan.FromSeconds(120));
+            statistics = queue.Statistics;
+        }
+
+        // 4. What the server stored, then the drift checks over everything received.
+        var from = start.AddMinutes(-1);
+        var to = TimeProvider.System.GetUtcNow().AddMinutes(1);
+        var psiStored = await client.GetPsiDriftAsync(registered["psi"].Config.Uid, from, to, 1, ct);
+        var spcStored = await client.GetSpcDriftAsync(registered["spc"].Config.Uid, from, to, ct);
+        var customStored = await client.GetCustomDriftAsync(registered["custom"].Config.Uid, from, to, 1, ct);
+
+        var counts = new List<CountRow>
+        {
+            new("psi", inserted["psi"], psiStored.Features.Values.Select(f => f.N).DefaultIfEmpty(0).Min(),
+                psiStored.Features.Values.Select(f => f.N).DefaultIfEmpty(0).Max(), $"N per feature ({psiStored.Features.Count} features)"),
+            new("spc", inserted["spc"], spcStored.Features.Values.Select(f => f.Counts.Sum()).DefaultIfEmpty(0).Min(),
+                spcStored.Features.Values.Select(f => f.Counts.Sum()).DefaultIfEmpty(0).Max(),
+                $"values per feature over {spcStored.Features.Values.Sum(f => f.Counts.Count)} samples ({spcStored.Features.Count} features)"),
+            new("custom", inserted["custom"], customStored.Metrics[MetricName].Count, customStored.Metrics[MetricName].Count, $"{MetricName} count"),
+        };
+
+        var checks = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var (alias, profile) in registered) checks[alias] = await client.RunDriftCheckAsync(profile.Config.Uid, ct);
+        var alerts = await client.GetAlertsAsync(new AlertQuery { Space = Space, PageSize = 200 }, ct);
+        var aliasByUid = registered.ToDictionary(p => p.Value.Config.Uid, p => p.Key);
+
+        return new DemoReport(options.Inferences, statistics, counts, checks, alerts, aliasByUid,
+            [.. counts.Where(c => c.StoredMin != c.Inserted || c.StoredMax != c.Inserted || statistics.Inserted != 3L * options.Inferences).Select(c => c.Alias)]);
+    }
+
+    private static async Task WithProgressAsync(CliContext context, int total, Func<Action<int>, Task> job)
+    {
+        if (!context.Interactive)
+        {
+            await job(_ => { });
+            return;
+        }
+        await context.ErrorConsole.Progress()
+            .AutoClear(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .StartAsync(async ctx =>
+            {
+                var task = ctx.AddTask("streaming inferences", maxValue: total);
+                await job(done => task.Value = done);
+            });
+    }
+
+    private static void Render(CliContext context, DemoReport report, string url)
+    {
+        var console = context.OutConsole;
+        var s = report.Statistics;
+        console.WriteLine(FormattableString.Invariant(
+            $"Streamed {report.Inferences} inferences (first half credit_live.csv, second half credit_drifted.csv) into psi, spc and custom."));
+        console.WriteLine(FormattableString.Invariant(
+            $"Queue: inserted {s.Inserted}, aggregated {s.Aggregated}, batches sent {s.BatchesSent}, records sent {s.RecordsSent}, retries {s.Retries}, dropped {s.Dropped.Values.Sum(d => d.Items)}, errors {s.Errors.Values.Sum()}"));
+        console.WriteLine();
+
+        var counts = new Table().Title("Records: inserted into the queue vs stored by the server")
+            .AddColumns("profile", "inserted", "stored", "what is compared", "match");
+        foreach (var c in report.Counts)
+        {
+            var stored = c.StoredMin == c.StoredMax ? Num(c.StoredMin) : $"{Num(c.StoredMin)}..{Num(c.StoredMax)}";
+            counts.AddRow(c.Alias, Num(c.Inserted), stored, Markup.Escape(c.What), c.Matches ? "[green]yes[/]" : "[red]NO[/]");
+        }
+        console.Write(counts);
+        foreach (var c in report.Counts)
+            console.WriteLine(FormattableString.Invariant($"{c.Alias}: inserted {c.Inserted} {(c.Matches ? "==" : "!=")} stored {c.StoredMin}"));
+        console.WriteLine();
+
+        var drifted = new List<string>();
+        var psiTable = new Table().Title("PSI drift check (all data received)").AddColumns("feature", "n", "psi", "threshold", "alert");
+        foreach (var f in Subjects(report.Checks["psi"], "features"))
+        {
+            var alert = f.Value.TryGetProperty("alert", out var a) && a.GetBoolean();
+            if (alert) drifted.Add(f.Name);
+            psiTable.AddRow(f.Name, Prop(f.Value, "n"), Prop(f.Value, "psi"), Prop(f.Value, "threshold"), alert ? "[red]ALERT[/]" : "[green]ok[/]");
+        }
+        console.Write(psiTable);
+        console.WriteLine($"Drifted PSI features: {(drifted.Count == 0 ? "none" : string.Join(", ", drifted))}");
+        console.WriteLine();
+
+        var spcTable = new Table().Title("SPC drift check").AddColumns("feature", "samples", "decision", "rule alerts");
+        foreach (var f in Subjects(report.Checks["spc"], "features"))
+        {
+            var rules = f.Value.TryGetProperty("rule_alerts", out var r) && r.ValueKind == JsonValueKind.Array
+                ? string.Join(", ", r.EnumerateArray().Select(x => $"{Prop(x, "kind")} zone {Prop(x, "zone")}").Distinct(StringComparer.Ordinal))
+                : "";
+            spcTable.AddRow(f.Name, Prop(f.Value, "n"), Prop(f.Value, "decision"), Markup.Escape(rules.Length == 0 ? "-" : rules));
+        }
+        console.Write(spcTable);
+        console.WriteLine();
+
+        var customTable = new Table().Title("Custom metric drift check").AddColumns("metric", "n", "observed", "baseline", "condition", "alert");
+        foreach (var m in Subjects(report.Checks["custom"], "metrics"))
+        {
+            var alert = m.Value.TryGetProperty("alert", out var a) && a.GetBoolean();
+            customTable.AddRow(m.Name, Prop(m.Value, "n"), Prop(m.Value, "observed"), Prop(m.Value, "baseline"),
+                $"{Prop(m.Value, "condition")} by > {Prop(m.Value, "delta")}", alert ? "[red]ALERT[/]" : "[green]ok[/]");
+        }
+        console.Write(customTable);
+        console.WriteLine();
+
+        var alertTable = new Table().Title(FormattableString.Invariant($"Alerts ({report.Alerts.Total})")).AddColumns("id", "profile", "feature/metric", "kind", "severity", "status");
+        foreach (var a in report.Alerts.Items)
+        {
+            alertTable.AddRow(Num(a.Id), report.AliasByUid.GetValueOrDefault(a.Uid, "?"), Markup.Escape(a.FeatureOrMetric),
+                Markup.Escape(a.Zone is { } z ? FormattableString.Invariant($"{a.Kind} (zone {z})") : a.Kind), a.Severity, a.Status);
+        }
+        console.Write(alertTable);
+        console.WriteLine();
+        console.WriteLine($"Server: {url}");
+    }
+
+    private static JsonProperty[] Subjects(JsonElement check, string name) =>
+        check.TryGetProperty(name, out var subjects) && subjects.ValueKind == JsonValueKind.Object ? [.. subjects.EnumerateObject()] : [];
+
+    private static string Prop(JsonElement element, string name) =>
+        !element.TryGetProperty(name, out var value) ? "-" : value.ValueKind switch
+        {
+            JsonValueKind.Number when value.TryGetInt64(out var l) => l.ToString(CultureInfo.InvariantCulture),
+            JsonValueKind.Number => value.GetDouble().ToString("0.####", CultureInfo.InvariantCulture),
+            JsonValueKind.String => Markup.Escape(value.GetString() ?? ""),
+            JsonValueKind.Null => "-",
+            _ => Markup.Escape(value.GetRawText()),
+        };
+
+    private static string Num(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The toy model's decision whose rate is the custom metric: approve good scores with moderate debt.</summary>
+    internal static bool Approves(double creditScore, double debtRatio) => creditScore >= 620 && debtRatio < 0.45;
+
+    private static double ApprovalRate(ColumnTable table)
+    {
+        var score = ((NumericColumn)table["credit_score"]).Values;
+        var debt = ((NumericColumn)table["debt_ratio"]).Values;
+        var approved = 0;
+        for (var i = 0; i < table.RowCount; i++) if (Approves(score[i], debt[i])) approved++;
+        return (double)approved / table.RowCount;
+    }
+
+    /// <summary>Finds <c>samples/data</c> above the current directory or the application's directory.</summary>
+    private static string FindSampleData()
+    {
+        foreach (var root in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(root); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "samples", "data");
+                if (File.Exists(Path.Combine(candidate, "credit_train.csv"))) return candidate;
+            }
+        }
+        throw new DirectoryNotFoundException("samples/data (with credit_train.csv) not found above the current directory or the scouter binary; run from the repository");
+    }
+
+    private static void TryDelete(string dir)
+    {
+        try
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // SQLite may still hold a file briefly; the OS cleans temp directories.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static string OneLine(string message) =>
+        string.Join(' ', message.Split(['\r', '\n', '\t', ' '], StringSplitOptions.RemoveEmptyEntries));
+
+    private sealed record CountRow(string Alias, long Inserted, long StoredMin, long StoredMax, string What)
+    {
+        public bool Matches => StoredMin == Inserted && StoredMax == Inserted;
+    }
+
+    private sealed record DemoReport(int Inferences, ScouterQueueStatistics Statistics, IReadOnlyList<CountRow> Counts,
+        IReadOnlyDictionary<string, JsonElement> Checks, AlertPage Alerts, IReadOnlyDictionary<Guid, string> AliasByUid, IReadOnlyList<string> Mismatches);
+
+    /// <summary>Pre-built inference payloads of one data file.</summary>
+    private sealed class Rows
+    {
+        public static readonly Metrics Approve = new([new Metric(MetricName, 1)]);
+        public static readonly Metrics Reject = new([new Metric(MetricName, 0)]);
+
+        private Rows(Features[] features, bool[] approved)
+        {
+            Features = features;
+            Approved = approved;
+        }
+
+        public Features[] Features { get; }
+
+        public bool[] Approved { get; }
+
+        public int Count => Features.Length;
+
+        public static Rows Load(ColumnTable table, PsiDriftProfile profile)
+        {
+            var features = new Features[table.RowCount];
+            var approved = new bool[table.RowCount];
+            var columns = profile.Features.Keys.Select(name => table[name]).ToArray();
+            var score = ((NumericColumn)table["credit_score"]).Values;
+            var debt = ((NumericColumn)table["debt_ratio"]).Values;
+            for (var i = 0; i < table.RowCount; i++)
+            {
+                var row = new Feature[columns.Length];
+                for (var c = 0; c < columns.Length; c++)
+                {
+                    row[c] = columns[c] switch
+                    {
+                        NumericColumn n => new Feature(n.Name, n.Values[i]),
+                        CategoricalColumn cat => new Feature(cat.Name, cat.Values[i]),
+                        _ => Feature.Missing(columns[c].Name),
+                    };
+                }
+                features[i] = new Features(row);
+                approved[i] = Approves(score[i], debt[i]);
+            }
+            return new Rows(features, approved);
+        }
+    }
+}
