@@ -1,3 +1,4 @@
+using Scouter.AspNetCore;
 using Scouter.Client;
 using Scouter;
 
@@ -42,5 +43,3 @@ public static class ScouterHttpContextExtensions
         public static readonly Action<ProfileQueue, object> Insert = static (q, p) => q.Insert((T)p);
     }
 }
-
-internal readonly record struct ScouterData(string Alias, object Payload, Action<ProfileQueue, object> Insert);

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -16,6 +17,8 @@ internal sealed class ScouterQueueHost(ScouterQueueBuilder builder, IServiceProv
 {
     private readonly ILoggerFactory _loggerFactory = services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
     private readonly ILogger _logger = (services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger("Scouter.AspNetCore");
+    private static readonly Meter s_meter = new("Scouter.AspNetCore");
+    private static readonly Counter<long> s_ignored = s_meter.CreateCounter<long>("scouter.aspnetcore.data_ignored", description: "Scouter data set on a request but not inserted, by reason");
     private ScouterQueue? _queue;
     private FrozenDictionary<string, ProfileQueue> _byAlias = FrozenDictionary<string, ProfileQueue>.Empty;
     private ScouterQueueOptions? _options;
@@ -76,11 +79,13 @@ internal sealed class ScouterQueueHost(ScouterQueueBuilder builder, IServiceProv
         if (Volatile.Read(ref _queue) is null)
         {
             Interlocked.Increment(ref _notRunning);
+            s_ignored.Add(1, new KeyValuePair<string, object?>("reason", "not_running"));
             if (Interlocked.Exchange(ref _notRunningLogged, 1) == 0) Log.QueueNotRunning(_logger);
             return false;
         }
         if (_byAlias.TryGetValue(alias, out queue)) return true;
         Interlocked.Increment(ref _unknownAlias);
+        s_ignored.Add(1, new KeyValuePair<string, object?>("reason", "unknown_alias"));
         if (Interlocked.Exchange(ref _unknownLogged, 1) == 0) Log.UnknownAlias(_logger, alias, string.Join(", ", _byAlias.Keys));
         return false;
     }
@@ -88,6 +93,7 @@ internal sealed class ScouterQueueHost(ScouterQueueBuilder builder, IServiceProv
     internal void ReportInsertFailure(string alias, Exception exception)
     {
         Interlocked.Increment(ref _insertFailures);
+        s_ignored.Add(1, new KeyValuePair<string, object?>("reason", "insert_failed"));
         if (Interlocked.Exchange(ref _failureLogged, 1) == 0) Log.InsertFailed(_logger, exception, alias);
     }
 
