@@ -16,7 +16,7 @@ namespace Scouter.AspNetCore;
 internal sealed class ScouterQueueHost(ScouterQueueBuilder builder, IServiceProvider services) : IHostedService
 {
     private readonly ILoggerFactory _loggerFactory = services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
-    private readonly ILogger _logger = (services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger("Scouter.AspNetCore");
+    private readonly ILogger _logger = (services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger("Scouter.AspNetCore.ScouterQueueHost");
     private static readonly Meter s_meter = new("Scouter.AspNetCore");
     private static readonly Counter<long> s_ignored = s_meter.CreateCounter<long>("scouter.aspnetcore.data_ignored", description: "Scouter data set on a request but not inserted, by reason");
     private ScouterQueue? _queue;
@@ -58,7 +58,16 @@ internal sealed class ScouterQueueHost(ScouterQueueBuilder builder, IServiceProv
         foreach (var configure in builder.OptionActions) configure(options);
 
         var transport = transportFactory(services) ?? throw new InvalidOperationException("AddScouterQueue: the transport factory returned null.");
-        var queue = ScouterQueue.FromProfiles(profiles, transport, options);
+        ScouterQueue queue;
+        try
+        {
+            queue = ScouterQueue.FromProfiles(profiles, transport, options);
+        }
+        catch
+        {
+            await transport.DisposeAsync();
+            throw;
+        }
         _options = options;
         _byAlias = profiles.Keys.ToFrozenDictionary(a => a, a => queue[a], StringComparer.Ordinal);
         Volatile.Write(ref _queue, queue);
