@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace Scouter.AspNetCore;
+
+/// <summary>Source-generated log messages of the ASP.NET Core integration (event ids 1100-1199).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Scouter queue started with profiles {Aliases} through {Transport}")]
+    public static partial void QueueStarted(ILogger logger, string aliases, string transport);
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "Scouter profile '{Alias}' downloaded: {Space}/{Name} version {Version} (uid {Uid})")]
+    public static partial void ProfileDownloaded(ILogger logger, string alias, string space, string name, string version, Guid uid);
+
+    [LoggerMessage(EventId = 1110, Level = LogLevel.Warning, Message = "Scouter data set for unknown alias '{Alias}' (known: {Known}); ignored. Further unknown aliases are counted, not logged.")]
+    public static partial void UnknownAlias(ILogger logger, string alias, string known);
+
+    [LoggerMessage(EventId = 1111, Level = LogLevel.Warning, Message = "Scouter data for alias '{Alias}' could not be inserted; ignored. Further failures are counted, not logged.")]
+    public static partial void InsertFailed(ILogger logger, Exception exception, string alias);
+
+    [LoggerMessage(EventId = 1112, Level = LogLevel.Warning, Message = "Scouter data set before the Scouter queue was started (or after it stopped); ignored. Further cases are counted, not logged.")]
+    public static partial void QueueNotRunning(ILogger logger);
+}

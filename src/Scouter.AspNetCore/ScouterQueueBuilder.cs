@@ -1,0 +1,132 @@
+using Microsoft.Extensions.DependencyInjection;
+using Scouter.Client;
+using Scouter.Client.Transports;
+
+namespace Scouter.AspNetCore;
+
+/// <summary>
+/// Describes the <see cref="ScouterQueue"/> that <c>AddScouterQueue</c> registers: its profiles
+/// (from files, in memory, or downloaded from the server at start-up), its transport and its options.
+/// Transport packages (Kafka, RabbitMQ, Redis) add <c>UseX</c> extension methods that call
+/// <see cref="UseTransport(Func{IServiceProvider, IRecordTransport})"/>. Nothing is built until the host starts.
+/// </summary>
+public sealed class ScouterQueueBuilder
+{
+    private readonly List<ProfileSource> _profiles = [];
+    private readonly List<Action<ScouterQueueOptions>> _configure = [];
+    private Func<IServiceProvider, IRecordTransport>? _transport;
+
+    internal ScouterQueueBuilder(IServiceCollection services) => Services = services;
+
+    /// <summary>The application's service collection, for extension methods that register what a transport needs.</summary>
+    public IServiceCollection Services { get; }
+
+    /// <summary>
+    /// Server address and credentials used to download profiles added by <see cref="GetProfileRequest"/>
+    /// and, when <see cref="UseHttp"/> is called without a config, to send records. Unset values come
+    /// from the <c>SCOUTER_*</c> environment variables, as for <see cref="ScouterClient"/>.
+    /// </summary>
+    public ScouterClientOptions ClientOptions { get; } = new();
+
+    /// <summary>The aliases added so far, in order.</summary>
+    public IReadOnlyList<string> Aliases => [.. _profiles.Select(p => p.Alias)];
+
+    internal IReadOnlyList<ProfileSource> Profiles => _profiles;
+
+    internal IReadOnlyList<Action<ScouterQueueOptions>> OptionActions => _configure;
+
+    internal Func<IServiceProvider, IRecordTransport>? TransportFactory => _transport;
+
+    /// <summary>Adds the profile saved as JSON at <paramref name="path"/> (read when the host starts).</summary>
+    /// <exception cref="ArgumentException">The alias is empty or already added, or the path is empty.</exception>
+    public ScouterQueueBuilder AddProfile(string alias, string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        return Add(alias, new ProfileSource(alias, path, null, null));
+    }
+
+    /// <summary>Adds an in-memory profile.</summary>
+    /// <exception cref="ArgumentException">The alias is empty or already added.</exception>
+    public ScouterQueueBuilder AddProfile(string alias, DriftProfile profile)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        return Add(alias, new ProfileSource(alias, null, profile, null));
+    }
+
+    /// <summary>
+    /// Adds the profile found on the server by space, name, version and drift type; it is downloaded
+    /// through a <see cref="ScouterClient"/> built from <see cref="ClientOptions"/> when the host starts,
+    /// and a failed download fails start-up.
+    /// </summary>
+    /// <exception cref="ArgumentException">The alias is empty or already added.</exception>
+    public ScouterQueueBuilder AddProfile(string alias, GetProfileRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return Add(alias, new ProfileSource(alias, null, null, request));
+    }
+
+    /// <summary>
+    /// Sends records to the Scouter server over HTTP. With no <paramref name="config"/>, the server and
+    /// credentials of <see cref="ClientOptions"/> are used (then the environment variables).
+    /// </summary>
+    public ScouterQueueBuilder UseHttp(HttpTransportConfig? config = null) => UseTransport(_ =>
+    {
+        var effective = config ?? new HttpTransportConfig
+        {
+            ServerUri = ClientOptions.ServerUri,
+            ApiKey = ClientOptions.ApiKey,
+            Username = ClientOptions.Username,
+            Password = ClientOptions.Password,
+            Timeout = ClientOptions.Timeout,
+            TimeProvider = ClientOptions.TimeProvider,
+        };
+        return new HttpTransport(effective);
+    });
+
+    /// <summary>Sends records through <paramref name="transport"/>; the queue owns and disposes it. The last <c>Use*</c> call wins.</summary>
+    public ScouterQueueBuilder UseTransport(IRecordTransport transport)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        return UseTransport(_ => transport);
+    }
+
+    /// <summary>Sends records through the transport <paramref name="factory"/> creates when the host starts. The last <c>Use*</c> call wins.</summary>
+    public ScouterQueueBuilder UseTransport(Func<IServiceProvider, IRecordTransport> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        _transport = factory;
+        return this;
+    }
+
+    /// <summary>
+    /// Adjusts the queue options. <see cref="ScouterQueueOptions.TimeProvider"/> and
+    /// <see cref="ScouterQueueOptions.LoggerFactory"/> are taken from DI first; actions run afterwards, in order.
+    /// </summary>
+    public ScouterQueueBuilder Configure(Action<ScouterQueueOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        _configure.Add(configure);
+        return this;
+    }
+
+    /// <summary>Adjusts <see cref="ClientOptions"/> (fluent form).</summary>
+    public ScouterQueueBuilder ConfigureClient(Action<ScouterClientOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        configure(ClientOptions);
+        return this;
+    }
+
+    private ScouterQueueBuilder Add(string alias, ProfileSource source)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(alias);
+        if (_profiles.Exists(p => string.Equals(p.Alias, alias, StringComparison.Ordinal)))
+        {
+            throw new ArgumentException($"A Scouter profile with alias '{alias}' is already added.", nameof(alias));
+        }
+        _profiles.Add(source);
+        return this;
+    }
+}
+
+internal sealed record ProfileSource(string Alias, string? Path, DriftProfile? Profile, GetProfileRequest? Request);
