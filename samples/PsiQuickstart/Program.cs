@@ -23,7 +23,8 @@ internal static class Program
     }
 
     /// <summary>
-    /// Makes sure the profile exists at <c>PSI_PROFILE_PATH</c> (default <c>psi_profile.json</c>): when it
+    /// Makes sure the profile exists at <c>PSI_PROFILE_PATH</c> (relative to the content root; default
+    /// <c>psi_profile.json</c>): when it
     /// does not, builds it from <c>CREDIT_TRAIN_CSV</c> (default: the bundled credit_train.csv), registers
     /// it and saves the registered profile there. Then builds the app (not started). The server and
     /// credentials come from <c>SCOUTER_SERVER_URI</c>, <c>SCOUTER_USERNAME</c>, <c>SCOUTER_PASSWORD</c>
@@ -40,7 +41,7 @@ internal static class Program
             Username = configuration["SCOUTER_USERNAME"],
             Password = configuration["SCOUTER_PASSWORD"],
         };
-        var profilePath = Path.GetFullPath(configuration["PSI_PROFILE_PATH"] ?? "psi_profile.json");
+        var profilePath = Path.GetFullPath(configuration["PSI_PROFILE_PATH"] ?? "psi_profile.json", builder.Environment.ContentRootPath);
         if (!File.Exists(profilePath))
         {
             var csv = configuration["CREDIT_TRAIN_CSV"] ?? Path.Combine(AppContext.BaseDirectory, "data", "credit_train.csv");
