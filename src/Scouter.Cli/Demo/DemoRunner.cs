@@ -131,6 +131,7 @@ internal static class DemoRunner
         var live = Rows.Load(await TableFile.ReadAsync(Path.Combine(samples, "credit_live.csv"), null, ct), psi);
         var drifted = Rows.Load(await TableFile.ReadAsync(Path.Combine(samples, "credit_drifted.csv"), null, ct), psi);
         var start = TimeProvider.System.GetUtcNow();
+        var streaming = System.Diagnostics.Stopwatch.StartNew();
         var inserted = new Dictionary<string, long>(StringComparer.Ordinal) { ["psi"] = 0, ["spc"] = 0, ["custom"] = 0 };
         ScouterQueueStatistics statistics;
         var transport = new HttpTransport(new HttpTransportConfig { ServerUri = url, Username = "admin", Password = password });
@@ -165,6 +166,7 @@ internal static class DemoRunner
             await queue.ShutdownAsync(TimeSpan.FromSeconds(120));
             statistics = queue.Statistics;
         }
+        var delivered = streaming.Elapsed;
 
         // 4. What the server stored, then the drift checks over everything received.
         var from = start.AddMinutes(-1);
@@ -188,7 +190,7 @@ internal static class DemoRunner
         var alerts = await client.GetAlertsAsync(new AlertQuery { Space = Space, PageSize = 200 }, ct);
         var aliasByUid = registered.ToDictionary(p => p.Value.Config.Uid, p => p.Key);
 
-        return new DemoReport(options.Inferences, statistics, counts, checks, alerts, aliasByUid,
+        return new DemoReport(options.Inferences, delivered, statistics, counts, checks, alerts, aliasByUid,
             [.. counts.Where(c => c.StoredMin != c.Inserted || c.StoredMax != c.Inserted || statistics.Inserted != 3L * options.Inferences).Select(c => c.Alias)]);
     }
 
@@ -214,9 +216,9 @@ internal static class DemoRunner
         var console = context.OutConsole;
         var s = report.Statistics;
         console.WriteLine(FormattableString.Invariant(
-            $"Streamed {report.Inferences} inferences (first half credit_live.csv, second half credit_drifted.csv) into psi, spc and custom."));
+            $"Streamed {report.Inferences} inferences (first half credit_live.csv, second half credit_drifted.csv) into psi, spc and custom; all delivered to the server in {report.Delivered.TotalSeconds:F2} s ({report.Inferences / report.Delivered.TotalSeconds:N0} inferences/s end to end)."));
         console.WriteLine(FormattableString.Invariant(
-            $"Queue: inserted {s.Inserted}, aggregated {s.Aggregated}, batches sent {s.BatchesSent}, records sent {s.RecordsSent}, retries {s.Retries}, dropped {s.Dropped.Values.Sum(d => d.Items)}, errors {s.Errors.Values.Sum()}"));
+            $"Queue: inserted {s.Inserted}, aggregated {s.Aggregated}, batches sent {s.BatchesSent}, records sent {s.RecordsSent}, retries {s.Retries}, dropped {s.Dropped.Values.Sum(d => d.Items)}{DropReasons(s)}, errors {s.Errors.Values.Sum()}"));
         console.WriteLine();
 
         var counts = new Table().Title("Records: inserted into the queue vs stored by the server")
@@ -339,7 +341,14 @@ internal static class DemoRunner
         public bool Matches => StoredMin == Inserted && StoredMax == Inserted;
     }
 
-    private sealed record DemoReport(int Inferences, ScouterQueueStatistics Statistics, IReadOnlyList<CountRow> Counts,
+    /// <summary>" (buffer_full: 3 batches, ...)" when anything was dropped, so a shortfall is explained.</summary>
+    private static string DropReasons(ScouterQueueStatistics s)
+    {
+        var reasons = s.Dropped.Where(d => d.Value.Batches > 0 || d.Value.Items > 0).Select(d => $"{d.Key}: {d.Value.Batches} batches, {d.Value.Items} items").ToList();
+        return reasons.Count == 0 ? string.Empty : $" ({string.Join("; ", reasons)})";
+    }
+
+    private sealed record DemoReport(int Inferences, TimeSpan Delivered, ScouterQueueStatistics Statistics, IReadOnlyList<CountRow> Counts,
         IReadOnlyDictionary<string, JsonElement> Checks, AlertPage Alerts, IReadOnlyDictionary<Guid, string> AliasByUid, IReadOnlyList<string> Mismatches);
 
     /// <summary>Pre-built inference payloads of one data file.</summary>
