@@ -136,7 +136,7 @@ public abstract class DriftApiTests(ServerFixture fixture)
             ["type"] = "llm", ["uid"] = uid.ToString(), ["created_at"] = T(at), ["record_id"] = Guid.CreateVersion7().ToString(), ["input"] = "q", ["response"] = "a",
         };
         await IngestAsync(Rec(From.AddMinutes(10)), Rec(From.AddMinutes(70)));
-        // Scores are written by the judge (jobs slice); insert them directly.
+        // Scores are written by the LLM judge (a later feature); insert them directly.
         var db = Server.Db.Database;
         await using (var connection = await db.OpenAsync(Ct))
         {

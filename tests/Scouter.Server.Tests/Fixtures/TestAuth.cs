@@ -10,10 +10,11 @@ using Scouter.Server.Auth;
 namespace Scouter.Server.Tests.Fixtures;
 
 /// <summary>
-/// Stand-in authentication until the auth slice is merged: every request is authenticated as a
-/// global admin, unless it carries <c>X-Test-Grants: space=role,...</c>, which authenticates it with
-/// exactly those space grants, or <c>X-Test-Anonymous: 1</c>, which leaves it unauthenticated.
-/// Swap for real tokens at merge.
+/// Test authentication for the data-route tests (<see cref="DataTestServer"/>): every request is
+/// authenticated as a global admin, unless it carries <c>X-Test-Grants: space=role,...</c>, which
+/// authenticates it with exactly those space grants, or <c>X-Test-Anonymous: 1</c>, which leaves it
+/// unauthenticated. Real authentication of the same routes is covered by RouteAuthorizationTests;
+/// moving these tests onto <see cref="TestServer"/> is a pending clean-up.
 /// </summary>
 public static class TestAuth
 {
