@@ -38,6 +38,7 @@ public static class ScouterServer
         builder.Services.AddScouterAuth(options);
         builder.Services.AddScouterData(options);
         builder.Services.AddScouterJobs(options);
+        builder.Services.AddScouterBrokerConsumers(options);
         services?.Invoke(builder.Services);
 
         var app = builder.Build();

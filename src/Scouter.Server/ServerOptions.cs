@@ -62,6 +62,27 @@ public sealed class ServerOptions
     /// <summary>HMAC secret for webhook signatures.</summary>
     public string? WebhookSecret { get; set; }
 
+    /// <summary>Kafka bootstrap servers; setting it enables the Kafka consumer (<c>KAFKA_BROKERS</c>).</summary>
+    public string? KafkaBrokers { get; set; }
+
+    /// <summary>Kafka topic consumed (<c>KAFKA_TOPIC</c>, default <c>scouter_monitoring</c>).</summary>
+    public string KafkaTopic { get; set; } = "scouter_monitoring";
+
+    /// <summary>Kafka consumer group shared by the replicas (<c>KAFKA_GROUP_ID</c>, default <c>scouter</c>).</summary>
+    public string KafkaGroupId { get; set; } = "scouter";
+
+    /// <summary>RabbitMQ address (<c>amqp://user:pass@host:port/vhost</c>); setting it enables the RabbitMQ consumer (<c>RABBITMQ_ADDR</c>).</summary>
+    public string? RabbitMQAddress { get; set; }
+
+    /// <summary>RabbitMQ queue consumed (<c>RABBITMQ_QUEUE</c>, default <c>scouter_monitoring</c>).</summary>
+    public string RabbitMQQueue { get; set; } = "scouter_monitoring";
+
+    /// <summary>Redis address (<c>host:port</c> or a StackExchange.Redis configuration string); setting it enables the Redis consumer (<c>REDIS_ADDR</c>).</summary>
+    public string? RedisAddress { get; set; }
+
+    /// <summary>Redis stream consumed (<c>REDIS_STREAM</c>, default <c>scouter_monitoring</c>).</summary>
+    public string RedisStream { get; set; } = "scouter_monitoring";
+
     /// <summary>Whether the database is PostgreSQL.</summary>
     public bool UsesPostgres => !string.IsNullOrWhiteSpace(DatabaseUri);
 
@@ -94,8 +115,17 @@ public sealed class ServerOptions
         o.OpsGenieApiKey = configuration["OPSGENIE_API_KEY"];
         o.OpsGenieApiUrl = configuration["OPSGENIE_API_URL"] ?? o.OpsGenieApiUrl;
         o.WebhookSecret = Get("WEBHOOK_SECRET");
+        o.KafkaBrokers = NonEmpty(configuration["KAFKA_BROKERS"]);
+        o.KafkaTopic = NonEmpty(configuration["KAFKA_TOPIC"]) ?? o.KafkaTopic;
+        o.KafkaGroupId = NonEmpty(configuration["KAFKA_GROUP_ID"]) ?? o.KafkaGroupId;
+        o.RabbitMQAddress = NonEmpty(configuration["RABBITMQ_ADDR"]);
+        o.RabbitMQQueue = NonEmpty(configuration["RABBITMQ_QUEUE"]) ?? o.RabbitMQQueue;
+        o.RedisAddress = NonEmpty(configuration["REDIS_ADDR"]);
+        o.RedisStream = NonEmpty(configuration["REDIS_STREAM"]) ?? o.RedisStream;
         return o;
     }
+
+    private static string? NonEmpty(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
     private static int Int(string? text, string name, int fallback, int min, int max)
     {

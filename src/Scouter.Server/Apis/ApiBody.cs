@@ -52,7 +52,7 @@ internal static class ApiBody
     /// Fast path first (discriminators leading, as Scouter clients send them); anything that fails there
     /// is parsed again with the permissive options, whose result or error is the answer.
     /// </summary>
-    private static T? Deserialize<T>(ReadOnlySpan<byte> json) where T : class
+    internal static T? Deserialize<T>(ReadOnlySpan<byte> json) where T : class
     {
         try
         {
@@ -65,6 +65,6 @@ internal static class ApiBody
     }
 
     /// <summary>A JSON path as a problem field: without the leading <c>$.</c>, and <c>body</c> for the root.</summary>
-    private static string Field(string? path) =>
+    internal static string Field(string? path) =>
         path is null or "" or "$" ? "body" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
 }

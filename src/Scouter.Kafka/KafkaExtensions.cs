@@ -1,0 +1,24 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Scouter.AspNetCore;
+using Scouter.Ingestion;
+
+namespace Scouter.Kafka;
+
+/// <summary>Registration of the Kafka transport (client) and record source (server).</summary>
+public static class KafkaExtensions
+{
+    /// <summary>Sends the queue's record batches to Kafka.</summary>
+    public static ScouterQueueBuilder UseKafka(this ScouterQueueBuilder builder, KafkaConfig? config = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.UseTransport(_ => new KafkaTransport(config));
+    }
+
+    /// <summary>Adds a Kafka consumer to the server's record sources.</summary>
+    public static IServiceCollection AddKafkaRecordSource(this IServiceCollection services, KafkaConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return services.AddSingleton<IRecordSource>(sp => new KafkaRecordSource(config, sp.GetService<ILoggerFactory>()));
+    }
+}

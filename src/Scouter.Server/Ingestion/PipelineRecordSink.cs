@@ -1,0 +1,59 @@
+using System.Text.Json;
+using Scouter.Ingestion;
+using Scouter.Records;
+using Scouter.Server.Apis;
+
+namespace Scouter.Server.Ingestion;
+
+/// <summary>
+/// The <see cref="IRecordBatchSink"/> the broker consumers feed: decodes the message body as the
+/// same record-batch JSON <c>POST /records</c> takes and submits it to the one <see cref="IngestPipeline"/>.
+/// Brokers carry no caller identity, so there is no per-space authorization: whoever can publish to
+/// the topic / queue / stream can write records (secure the broker).
+/// </summary>
+public sealed class PipelineRecordSink : IRecordBatchSink
+{
+    private readonly IngestPipeline _pipeline;
+
+    /// <summary>Creates the sink.</summary>
+    public PipelineRecordSink(IngestPipeline pipeline) => _pipeline = pipeline;
+
+    /// <inheritdoc />
+    public async Task<RecordSinkResult> IngestAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        RecordBatch? batch;
+        try
+        {
+            batch = ApiBody.Deserialize<RecordBatch>(body.Span);
+        }
+        catch (JsonException ex)
+        {
+            return Invalid("invalid_json", ApiBody.Field(ex.Path), "Invalid JSON: " + ex.Message.Split(" Path:", 2)[0]);
+        }
+        catch (NotSupportedException ex)
+        {
+            var path = ex.Message.Split(" Path: ", 2) is [_, var rest] ? rest.Split(" | ", 2)[0] : null;
+            return Invalid("invalid_json", ApiBody.Field(path), "Invalid JSON: " + (ex.InnerException ?? ex).Message.Split(" Path:", 2)[0]);
+        }
+        catch (ArgumentException ex)
+        {
+            // Record constructors validate (e.g. a negative count) and throw while binding.
+            return Invalid("invalid_record_batch", "body", ex.Message);
+        }
+        if (batch is null) return Invalid("invalid_json", "body", "The message body must be a JSON object.");
+
+        var result = await _pipeline.SubmitAsync(batch, authorize: null, cancellationToken);
+        return result.Status switch
+        {
+            IngestStatus.Stored => new RecordSinkResult(RecordSinkStatus.Stored, result.Records),
+            IngestStatus.Duplicate => new RecordSinkResult(RecordSinkStatus.Duplicate, result.Records),
+            IngestStatus.Rejected => new RecordSinkResult(RecordSinkStatus.Invalid, result.Records,
+                $"{result.Error!.Code} (field {result.Error.Field}): {result.Error.Detail}"),
+            IngestStatus.Overloaded => new RecordSinkResult(RecordSinkStatus.RetryLater, result.Records, "ingest_queue_full: the ingestion queue is full"),
+            _ => new RecordSinkResult(RecordSinkStatus.RetryLater, result.Records, "storage_unavailable: the batch could not be stored (see the server log)"),
+        };
+    }
+
+    private static RecordSinkResult Invalid(string code, string field, string detail) =>
+        new(RecordSinkStatus.Invalid, 0, $"{code} (field {field}): {detail}");
+}
