@@ -2,6 +2,7 @@ using System.Text.Json;
 using Scouter.Ingestion;
 using Scouter.Records;
 using Scouter.Server.Apis;
+using Scouter.Server.Telemetry;
 
 namespace Scouter.Server.Ingestion;
 
@@ -14,9 +15,14 @@ namespace Scouter.Server.Ingestion;
 public sealed class PipelineRecordSink : IRecordBatchSink
 {
     private readonly IngestPipeline _pipeline;
+    private readonly ServerMetrics _metrics;
 
     /// <summary>Creates the sink.</summary>
-    public PipelineRecordSink(IngestPipeline pipeline) => _pipeline = pipeline;
+    public PipelineRecordSink(IngestPipeline pipeline, ServerMetrics metrics)
+    {
+        _pipeline = pipeline;
+        _metrics = metrics;
+    }
 
     /// <inheritdoc />
     public async Task<RecordSinkResult> IngestAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
@@ -54,6 +60,10 @@ public sealed class PipelineRecordSink : IRecordBatchSink
         };
     }
 
-    private static RecordSinkResult Invalid(string code, string field, string detail) =>
-        new(RecordSinkStatus.Invalid, 0, $"{code} (field {field}): {detail}");
+    /// <summary>A body that is not a record batch; counted as rejected like the pipeline's own refusals.</summary>
+    private RecordSinkResult Invalid(string code, string field, string detail)
+    {
+        _metrics.BatchesRejected.Add(1);
+        return new(RecordSinkStatus.Invalid, 0, $"{code} (field {field}): {detail}");
+    }
 }
