@@ -43,8 +43,8 @@ public sealed class RabbitMQConfig
     /// <summary>Record source: how long stopping waits for the messages being stored to finish and be acknowledged (default 30 s).</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Record source: longest pause between reconnection attempts while the broker is unreachable (default 10 s).</summary>
-    public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>Record source: longest pause between reconnection attempts while the broker is unreachable (default 5 s).</summary>
+    public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Clock for timeouts and backoff. Default: <see cref="System.TimeProvider.System"/>.</summary>
     public TimeProvider? TimeProvider { get; set; }
