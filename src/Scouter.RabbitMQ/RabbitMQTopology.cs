@@ -58,7 +58,10 @@ internal static class RabbitMQTopology
         TopologyRecoveryEnabled = false,
         // A dead peer is noticed after about two missed heartbeats.
         RequestedHeartbeat = TimeSpan.FromSeconds(10),
-        RequestedConnectionTimeout = config.SendTimeout < TimeSpan.FromSeconds(30) ? config.SendTimeout : TimeSpan.FromSeconds(30),
+        RequestedConnectionTimeout = Min(config.SendTimeout, TimeSpan.FromSeconds(30)),
+        HandshakeContinuationTimeout = Min(config.SendTimeout, TimeSpan.FromSeconds(10)),
         ConsumerDispatchConcurrency = consumerDispatchConcurrency,
     };
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }

@@ -107,7 +107,7 @@ public sealed class RabbitMQTransport : IRecordTransport
                 await current.CloseAsync(TimeSpan.Zero);
             }
 
-            var connection = await _factory.CreateConnectionAsync("scouter-transport", cancellationToken);
+            var connection = await ConnectAsync(cancellationToken);
             try
             {
                 var channel = await connection.CreateChannelAsync(
@@ -127,6 +127,39 @@ public sealed class RabbitMQTransport : IRecordTransport
         finally
         {
             _connectLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// Connects within the token's time: the client's handshake does not observe the token, so a peer that
+    /// accepts TCP but never answers would hold the send past its timeout. A connection that completes after
+    /// the caller gave up is closed.
+    /// </summary>
+    private async Task<IConnection> ConnectAsync(CancellationToken cancellationToken)
+    {
+        var connecting = _factory.CreateConnectionAsync("scouter-transport", cancellationToken);
+        try
+        {
+            return await connecting.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            _ = CloseWhenConnectedAsync(connecting);
+            throw;
+        }
+    }
+
+    private static async Task CloseWhenConnectedAsync(Task<IConnection> connecting)
+    {
+        try
+        {
+            var connection = await connecting;
+            await connection.AbortAsync(TimeSpan.FromSeconds(1));
+            connection.Dispose();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The abandoned attempt failed as well: nothing to close.
         }
     }
 
