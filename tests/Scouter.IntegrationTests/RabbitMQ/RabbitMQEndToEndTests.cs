@@ -181,7 +181,8 @@ public sealed class RabbitMQEndToEndTests
             o.RabbitMQQueue = queue;
         }, sink is null ? null : s => s.AddSingleton<IRecordBatchSink>(sp =>
         {
-            sink.Inner = new PipelineRecordSink(sp.GetRequiredService<IngestPipeline>());
+            // Built from the container, so the sink gets whatever the server's own registration would.
+            sink.Inner = ActivatorUtilities.CreateInstance<PipelineRecordSink>(sp);
             return sink;
         }));
 }
