@@ -79,11 +79,13 @@ public sealed partial class RedisConfig
     /// <summary>Clock for polling and backoff. Default: <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider? TimeProvider { get; set; }
 
-    /// <summary>Fills unset values from the environment and validates everything.</summary>
-    internal RedisSettings Resolve()
+    /// <summary>Fills unset values from the environment (<paramref name="environment"/> in tests) and validates everything.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2208", Justification = "The message names the invalid setting, not a parameter.")]
+    internal RedisSettings Resolve(Func<string, string?>? environment = null)
     {
-        var address = FirstSet(Address, Environment.GetEnvironmentVariable("REDIS_ADDR")) ?? DefaultAddress;
-        var stream = FirstSet(Stream, Environment.GetEnvironmentVariable("REDIS_STREAM")) ?? DefaultStream;
+        environment ??= Environment.GetEnvironmentVariable;
+        var address = FirstSet(Address, environment("REDIS_ADDR")) ?? DefaultAddress;
+        var stream = FirstSet(Stream, environment("REDIS_STREAM")) ?? DefaultStream;
         if (Address is not null && string.IsNullOrWhiteSpace(Address))
             throw new ArgumentException($"Address (REDIS_ADDR) must not be blank, got '{Address}'.", nameof(Address));
         if (Stream is not null && string.IsNullOrWhiteSpace(Stream))
