@@ -74,32 +74,47 @@ public sealed class RedisConfigTests
         Assert.Equal("cache.internal:6379,password=***,ssl=true", settings.RedactedAddress);
     }
 
-    public static TheoryData<Action<RedisConfig>, string, string> InvalidSettings() => new()
-    {
-        { c => c.ReadCount = 0, "ReadCount", "0" },
-        { c => c.MaxInFlight = -1, "MaxInFlight", "-1" },
-        { c => c.MaxLength = 0, "MaxLength", "0" },
-        { c => c.ClaimMinIdle = TimeSpan.Zero, "ClaimMinIdle", "00:00:00" },
-        { c => c.PollInterval = TimeSpan.FromSeconds(-1), "PollInterval", "-00:00:01" },
-        { c => c.SendTimeout = TimeSpan.Zero, "SendTimeout", "00:00:00" },
-        { c => c.Stream = " ", "Stream", "' '" },
-        { c => c.Group = "", "Group", "''" },
-        { c => c.Address = "localhost:6379,nonsense=1", "Address", "nonsense=1" },
-        { c => c.Address = "http://cache.internal:6379", "Address", "http://cache.internal:6379" },
-    };
-
     [Theory]
-    [MemberData(nameof(InvalidSettings))]
-    public void Resolve_InvalidSetting_ThrowsNamingSettingAndValue(Action<RedisConfig> configure, string setting, string shownValue)
+    [InlineData("ReadCount", "0")]
+    [InlineData("MaxInFlight", "-1")]
+    [InlineData("MaxLength", "0")]
+    [InlineData("ClaimMinIdle", "00:00:00")]
+    [InlineData("PollInterval", "-00:00:01")]
+    [InlineData("SendTimeout", "00:00:00")]
+    [InlineData("Stream", "' '")]
+    [InlineData("Group", "''")]
+    [InlineData("Address", "nonsense=1")]
+    public void Resolve_InvalidSetting_ThrowsNamingSettingAndValue(string setting, string shownValue)
     {
         var config = new RedisConfig();
-        configure(config);
+        switch (setting)
+        {
+            case "ReadCount": config.ReadCount = 0; break;
+            case "MaxInFlight": config.MaxInFlight = -1; break;
+            case "MaxLength": config.MaxLength = 0; break;
+            case "ClaimMinIdle": config.ClaimMinIdle = TimeSpan.Zero; break;
+            case "PollInterval": config.PollInterval = TimeSpan.FromSeconds(-1); break;
+            case "SendTimeout": config.SendTimeout = TimeSpan.Zero; break;
+            case "Stream": config.Stream = " "; break;
+            case "Group": config.Group = ""; break;
+            case "Address": config.Address = "localhost:6379,nonsense=1"; break;
+            default: throw new ArgumentOutOfRangeException(nameof(setting), setting, null);
+        }
 
         var ex = Assert.Throws<ArgumentException>(() => config.Resolve(NoEnvironment));
 
         Assert.Equal(setting, ex.ParamName);
         Assert.StartsWith(setting, ex.Message, StringComparison.Ordinal);
         Assert.Contains(shownValue, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Resolve_UnsupportedScheme_ThrowsNamingTheAddress()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new RedisConfig { Address = "http://cache.internal:6379" }.Resolve(NoEnvironment));
+
+        Assert.Equal("Address", ex.ParamName);
+        Assert.Contains("'http://cache.internal:6379'", ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]
