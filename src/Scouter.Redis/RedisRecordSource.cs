@@ -46,8 +46,23 @@ public sealed class RedisRecordSource : IRecordSource
     {
         ArgumentNullException.ThrowIfNull(sink);
         await using var connection = await ConnectionMultiplexer.ConnectAsync(_settings.Options.Clone());
-        var run = new Run(this, sink, connection.GetDatabase(), stoppingToken);
-        await run.ConsumeAsync();
+        // Cancelled on shutdown, or when the loop fails unexpectedly: either way the in-flight entries stop
+        // retrying and are drained before the connection they use is disposed.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var run = new Run(this, sink, connection.GetDatabase(), stop.Token);
+        try
+        {
+            await run.ConsumeAsync();
+        }
+        catch
+        {
+            await stop.CancelAsync();
+            throw;
+        }
+        finally
+        {
+            await run.DrainAsync();
+        }
     }
 
     /// <summary>Exponential backoff with equal jitter, capped.</summary>
@@ -134,6 +149,11 @@ public sealed class RedisRecordSource : IRecordSource
                 }
             }
 
+        }
+
+        /// <summary>Waits for the in-flight entries: stored and acknowledged, or left pending once stopping.</summary>
+        public async Task DrainAsync()
+        {
             Log.Stopping(_logger, _s.ConsumerName, _inFlight.Count, _s.Stream);
             await Task.WhenAll(_inFlight.Values);
             _slotFreed.Dispose();
