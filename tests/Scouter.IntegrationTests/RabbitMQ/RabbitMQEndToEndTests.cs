@@ -135,7 +135,7 @@ public sealed class RabbitMQEndToEndTests
         {
             await using var database = await PostgresDatabase.CreateAsync();
             // Slow stores, so that the replica holds a full window of messages when it is stopped.
-            var sinkA = new CountingSink(TimeSpan.FromMilliseconds(500));
+            var sinkA = new CountingSink(delay: TimeSpan.FromMilliseconds(500));
             var replicaA = await StartReplicaAsync(database, RabbitMQTestBroker.Address, queueName, sinkA);
             await using var admin = replicaA.AdminClient();
             var profile = await PsiTraffic.RegisterProfileAsync(admin, "rabbitmq-shutdown", ct);

@@ -1,7 +1,6 @@
 using System.Text;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
-using Scouter.Ingestion;
 using Xunit;
 
 namespace Scouter.IntegrationTests.RabbitMQ;
@@ -89,51 +88,6 @@ internal static class RabbitMQTestBroker
         catch (Exception ex) when (ex is OperationInterruptedException or InvalidOperationException)
         {
             // Best effort: a leftover test queue is harmless.
-        }
-    }
-}
-
-/// <summary>
-/// An <see cref="IRecordBatchSink"/> decorator that counts what one server replica did, optionally
-/// slowing every message down so that a test can stop the replica while messages are in flight.
-/// </summary>
-internal sealed class CountingSink(TimeSpan delay = default) : IRecordBatchSink
-{
-    private int _started;
-    private int _completed;
-    private int _stored;
-    private int _duplicates;
-    private int _invalid;
-    private int _retryLater;
-
-    public IRecordBatchSink? Inner { get; set; }
-
-    public int Started => Volatile.Read(ref _started);
-    public int Completed => Volatile.Read(ref _completed);
-    public int Stored => Volatile.Read(ref _stored);
-    public int Duplicates => Volatile.Read(ref _duplicates);
-    public int Invalid => Volatile.Read(ref _invalid);
-    public int RetryLater => Volatile.Read(ref _retryLater);
-
-    public async Task<RecordSinkResult> IngestAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
-    {
-        Interlocked.Increment(ref _started);
-        try
-        {
-            if (delay > TimeSpan.Zero) await Task.Delay(delay, CancellationToken.None);
-            var result = await Inner!.IngestAsync(body, cancellationToken);
-            switch (result.Status)
-            {
-                case RecordSinkStatus.Stored: Interlocked.Increment(ref _stored); break;
-                case RecordSinkStatus.Duplicate: Interlocked.Increment(ref _duplicates); break;
-                case RecordSinkStatus.Invalid: Interlocked.Increment(ref _invalid); break;
-                default: Interlocked.Increment(ref _retryLater); break;
-            }
-            return result;
-        }
-        finally
-        {
-            Interlocked.Increment(ref _completed);
         }
     }
 }
