@@ -37,6 +37,13 @@ public sealed partial class RedisConfig
     /// </summary>
     public long MaxLength { get; set; } = 1_000_000;
 
+    /// <summary>
+    /// Whether the server deletes an entry (<c>XDEL</c>) once it is stored and acknowledged, so that the
+    /// stream holds only the backlog. Default true; set false when other consumer groups read the same
+    /// stream (entries then stay until <see cref="MaxLength"/> trims them).
+    /// </summary>
+    public bool DeleteAfterAck { get; set; } = true;
+
     /// <summary>Consumer group the server replicas share (each entry goes to one replica). Default <c>scouter</c>.</summary>
     public string Group { get; set; } = "scouter";
 
@@ -118,7 +125,7 @@ public sealed partial class RedisConfig
         var consumer = ConsumerName ?? string.Create(CultureInfo.InvariantCulture,
             $"{Environment.MachineName}-{Environment.ProcessId}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}");
         var claimInterval = TimeSpan.FromTicks(Math.Clamp(ClaimMinIdle.Ticks / 2, TimeSpan.FromMilliseconds(50).Ticks, TimeSpan.FromSeconds(30).Ticks));
-        return new RedisSettings(options, Redact(address), stream, MaxLength, Group, consumer, ReadCount, MaxInFlight, ClaimMinIdle,
+        return new RedisSettings(options, Redact(address), stream, MaxLength, DeleteAfterAck, Group, consumer, ReadCount, MaxInFlight, ClaimMinIdle,
             claimInterval, PollInterval, SendTimeout, TimeProvider ?? TimeProvider.System);
     }
 
@@ -211,6 +218,7 @@ internal sealed record RedisSettings(
     string RedactedAddress,
     string Stream,
     long MaxLength,
+    bool DeleteAfterAck,
     string Group,
     string ConsumerName,
     int ReadCount,

@@ -297,7 +297,14 @@ public sealed class RedisRecordSource : IRecordSource
             }
 
             if (!await RetryRedisAsync(() => _db.StreamAcknowledgeAsync(_s.Stream, _s.Group, id)))
+            {
                 Log.LeftPending(_logger, id, _s.Stream);
+                return;
+            }
+            // The stream is Scouter's work queue: a stored entry is deleted so that memory holds only the
+            // backlog (MAXLEN trimming is the bound for an outage, not the steady state). A failed delete
+            // only leaves the entry for trimming.
+            if (_s.DeleteAfterAck) await RetryRedisAsync(() => _db.StreamDeleteAsync(_s.Stream, [id]));
         }
 
         /// <summary>

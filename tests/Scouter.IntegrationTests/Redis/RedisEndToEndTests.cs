@@ -41,6 +41,8 @@ public sealed class RedisEndToEndTests
         await PsiTraffic.AssertDriftAlertAsync(admin, profile.Config.Uid, ct);
         await RedisRecordSourceTests.WaitUntilAsync(async () => await stream.PendingAsync() == 0, ct);
         Assert.Empty(await stream.DeadLettersAsync());
+        // Stored entries are deleted: the stream holds only the backlog, which is now empty.
+        await RedisRecordSourceTests.WaitUntilAsync(async () => await stream.Db.StreamLengthAsync(stream.Name) == 0, ct);
     }
 
     [Fact]
