@@ -36,8 +36,8 @@ public sealed class KafkaEndToEndTests
     [Fact]
     public async Task TwoReplicasInOneGroup_SharePartitions_StoreEveryBatchOnce()
     {
-        const int profiles = 8;
-        const int rowsPerProfile = 5_000;
+        const int profiles = 12;
+        const int rowsPerProfile = 4_000;
         var ct = TestContext.Current.CancellationToken;
         using var cluster = new KafkaMockCluster();
         var topic = KafkaTestSupport.UniqueName("two");
@@ -67,8 +67,8 @@ public sealed class KafkaEndToEndTests
     [Fact]
     public async Task ReplicaStoppedWhileMessagesFlow_OtherReplicaFinishes_NothingLostOrDoubled()
     {
-        const int profiles = 8;
-        const int rowsPerProfile = 5_000;
+        const int profiles = 12;
+        const int rowsPerProfile = 4_000;
         var ct = TestContext.Current.CancellationToken;
         using var cluster = new KafkaMockCluster();
         var topic = KafkaTestSupport.UniqueName("stop");
@@ -76,8 +76,8 @@ public sealed class KafkaEndToEndTests
         cluster.CreateTopics(topic, topic + ".dlq");
         await using var database = await PostgresDatabase.CreateAsync();
         var sinks = new CountingSink[2];
-        await using var stopped = await KafkaTestSupport.StartReplicaAsync(database, cluster, topic, group, sinks, 0);
-        await using var survivor = await KafkaTestSupport.StartReplicaAsync(database, cluster, topic, group, sinks, 1);
+        await using var stopped = await KafkaTestSupport.StartShortSessionReplicaAsync(database, cluster, topic, group, sinks, 0);
+        await using var survivor = await KafkaTestSupport.StartShortSessionReplicaAsync(database, cluster, topic, group, sinks, 1);
         await using var admin = survivor.AdminClient();
         var registered = await RegisterProfilesAsync(admin, "kafka-stop", profiles, ct);
 

@@ -29,7 +29,7 @@ internal static class KafkaTestSupport
     /// <summary>A topic (and group) name no other test uses.</summary>
     public static string UniqueName(string prefix) => $"{prefix}_{Guid.NewGuid():N}"[..(prefix.Length + 13)];
 
-    /// <summary>A replica consuming <paramref name="topic"/> as a member of <paramref name="group"/>.</summary>
+    /// <summary>A replica consuming <paramref name="topic"/> as a member of <paramref name="group"/>, configured as KAFKA_* would.</summary>
     public static Task<BrokerTestServer> StartReplicaAsync(PostgresDatabase database, KafkaMockCluster cluster, string topic, string group,
         CountingSink[]? sinkHolder = null, int index = 0) =>
         BrokerTestServer.StartAsync(database, o =>
@@ -37,8 +37,31 @@ internal static class KafkaTestSupport
             o.KafkaBrokers = cluster.BootstrapServers;
             o.KafkaTopic = topic;
             o.KafkaGroupId = group;
-        }, sinkHolder is null ? null : s => s.AddSingleton<IRecordBatchSink>(sp =>
-            sinkHolder[index] = new CountingSink(new PipelineRecordSink(sp.GetRequiredService<IngestPipeline>()))));
+        }, s => CountSink(s, sinkHolder, index));
+
+    /// <summary>
+    /// A replica whose consumer has a short session timeout. The mock cluster does not rebalance when a
+    /// member leaves the group: the others get its partitions only when its session expires (45 s by default).
+    /// </summary>
+    public static Task<BrokerTestServer> StartShortSessionReplicaAsync(PostgresDatabase database, KafkaMockCluster cluster, string topic, string group,
+        CountingSink[] sinkHolder, int index)
+    {
+        var config = new KafkaConfig { Brokers = cluster.BootstrapServers, Topic = topic, GroupId = group };
+        config.Settings["session.timeout.ms"] = "6000";
+        config.Settings["heartbeat.interval.ms"] = "500";
+        return BrokerTestServer.StartAsync(database, _ => { }, s =>
+        {
+            s.AddKafkaRecordSource(config);
+            CountSink(s, sinkHolder, index);
+        });
+    }
+
+    private static void CountSink(IServiceCollection services, CountingSink[]? sinkHolder, int index)
+    {
+        if (sinkHolder is null) return;
+        services.AddSingleton<IRecordBatchSink>(sp =>
+            sinkHolder[index] = new CountingSink(new PipelineRecordSink(sp.GetRequiredService<IngestPipeline>())));
+    }
 
     /// <summary>The scenario's transport: the mock cluster, the test's topic, quick failure.</summary>
     public static KafkaTransport Transport(KafkaMockCluster cluster, string topic) =>
