@@ -1,21 +1,336 @@
+using System.Globalization;
+using System.Text;
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Scouter.Ingestion;
 
 namespace Scouter.Kafka;
 
-/// <summary>The server's Kafka consumer. (Stub: to be implemented.)</summary>
+/// <summary>
+/// The server's Kafka consumer: one member of the consumer group <see cref="KafkaConfig.GroupId"/>, so
+/// the topic's partitions are shared by the server replicas. It takes the messages already fetched (up to
+/// <see cref="KafkaConfig.ConsumeBatchSize"/>), stores them concurrently through the sink, then commits
+/// each partition's offset past the stored messages: an offset is committed only after its batch is
+/// stored. A message the server cannot store now is retried in place with backoff (never skipped);
+/// an invalid one is copied to <c>&lt;topic&gt;.dlq</c> with the error in its headers, then committed.
+/// On shutdown it finishes the messages in hand, commits, and leaves the group.
+/// </summary>
 public sealed class KafkaRecordSource : IRecordSource
 {
+    /// <summary>Dead-letter header: why the message was refused (problem code, field and message), UTF-8.</summary>
+    public const string ErrorHeader = "scouter_error";
+
+    /// <summary>Dead-letter header: the topic the message was consumed from, UTF-8.</summary>
+    public const string SourceTopicHeader = "scouter_source_topic";
+
+    /// <summary>Dead-letter header: the partition the message was consumed from, decimal UTF-8.</summary>
+    public const string SourcePartitionHeader = "scouter_source_partition";
+
+    /// <summary>Dead-letter header: the offset of the message in its partition, decimal UTF-8.</summary>
+    public const string SourceOffsetHeader = "scouter_source_offset";
+
+    private static readonly TimeSpan FirstMessageWait = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan BusyPollInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan InitialRetryDelay = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan ConsumeErrorPause = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan TopicSetupTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly ResolvedKafkaConfig _config;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+
     /// <summary>Creates the source.</summary>
-    public KafkaRecordSource(KafkaConfig config, ILoggerFactory? loggerFactory = null)
+    /// <param name="config">Settings; unset values come from <c>KAFKA_*</c> environment variables.</param>
+    /// <param name="loggerFactory">Logger factory. Default: none.</param>
+    /// <param name="timeProvider">Clock of the retry backoff. Default: <see cref="TimeProvider.System"/>.</param>
+    /// <exception cref="ArgumentException">A setting is invalid (the message names it).</exception>
+    public KafkaRecordSource(KafkaConfig config, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
     {
-        _ = config;
-        _ = loggerFactory;
+        ArgumentNullException.ThrowIfNull(config);
+        _config = config.Resolve();
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<KafkaRecordSource>();
+        _time = timeProvider ?? TimeProvider.System;
     }
 
     /// <inheritdoc />
     public string Name => "kafka";
 
+    /// <summary>The topic consumed.</summary>
+    public string Topic => _config.Topic;
+
+    /// <summary>Where invalid messages go: <c>&lt;topic&gt;.dlq</c>.</summary>
+    public string DeadLetterTopic => _config.DeadLetterTopic;
+
     /// <inheritdoc />
-    public Task RunAsync(IRecordBatchSink sink, CancellationToken stoppingToken) => throw new NotImplementedException();
+    public async Task RunAsync(IRecordBatchSink sink, CancellationToken stoppingToken)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        if (stoppingToken.IsCancellationRequested) return;
+        await EnsureTopicsAsync().ConfigureAwait(false);
+
+        using var deadLetters = KafkaClients.Producer<byte[]?>(_config.ProducerConfig("scouter-dead-letter"), _logger);
+        var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Consume blocks, so the loop owns a thread instead of holding a pool thread for the server's lifetime.
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                new ConsumeLoop(this, sink, deadLetters, stoppingToken).Run();
+                finished.TrySetResult();
+            }
+            catch (Exception ex)
+            {
+                finished.TrySetException(ex);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "Scouter Kafka consumer",
+        };
+        thread.Start();
+        await finished.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Creates the topic and its dead-letter topic when missing. A cluster may forbid it (or, like
+    /// librdkafka's mock cluster, not support it): that is logged and consuming goes on.
+    /// </summary>
+    private async Task EnsureTopicsAsync()
+    {
+        using var admin = KafkaClients.Admin(_config.AdminConfig(), _logger);
+        string[] topics = [_config.Topic, _config.DeadLetterTopic];
+        List<string> missing = [];
+        try
+        {
+            foreach (var topic in topics)
+            {
+                var metadata = admin.GetMetadata(topic, TopicSetupTimeout).Topics.FirstOrDefault(t => t.Topic == topic);
+                if (metadata is null || metadata.Error.Code == ErrorCode.UnknownTopicOrPart) missing.Add(topic);
+                else if (metadata.Error.IsError) Log.TopicNotCreated(_logger, topic, $"{metadata.Error.Code} {metadata.Error.Reason}");
+            }
+            if (missing.Count == 0) return;
+
+            await admin.CreateTopicsAsync(
+                missing.Select(t => new TopicSpecification { Name = t, NumPartitions = _config.TopicPartitions, ReplicationFactor = _config.TopicReplicationFactor }),
+                new CreateTopicsOptions { RequestTimeout = TopicSetupTimeout, OperationTimeout = TopicSetupTimeout }).ConfigureAwait(false);
+            foreach (var topic in missing) Log.TopicCreated(_logger, topic, _config.TopicPartitions);
+        }
+        catch (CreateTopicsException ex)
+        {
+            foreach (var result in ex.Results)
+            {
+                if (result.Error.Code == ErrorCode.NoError) Log.TopicCreated(_logger, result.Topic, _config.TopicPartitions);
+                else if (result.Error.Code != ErrorCode.TopicAlreadyExists) Log.TopicNotCreated(_logger, result.Topic, $"{result.Error.Code} {result.Error.Reason}");
+            }
+        }
+        catch (KafkaException ex)
+        {
+            foreach (var topic in missing.Count > 0 ? missing : [.. topics]) Log.TopicNotCreated(_logger, topic, $"{ex.Error.Code} {ex.Error.Reason}");
+        }
+    }
+
+    /// <summary>The consumer thread's state: the consumer, and messages fetched while a batch was being stored.</summary>
+    private sealed class ConsumeLoop
+    {
+        private readonly KafkaRecordSource _source;
+        private readonly IRecordBatchSink _sink;
+        private readonly IProducer<byte[]?, byte[]> _deadLetters;
+        private readonly CancellationToken _stop;
+        private readonly List<ConsumeResult<byte[]?, byte[]>> _carried = [];
+
+        public ConsumeLoop(KafkaRecordSource source, IRecordBatchSink sink, IProducer<byte[]?, byte[]> deadLetters, CancellationToken stop)
+        {
+            _source = source;
+            _sink = sink;
+            _deadLetters = deadLetters;
+            _stop = stop;
+        }
+
+        private ResolvedKafkaConfig Config => _source._config;
+
+        private ILogger Logger => _source._logger;
+
+        public void Run()
+        {
+            using var consumer = KafkaClients.Consumer<byte[]?>(Config.ConsumerConfig(), Logger);
+            consumer.Subscribe(Config.Topic);
+            Log.ConsumerStarted(Logger, Config.Topic, Config.GroupId);
+            while (!_stop.IsCancellationRequested)
+            {
+                var batch = NextBatch(consumer);
+                if (batch.Count == 0) continue;
+                var stored = Store(consumer, batch);
+                Commit(consumer, batch, stored);
+            }
+            // Leaving the group hands the partitions to the other replicas now, not after the session timeout.
+            consumer.Close();
+            Log.ConsumerStopped(Logger, Config.Topic, Config.GroupId);
+        }
+
+        /// <summary>The messages carried over plus what is already fetched, up to the batch size; waits briefly for the first.</summary>
+        private List<ConsumeResult<byte[]?, byte[]>> NextBatch(IConsumer<byte[]?, byte[]> consumer)
+        {
+            List<ConsumeResult<byte[]?, byte[]>> batch = [.. _carried];
+            _carried.Clear();
+            if (batch.Count == 0)
+            {
+                var first = ConsumeOne(consumer, FirstMessageWait);
+                if (first is null) return batch;
+                batch.Add(first);
+            }
+            while (batch.Count < Config.ConsumeBatchSize && ConsumeOne(consumer, TimeSpan.Zero) is { } next) batch.Add(next);
+            return batch;
+        }
+
+        private ConsumeResult<byte[]?, byte[]>? ConsumeOne(IConsumer<byte[]?, byte[]> consumer, TimeSpan timeout)
+        {
+            try
+            {
+                return consumer.Consume(timeout);
+            }
+            catch (ConsumeException ex) when (!ex.Error.IsFatal)
+            {
+                // E.g. the topic does not exist yet: librdkafka keeps the subscription and retries.
+                Log.ConsumeFailed(Logger, Config.Topic, ex.Error.Code, ex.Error.Reason);
+                _stop.WaitHandle.WaitOne(ConsumeErrorPause);
+                return null;
+            }
+        }
+
+        /// <summary>
+        /// Hands every message to the sink at once (the server's writer groups concurrent batches into
+        /// one transaction) and waits for all. While the sink is slow, the partitions are paused and the
+        /// consumer still polled, so the group does not evict this member.
+        /// </summary>
+        /// <returns>Per message: stored, duplicate or dead-lettered (false only when stopping first).</returns>
+        private bool[] Store(IConsumer<byte[]?, byte[]> consumer, List<ConsumeResult<byte[]?, byte[]>> batch)
+        {
+            var all = Task.WhenAll(batch.Select(HandleAsync));
+            List<TopicPartition>? paused = null;
+            while (!all.Wait(BusyPollInterval))
+            {
+                if (paused is null)
+                {
+                    paused = [.. consumer.Assignment];
+                    consumer.Pause(paused);
+                }
+                // A rebalance may assign new (unpaused) partitions: keep what they deliver for the next batch.
+                if (ConsumeOne(consumer, TimeSpan.Zero) is { } extra) _carried.Add(extra);
+            }
+            if (paused is not null)
+            {
+                var assigned = consumer.Assignment;
+                consumer.Resume(paused.Where(assigned.Contains));
+            }
+            return all.GetAwaiter().GetResult();
+        }
+
+        private async Task<bool> HandleAsync(ConsumeResult<byte[]?, byte[]> message)
+        {
+            var delay = InitialRetryDelay;
+            while (true)
+            {
+                RecordSinkResult result;
+                try
+                {
+                    // Not the stop token: the batch in hand is finished on shutdown (the writers outlive the consumers).
+                    result = await _sink.IngestAsync(message.Message.Value, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    Log.SinkFailed(Logger, ex, message.Topic, message.Partition.Value, message.Offset.Value, delay);
+                    if (!await WaitAsync(delay).ConfigureAwait(false)) return false;
+                    delay = Next(delay);
+                    continue;
+                }
+
+                switch (result.Status)
+                {
+                    case RecordSinkStatus.Stored or RecordSinkStatus.Duplicate:
+                        return true;
+                    case RecordSinkStatus.Invalid:
+                        return await DeadLetterAsync(message, result.Error ?? "invalid").ConfigureAwait(false);
+                    default:
+                        Log.RetryLater(Logger, message.Topic, message.Partition.Value, message.Offset.Value, result.Error, delay);
+                        if (!await WaitAsync(delay).ConfigureAwait(false)) return false;
+                        delay = Next(delay);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>Copies the message (key, value, headers) to the dead-letter topic with the error and its origin; retried until written or stopping.</summary>
+        private async Task<bool> DeadLetterAsync(ConsumeResult<byte[]?, byte[]> message, string error)
+        {
+            var headers = new Headers();
+            foreach (var header in message.Message.Headers ?? []) headers.Add(header.Key, header.GetValueBytes());
+            headers.Add(ErrorHeader, Encoding.UTF8.GetBytes(error));
+            headers.Add(SourceTopicHeader, Encoding.UTF8.GetBytes(message.Topic));
+            headers.Add(SourcePartitionHeader, Encoding.UTF8.GetBytes(message.Partition.Value.ToString(CultureInfo.InvariantCulture)));
+            headers.Add(SourceOffsetHeader, Encoding.UTF8.GetBytes(message.Offset.Value.ToString(CultureInfo.InvariantCulture)));
+            var copy = new Message<byte[]?, byte[]> { Key = message.Message.Key, Value = message.Message.Value, Headers = headers };
+
+            var delay = InitialRetryDelay;
+            while (true)
+            {
+                try
+                {
+                    await _deadLetters.ProduceAsync(Config.DeadLetterTopic, copy, CancellationToken.None).ConfigureAwait(false);
+                    Log.DeadLettered(Logger, message.Topic, message.Partition.Value, message.Offset.Value, Config.DeadLetterTopic, error);
+                    return true;
+                }
+                catch (KafkaException ex)
+                {
+                    Log.DeadLetterFailed(Logger, message.Topic, message.Partition.Value, message.Offset.Value, Config.DeadLetterTopic,
+                        $"{ex.Error.Code} {ex.Error.Reason}", delay);
+                    if (!await WaitAsync(delay).ConfigureAwait(false)) return false;
+                    delay = Next(delay);
+                }
+            }
+        }
+
+        /// <summary>Commits, per partition, the offset after the last message of an unbroken run of handled ones.</summary>
+        private void Commit(IConsumer<byte[]?, byte[]> consumer, List<ConsumeResult<byte[]?, byte[]>> batch, bool[] handled)
+        {
+            List<TopicPartitionOffset> offsets = [];
+            foreach (var partition in batch.Select((message, i) => (message, handled: handled[i])).GroupBy(x => x.message.TopicPartition))
+            {
+                long? next = null;
+                foreach (var (message, done) in partition.OrderBy(x => x.message.Offset.Value))
+                {
+                    if (!done) break;
+                    next = message.Offset.Value + 1;
+                }
+                if (next is { } offset) offsets.Add(new TopicPartitionOffset(partition.Key, new Offset(offset)));
+            }
+            if (offsets.Count == 0) return;
+            try
+            {
+                consumer.Commit(offsets);
+            }
+            catch (KafkaException ex) when (!ex.Error.IsFatal)
+            {
+                // E.g. the partitions were reassigned meanwhile: their new owner consumes them again.
+                Log.CommitFailed(Logger, Config.Topic, ex.Error.Code, ex.Error.Reason);
+            }
+        }
+
+        private async Task<bool> WaitAsync(TimeSpan delay)
+        {
+            try
+            {
+                await Task.Delay(delay, _source._time, _stop).ConfigureAwait(false);
+                return true;
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+        }
+
+        private static TimeSpan Next(TimeSpan delay) => delay * 2 < MaxRetryDelay ? delay * 2 : MaxRetryDelay;
+    }
 }

@@ -1,0 +1,45 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace Scouter.Kafka;
+
+/// <summary>Builds librdkafka clients whose log and error events go to an <see cref="ILogger"/> instead of stderr.</summary>
+internal static class KafkaClients
+{
+    public static IProducer<TKey, byte[]> Producer<TKey>(ProducerConfig config, ILogger logger) =>
+        new ProducerBuilder<TKey, byte[]>(config)
+            .SetLogHandler((_, message) => Forward(logger, message))
+            .SetErrorHandler((_, error) => Forward(logger, error))
+            .Build();
+
+    public static IConsumer<TKey, byte[]> Consumer<TKey>(ConsumerConfig config, ILogger logger) =>
+        new ConsumerBuilder<TKey, byte[]>(config)
+            .SetLogHandler((_, message) => Forward(logger, message))
+            .SetErrorHandler((_, error) => Forward(logger, error))
+            .Build();
+
+    public static IAdminClient Admin(AdminClientConfig config, ILogger logger) =>
+        new AdminClientBuilder(config)
+            .SetLogHandler((_, message) => Forward(logger, message))
+            .SetErrorHandler((_, error) => Forward(logger, error))
+            .Build();
+
+    private static void Forward(ILogger logger, LogMessage message)
+    {
+        var level = message.Level switch
+        {
+            SyslogLevel.Emergency or SyslogLevel.Alert or SyslogLevel.Critical or SyslogLevel.Error => LogLevel.Error,
+            SyslogLevel.Warning => LogLevel.Warning,
+            SyslogLevel.Notice or SyslogLevel.Info => LogLevel.Information,
+            _ => LogLevel.Debug,
+        };
+        Log.Librdkafka(logger, level, message.Name, message.Facility, message.Message);
+    }
+
+    // Connection errors are reported here and retried inside librdkafka; sends and consumes surface what matters.
+    private static void Forward(ILogger logger, Error error)
+    {
+        if (error.IsFatal) Log.ClientFatalError(logger, error.Code, error.Reason);
+        else Log.ClientError(logger, error.Code, error.Reason);
+    }
+}

@@ -1,0 +1,73 @@
+using Microsoft.Extensions.DependencyInjection;
+using Scouter.IntegrationTests.Fixtures;
+using Scouter.Ingestion;
+using Scouter.Kafka;
+using Scouter.Server.Ingestion;
+
+namespace Scouter.IntegrationTests.Kafka;
+
+/// <summary>Counts the messages a replica's consumer stored, to show which replicas took part.</summary>
+internal sealed class CountingSink : IRecordBatchSink
+{
+    private readonly IRecordBatchSink _inner;
+    private int _stored;
+
+    public CountingSink(IRecordBatchSink inner) => _inner = inner;
+
+    public int Stored => Volatile.Read(ref _stored);
+
+    public async Task<RecordSinkResult> IngestAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        var result = await _inner.IngestAsync(body, cancellationToken);
+        if (result.Status == RecordSinkStatus.Stored) Interlocked.Increment(ref _stored);
+        return result;
+    }
+}
+
+internal static class KafkaTestSupport
+{
+    /// <summary>A topic (and group) name no other test uses.</summary>
+    public static string UniqueName(string prefix) => $"{prefix}_{Guid.NewGuid():N}"[..(prefix.Length + 13)];
+
+    /// <summary>A replica consuming <paramref name="topic"/> as a member of <paramref name="group"/>, configured as KAFKA_* would.</summary>
+    public static Task<BrokerTestServer> StartReplicaAsync(PostgresDatabase database, KafkaMockCluster cluster, string topic, string group,
+        CountingSink[]? sinkHolder = null, int index = 0) =>
+        BrokerTestServer.StartAsync(database, o =>
+        {
+            o.KafkaBrokers = cluster.BootstrapServers;
+            o.KafkaTopic = topic;
+            o.KafkaGroupId = group;
+        }, s => CountSink(s, sinkHolder, index));
+
+    /// <summary>
+    /// A replica whose consumer has a short session timeout. The mock cluster does not rebalance when a
+    /// member leaves the group: the others get its partitions only when its session expires (45 s by default).
+    /// </summary>
+    public static Task<BrokerTestServer> StartShortSessionReplicaAsync(PostgresDatabase database, KafkaMockCluster cluster, string topic, string group,
+        CountingSink[] sinkHolder, int index)
+    {
+        var config = new KafkaConfig { Brokers = cluster.BootstrapServers, Topic = topic, GroupId = group };
+        config.Settings["session.timeout.ms"] = "6000";
+        config.Settings["heartbeat.interval.ms"] = "500";
+        return BrokerTestServer.StartAsync(database, _ => { }, s =>
+        {
+            s.AddKafkaRecordSource(config);
+            CountSink(s, sinkHolder, index);
+        });
+    }
+
+    private static void CountSink(IServiceCollection services, CountingSink[]? sinkHolder, int index)
+    {
+        if (sinkHolder is null) return;
+        services.AddSingleton<IRecordBatchSink>(sp =>
+            sinkHolder[index] = new CountingSink(new PipelineRecordSink(sp.GetRequiredService<IngestPipeline>())));
+    }
+
+    /// <summary>The scenario's transport: the mock cluster, the test's topic, quick failure.</summary>
+    public static KafkaTransport Transport(KafkaMockCluster cluster, string topic) =>
+        new(new KafkaConfig { Brokers = cluster.BootstrapServers, Topic = topic, SendTimeout = TimeSpan.FromSeconds(10) });
+
+    /// <summary>Rows far from the training distribution of <see cref="PsiTraffic"/>'s profile.</summary>
+    public static Features DriftedRow(int i) =>
+        new(new Dictionary<string, object?> { ["age"] = 70.0 + (i % 10), ["income"] = 150.0 + (i % 25) });
+}

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Confluent.Kafka;
+using Scouter.Client.Transports;
+using Scouter.Kafka;
+using Scouter.Records;
+using Xunit;
+
+namespace Scouter.IntegrationTests.Kafka;
+
+public sealed class KafkaTransportTests
+{
+    [Fact]
+    public async Task SendAsync_BrokersUnreachable_ThrowsRetryableWithinSendTimeout()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var transport = new KafkaTransport(new KafkaConfig { Brokers = "127.0.0.1:1", Topic = "unreachable", SendTimeout = TimeSpan.FromSeconds(2) });
+        var batch = Batch(Guid.NewGuid(), "small");
+        var clock = Stopwatch.StartNew();
+
+        var ex = await Assert.ThrowsAsync<TransportException>(() => transport.SendAsync(batch, ct));
+
+        Assert.True(ex.Retryable);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(4));
+        Assert.Contains("'unreachable'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(batch.BatchId.ToString(), ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SendAsync_MessageTooLarge_ThrowsNotRetryable()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var cluster = new KafkaMockCluster();
+        var topic = KafkaTestSupport.UniqueName("large");
+        cluster.CreateTopics(topic);
+        await using var transport = KafkaTestSupport.Transport(cluster, topic);
+        await transport.SendAsync(Batch(Guid.NewGuid(), "small"), ct);
+
+        var ex = await Assert.ThrowsAsync<TransportException>(() => transport.SendAsync(Batch(Guid.NewGuid(), new string('x', 2_000_000)), ct));
+
+        Assert.False(ex.Retryable);
+        Assert.Contains("MsgSizeTooLarge", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SendAsync_KeysByProfileUid_AndCarriesBatchIdHeader()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var cluster = new KafkaMockCluster();
+        var topic = KafkaTestSupport.UniqueName("key");
+        cluster.CreateTopics(topic);
+        await using var transport = KafkaTestSupport.Transport(cluster, topic);
+        var uid = Guid.NewGuid();
+        var batch = Batch(uid, "hello");
+
+        await transport.SendAsync(batch, ct);
+
+        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = cluster.BootstrapServers, GroupId = KafkaTestSupport.UniqueName("reader"), AutoOffsetReset = AutoOffsetReset.Earliest,
+        }).Build();
+        consumer.Subscribe(topic);
+        var message = consumer.Consume(TimeSpan.FromSeconds(10));
+        consumer.Close();
+        Assert.NotNull(message);
+        Assert.Equal(uid.ToString("D"), message.Message.Key);
+        Assert.Equal(batch.BatchId.ToString("D"), System.Text.Encoding.UTF8.GetString(message.Message.Headers.GetLastBytes(KafkaTransport.BatchIdHeader)));
+        var body = JsonNode.Parse(message.Message.Value)!;
+        Assert.Equal(batch.BatchId.ToString("D"), (string?)body["batch_id"]);
+        Assert.Equal("hello", (string?)body["records"]![0]!["input"]);
+    }
+
+    [Theory]
+    [InlineData(ErrorCode.MsgSizeTooLarge, false)]
+    [InlineData(ErrorCode.TopicAuthorizationFailed, false)]
+    [InlineData(ErrorCode.SaslAuthenticationFailed, false)]
+    [InlineData(ErrorCode.Local_InvalidArg, false)]
+    [InlineData(ErrorCode.Local_MsgTimedOut, true)]
+    [InlineData(ErrorCode.NotEnoughReplicas, true)]
+    [InlineData(ErrorCode.Local_QueueFull, true)]
+    [InlineData(ErrorCode.Local_UnknownTopic, true)]
+    public void IsRetryable_SeparatesTransientFromPermanentErrors(ErrorCode code, bool retryable) =>
+        Assert.Equal(retryable, KafkaTransport.IsRetryable(new Error(code)));
+
+    private static RecordBatch Batch(Guid uid, string input) => new()
+    {
+        BatchId = Guid.CreateVersion7(),
+        SentAt = TimeProvider.System.GetUtcNow(),
+        Records = [new LlmDriftRecord { Uid = uid, CreatedAt = TimeProvider.System.GetUtcNow(), RecordId = Guid.CreateVersion7(), Input = input }],
+    };
+}
