@@ -23,10 +23,33 @@ public sealed partial class DemoCommandTests
         Assert.Matches(@"Server: http://127\.0\.0\.1:\d+", result.Out);
     }
 
+    [Theory]
+    [InlineData("kafka", null)]
+    [InlineData("rabbitmq", "SCOUTER_TEST_RABBITMQ")]
+    [InlineData("redis", "SCOUTER_TEST_REDIS")]
+    public async Task Demo_OverABroker_StoresEveryInsert_AndFindsDrift(string transport, string? brokerVariable)
+    {
+        // Kafka runs on librdkafka's in-process mock cluster; RabbitMQ and Redis are the local test
+        // servers of scripts/services.sh.
+        string[] broker = brokerVariable switch
+        {
+            null => [],
+            "SCOUTER_TEST_RABBITMQ" => ["--broker", Environment.GetEnvironmentVariable(brokerVariable) ?? "amqp://guest:guest@127.0.0.1:55672/"],
+            _ => ["--broker", Environment.GetEnvironmentVariable(brokerVariable) ?? "127.0.0.1:56379"],
+        };
+
+        var result = await CliRunner.RunAsync(["demo", "--transport", transport, "--inferences", "3000", .. broker]);
+
+        Assert.True(result.ExitCode == 0, result.Error + result.Out);
+        foreach (var alias in new[] { "psi", "spc", "custom" })
+            Assert.Contains($"{alias}: inserted 3000 == stored 3000", result.Out, StringComparison.Ordinal);
+        Assert.NotEqual("none", DriftedLine().Match(result.Out).Groups[1].Value.Trim());
+    }
+
     [Fact]
     public async Task Demo_RejectsUnknownTransport()
     {
-        var result = await CliRunner.RunAsync("demo", "--transport", "kafka");
+        var result = await CliRunner.RunAsync("demo", "--transport", "zeromq");
 
         Assert.Equal(CliApp.BadInput, result.ExitCode);
         Assert.Single(result.ErrorLines);

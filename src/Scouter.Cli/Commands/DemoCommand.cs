@@ -12,8 +12,12 @@ internal static class DemoCommand
 {
     public static Command Create(CliContext context)
     {
-        var transport = new Option<string>("--transport") { Description = "Queue transport (only http).", DefaultValueFactory = _ => "http" };
-        transport.AcceptOnlyFromAmong("http");
+        var transport = new Option<string>("--transport")
+        {
+            Description = "Queue transport: http, or a broker the embedded server consumes (kafka: KAFKA_BROKERS, else an in-process mock cluster; rabbitmq: RABBITMQ_ADDR; redis: REDIS_ADDR).",
+            DefaultValueFactory = _ => "http",
+        };
+        transport.AcceptOnlyFromAmong(DemoTransport.Names);
         var inferences = new Option<int>("--inferences") { Description = "Inferences to stream (half in-distribution, half drifted).", DefaultValueFactory = _ => 50_000 };
         inferences.Validators.Add(r =>
         {
@@ -21,9 +25,11 @@ internal static class DemoCommand
         });
         var port = new Option<int>("--port") { Description = "Embedded server port (0: any free port).", DefaultValueFactory = _ => 0 };
         var keepRunning = new Option<bool>("--keep-running") { Description = "Keep the embedded server up until Ctrl+C." };
-        var command = new Command("demo", "End-to-end demo: embedded server, profiles, queue, drift checks and alerts.") { transport, inferences, port, keepRunning };
+        var broker = new Option<string?>("--broker") { Description = "Broker address for --transport kafka|rabbitmq|redis (default: KAFKA_BROKERS, RABBITMQ_ADDR or REDIS_ADDR)." };
+        var command = new Command("demo", "End-to-end demo: embedded server, profiles, queue, drift checks and alerts.") { transport, broker, inferences, port, keepRunning };
         command.SetAction((parse, ct) =>
-            DemoRunner.RunAsync(context, new DemoOptions(parse.GetValue(transport) ?? "http", parse.GetValue(inferences), parse.GetValue(port), parse.GetValue(keepRunning)), ct));
+            DemoRunner.RunAsync(context, new DemoOptions(parse.GetValue(transport) ?? "http", parse.GetValue(inferences), parse.GetValue(port), parse.GetValue(keepRunning),
+                parse.GetValue(broker)), ct));
         return command;
     }
 }

@@ -14,15 +14,16 @@ using Spectre.Console;
 namespace Scouter.Cli.Demo;
 
 /// <summary>Options of <c>scouter demo</c>.</summary>
-/// <param name="Transport">Queue transport (only <c>http</c>).</param>
+/// <param name="Transport">Queue transport: <c>http</c>, <c>kafka</c>, <c>rabbitmq</c> or <c>redis</c>.</param>
 /// <param name="Inferences">Inferences to stream; the first half in-distribution, the second half drifted.</param>
 /// <param name="Port">Embedded server port (0: any free port).</param>
 /// <param name="KeepRunning">Keep the server up until Ctrl+C after the report.</param>
-internal sealed record DemoOptions(string Transport, int Inferences, int Port, bool KeepRunning);
+/// <param name="Broker">Broker address for a broker transport (default: its environment variable).</param>
+internal sealed record DemoOptions(string Transport, int Inferences, int Port, bool KeepRunning, string? Broker = null);
 
 /// <summary>
 /// The end-to-end demo: embedded server over SQLite in a temp directory, PSI/SPC/custom profiles
-/// from <c>samples/data/credit_train.csv</c>, a <see cref="ScouterQueue"/> over HTTP, manual drift
+/// from <c>samples/data/credit_train.csv</c>, a <see cref="ScouterQueue"/> over HTTP or a broker, manual drift
 /// checks, and a report comparing what the queue accepted with what the server stored.
 /// </summary>
 internal static class DemoRunner
@@ -33,13 +34,18 @@ internal static class DemoRunner
     private const string MetricName = "approval_rate";
     private static readonly string[] SpcFeatures = ["age", "income", "credit_score", "debt_ratio"];
 
+    /// <summary>How long the report waits for a broker consumer to store what the queue published.</summary>
+    private static readonly TimeSpan BrokerDrainTimeout = TimeSpan.FromSeconds(60);
+
     public static async Task<int> RunAsync(CliContext context, DemoOptions options, CancellationToken cancellationToken)
     {
         string? tempDir = null;
         WebApplication? app = null;
+        DemoTransport? transport = null;
         try
         {
             var samples = FindSampleData();
+            transport = DemoTransport.Create(options.Transport, options.Broker);
             tempDir = Directory.CreateTempSubdirectory("scouter-demo-").FullName;
             var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
             var secret = RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 48);
@@ -51,11 +57,12 @@ internal static class DemoRunner
                 o.AdminPassword = password;
                 o.JwtSecret = secret;
                 o.JobPollInterval = TimeSpan.FromSeconds(1);
+                transport.ConfigureServer(o);
             }, QuietLogging);
             await app.StartAsync(cancellationToken);
             var url = ScouterServer.Url(app);
 
-            var report = await RunScenarioAsync(context, options, samples, url, password, cancellationToken);
+            var report = await RunScenarioAsync(context, options, transport, samples, url, password, cancellationToken);
             Render(context, report, url);
 
             if (report.Mismatches.Count > 0)
@@ -88,6 +95,7 @@ internal static class DemoRunner
                 await app.DisposeAsync();
             }
             if (tempDir is not null) TryDelete(tempDir);
+            transport?.Dispose();
         }
     }
 
@@ -106,7 +114,8 @@ internal static class DemoRunner
         services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
     }
 
-    private static async Task<DemoReport> RunScenarioAsync(CliContext context, DemoOptions options, string samples, string url, string password, CancellationToken ct)
+    private static async Task<DemoReport> RunScenarioAsync(CliContext context, DemoOptions options, DemoTransport route, string samples, string url, string password,
+        CancellationToken ct)
     {
         // 1. Profiles from the training data.
         var train = await TableFile.ReadAsync(Path.Combine(samples, "credit_train.csv"), null, ct);
@@ -134,7 +143,7 @@ internal static class DemoRunner
         var streaming = System.Diagnostics.Stopwatch.StartNew();
         var inserted = new Dictionary<string, long>(StringComparer.Ordinal) { ["psi"] = 0, ["spc"] = 0, ["custom"] = 0 };
         ScouterQueueStatistics statistics;
-        var transport = new HttpTransport(new HttpTransportConfig { ServerUri = url, Username = "admin", Password = password });
+        var transport = route.CreateTransport(url, password);
         var queue = ScouterQueue.FromProfiles(registered, transport, new ScouterQueueOptions
         {
             ChannelCapacity = Math.Max(100_000, options.Inferences * 3),
@@ -166,32 +175,45 @@ internal static class DemoRunner
             await queue.ShutdownAsync(TimeSpan.FromSeconds(120));
             statistics = queue.Statistics;
         }
-        var delivered = streaming.Elapsed;
-
-        // 4. What the server stored, then the drift checks over everything received.
+        // 4. What the server stored. Through a broker the server's consumer may still be draining the
+        //    topic / queue / stream when the queue is done: wait (bounded) until the counts are complete.
         var from = start.AddMinutes(-1);
-        var to = TimeProvider.System.GetUtcNow().AddMinutes(1);
-        var psiStored = await client.GetPsiDriftAsync(registered["psi"].Config.Uid, from, to, 1, ct);
-        var spcStored = await client.GetSpcDriftAsync(registered["spc"].Config.Uid, from, to, ct);
-        var customStored = await client.GetCustomDriftAsync(registered["custom"].Config.Uid, from, to, 1, ct);
-
-        var counts = new List<CountRow>
+        var drainDeadline = streaming.Elapsed + BrokerDrainTimeout;
+        List<CountRow> counts;
+        while (true)
         {
-            new("psi", inserted["psi"], psiStored.Features.Values.Select(f => f.N).DefaultIfEmpty(0).Min(),
-                psiStored.Features.Values.Select(f => f.N).DefaultIfEmpty(0).Max(), $"N per feature ({psiStored.Features.Count} features)"),
-            new("spc", inserted["spc"], spcStored.Features.Values.Select(f => f.Counts.Sum()).DefaultIfEmpty(0).Min(),
-                spcStored.Features.Values.Select(f => f.Counts.Sum()).DefaultIfEmpty(0).Max(),
-                $"values per feature over {spcStored.Features.Values.Sum(f => f.Counts.Count)} samples ({spcStored.Features.Count} features)"),
-            new("custom", inserted["custom"], customStored.Metrics[MetricName].Count, customStored.Metrics[MetricName].Count, $"{MetricName} count"),
-        };
+            counts = await StoredCountsAsync(client, registered, inserted, from, ct);
+            if (route.Name == "http" || counts.All(c => c.Matches) || streaming.Elapsed > drainDeadline) break;
+            await Task.Delay(100, ct);
+        }
+        var delivered = streaming.Elapsed;
 
         var checks = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var (alias, profile) in registered) checks[alias] = await client.RunDriftCheckAsync(profile.Config.Uid, ct);
         var alerts = await client.GetAlertsAsync(new AlertQuery { Space = Space, PageSize = 200 }, ct);
         var aliasByUid = registered.ToDictionary(p => p.Value.Config.Uid, p => p.Key);
 
-        return new DemoReport(options.Inferences, delivered, statistics, counts, checks, alerts, aliasByUid,
+        return new DemoReport(route.Description, options.Inferences, delivered, statistics, counts, checks, alerts, aliasByUid,
             [.. counts.Where(c => c.StoredMin != c.Inserted || c.StoredMax != c.Inserted || statistics.Inserted != 3L * options.Inferences).Select(c => c.Alias)]);
+    }
+
+    private static async Task<List<CountRow>> StoredCountsAsync(ScouterClient client, Dictionary<string, DriftProfile> registered, Dictionary<string, long> inserted,
+        DateTimeOffset from, CancellationToken ct)
+    {
+        var to = TimeProvider.System.GetUtcNow().AddMinutes(1);
+        var psiStored = await client.GetPsiDriftAsync(registered["psi"].Config.Uid, from, to, 1, ct);
+        var spcStored = await client.GetSpcDriftAsync(registered["spc"].Config.Uid, from, to, ct);
+        var customStored = await client.GetCustomDriftAsync(registered["custom"].Config.Uid, from, to, 1, ct);
+        var customCount = customStored.Metrics.TryGetValue(MetricName, out var metric) ? metric.Count : 0;
+        return
+        [
+            new("psi", inserted["psi"], psiStored.Features.Values.Select(f => f.N).DefaultIfEmpty(0).Min(),
+                psiStored.Features.Values.Select(f => f.N).DefaultIfEmpty(0).Max(), $"N per feature ({psiStored.Features.Count} features)"),
+            new("spc", inserted["spc"], spcStored.Features.Values.Select(f => f.Counts.Sum()).DefaultIfEmpty(0).Min(),
+                spcStored.Features.Values.Select(f => f.Counts.Sum()).DefaultIfEmpty(0).Max(),
+                $"values per feature over {spcStored.Features.Values.Sum(f => f.Counts.Count)} samples ({spcStored.Features.Count} features)"),
+            new("custom", inserted["custom"], customCount, customCount, $"{MetricName} count"),
+        ];
     }
 
     private static async Task WithProgressAsync(CliContext context, int total, Func<Action<int>, Task> job)
@@ -216,7 +238,7 @@ internal static class DemoRunner
         var console = context.OutConsole;
         var s = report.Statistics;
         console.WriteLine(FormattableString.Invariant(
-            $"Streamed {report.Inferences} inferences (first half credit_live.csv, second half credit_drifted.csv) into psi, spc and custom; all delivered to the server in {report.Delivered.TotalSeconds:F2} s ({report.Inferences / report.Delivered.TotalSeconds:N0} inferences/s end to end)."));
+            $"Streamed {report.Inferences} inferences (first half credit_live.csv, second half credit_drifted.csv) into psi, spc and custom over {report.Route}; stored by the server after {report.Delivered.TotalSeconds:F2} s ({report.Inferences / report.Delivered.TotalSeconds:N0} inferences/s end to end)."));
         console.WriteLine(FormattableString.Invariant(
             $"Queue: inserted {s.Inserted}, aggregated {s.Aggregated}, batches sent {s.BatchesSent}, records sent {s.RecordsSent}, retries {s.Retries}, dropped {s.Dropped.Values.Sum(d => d.Items)}{DropReasons(s)}, errors {s.Errors.Values.Sum()}"));
         console.WriteLine();
@@ -348,7 +370,7 @@ internal static class DemoRunner
         return reasons.Count == 0 ? string.Empty : $" ({string.Join("; ", reasons)})";
     }
 
-    private sealed record DemoReport(int Inferences, TimeSpan Delivered, ScouterQueueStatistics Statistics, IReadOnlyList<CountRow> Counts,
+    private sealed record DemoReport(string Route, int Inferences, TimeSpan Delivered, ScouterQueueStatistics Statistics, IReadOnlyList<CountRow> Counts,
         IReadOnlyDictionary<string, JsonElement> Checks, AlertPage Alerts, IReadOnlyDictionary<Guid, string> AliasByUid, IReadOnlyList<string> Mismatches);
 
     /// <summary>Pre-built inference payloads of one data file.</summary>

@@ -6,24 +6,6 @@ using Scouter.Server.Ingestion;
 
 namespace Scouter.IntegrationTests.Kafka;
 
-/// <summary>Counts the messages a replica's consumer stored, to show which replicas took part.</summary>
-internal sealed class CountingSink : IRecordBatchSink
-{
-    private readonly IRecordBatchSink _inner;
-    private int _stored;
-
-    public CountingSink(IRecordBatchSink inner) => _inner = inner;
-
-    public int Stored => Volatile.Read(ref _stored);
-
-    public async Task<RecordSinkResult> IngestAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
-    {
-        var result = await _inner.IngestAsync(body, cancellationToken);
-        if (result.Status == RecordSinkStatus.Stored) Interlocked.Increment(ref _stored);
-        return result;
-    }
-}
-
 internal static class KafkaTestSupport
 {
     /// <summary>A topic (and group) name no other test uses.</summary>
@@ -60,7 +42,7 @@ internal static class KafkaTestSupport
     {
         if (sinkHolder is null) return;
         services.AddSingleton<IRecordBatchSink>(sp =>
-            sinkHolder[index] = new CountingSink(new PipelineRecordSink(sp.GetRequiredService<IngestPipeline>())));
+            sinkHolder[index] = new CountingSink(ActivatorUtilities.CreateInstance<PipelineRecordSink>(sp)));
     }
 
     /// <summary>The scenario's transport: the mock cluster, the test's topic, quick failure.</summary>
