@@ -44,7 +44,9 @@ internal static class BrokerLoad
             "rabbitmq" => new RabbitMQTransport(new RabbitMQConfig { Address = address, Queue = name }),
             _ => new RedisTransport(new RedisConfig { Address = address, Stream = name }),
         };
-        Console.WriteLine($"load: {settings.Transport} ({(mockCluster is null ? address : "librdkafka mock cluster")}), {settings.Senders} senders × {settings.Seconds} s, "
+        var shown = mockCluster is not null ? "librdkafka mock cluster"
+            : Uri.TryCreate(address, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0 ? $"{uri.Scheme}://{uri.Authority}" : address;
+        Console.WriteLine($"load: {settings.Transport} ({shown}), {settings.Senders} senders × {settings.Seconds} s, "
             + $"{settings.RecordsPerBatch} PSI records per batch, {settings.Features} features, server {server.Url} ({(settings.DatabaseUri is null ? "sqlite" : "postgres")})");
 
         var storedBefore = await StoredRecordsAsync(http);

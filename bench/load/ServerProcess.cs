@@ -36,7 +36,9 @@ internal sealed class ServerProcess : IAsyncDisposable
         if (settings.DatabaseUri is not null) start.Environment["SCOUTER_DATABASE_URI"] = settings.DatabaseUri;
         foreach (var (name, value) in environment) start.Environment[name] = value;
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
+        // SCOUTER_LOAD_SERVER_LOG=1 shows the server's console log too (with Logging__LogLevel__* to raise it).
+        var showLog = Environment.GetEnvironmentVariable("SCOUTER_LOAD_SERVER_LOG") == "1";
+        process.OutputDataReceived += (_, e) => { if (showLog && e.Data is not null) Console.Error.WriteLine("server: " + e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("server: " + e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
