@@ -24,11 +24,7 @@ public sealed class RedisEndToEndTests
         var ct = TestContext.Current.CancellationToken;
         await using var stream = await RedisTestStream.CreateAsync();
         await using var database = await PostgresDatabase.CreateAsync();
-        await using var server = await BrokerTestServer.StartAsync(database, o =>
-        {
-            o.RedisAddress = stream.Address;
-            o.RedisStream = stream.Name;
-        });
+        await using var server = await StartServerAsync(database, stream);
         await using var admin = server.AdminClient();
         var profile = await PsiTraffic.RegisterProfileAsync(admin, "redis-e2e", ct);
 
@@ -120,11 +116,7 @@ public sealed class RedisEndToEndTests
         var ct = TestContext.Current.CancellationToken;
         await using var stream = await RedisTestStream.CreateAsync();
         await using var database = await PostgresDatabase.CreateAsync();
-        await using var server = await BrokerTestServer.StartAsync(database, o =>
-        {
-            o.RedisAddress = stream.Address;
-            o.RedisStream = stream.Name;
-        });
+        await using var server = await StartServerAsync(database, stream);
         await using var admin = server.AdminClient();
         var profile = await PsiTraffic.RegisterProfileAsync(admin, "redis-poison", ct);
         var batches = await CollectingTransport.BatchesAsync(profile, inserts);
@@ -190,4 +182,12 @@ public sealed class RedisEndToEndTests
     }
 
     private static byte[] Json(RecordBatch batch) => JsonSerializer.SerializeToUtf8Bytes(batch, ScouterJsonContext.Default.RecordBatch);
+
+    /// <summary>A replica consuming <paramref name="stream"/> as configured by REDIS_ADDR / REDIS_STREAM.</summary>
+    private static Task<BrokerTestServer> StartServerAsync(PostgresDatabase database, RedisTestStream stream) =>
+        BrokerTestServer.StartAsync(database, o =>
+        {
+            o.RedisAddress = stream.Address;
+            o.RedisStream = stream.Name;
+        });
 }
