@@ -46,11 +46,24 @@ internal abstract class ParquetColumnSink
         where TValue : struct
     {
         private TValue?[] _buffer = [];
+        private TValue[] _requiredBuffer = [];
 
         public sealed override async ValueTask ReadAsync(ParquetRowGroupReader group, DataField field, int offset, int count, CancellationToken cancellationToken)
         {
             if (_buffer.Length < count) _buffer = new TValue?[count];
-            await group.ReadAsync<TValue>(field, _buffer.AsMemory(0, count), null, cancellationToken);
+            if (field.MaxDefinitionLevel == 0)
+            {
+                // A required column is read through the non-nullable overload: Parquet.Net's nullable one
+                // takes definition levels from pooled memory it does not clear and never fills for a
+                // required column, so stale negative numbers there turned real values into nulls.
+                if (_requiredBuffer.Length < count) _requiredBuffer = new TValue[count];
+                await group.ReadAsync<TValue>(field, _requiredBuffer.AsMemory(0, count), null, cancellationToken);
+                for (var i = 0; i < count; i++) _buffer[i] = _requiredBuffer[i];
+            }
+            else
+            {
+                await group.ReadAsync<TValue>(field, _buffer.AsMemory(0, count), null, cancellationToken);
+            }
             Store(_buffer.AsSpan(0, count), offset);
         }
 
