@@ -12,10 +12,14 @@ internal static class KafkaClients
             .SetErrorHandler((_, error) => Forward(logger, error))
             .Build();
 
-    public static IConsumer<TKey, byte[]> Consumer<TKey>(ConsumerConfig config, ILogger logger) =>
+    /// <param name="config">Consumer settings.</param>
+    /// <param name="logger">Where librdkafka's log and errors go.</param>
+    /// <param name="onAssigned">Called on the consuming thread, inside <c>Consume</c>, before a new assignment is applied.</param>
+    public static IConsumer<TKey, byte[]> Consumer<TKey>(ConsumerConfig config, ILogger logger, Action<List<TopicPartition>>? onAssigned = null) =>
         new ConsumerBuilder<TKey, byte[]>(config)
             .SetLogHandler((_, message) => Forward(logger, message))
             .SetErrorHandler((_, error) => Forward(logger, error))
+            .SetPartitionsAssignedHandler((_, partitions) => onAssigned?.Invoke(partitions))
             .Build();
 
     public static IAdminClient Admin(AdminClientConfig config, ILogger logger) =>

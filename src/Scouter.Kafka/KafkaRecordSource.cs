@@ -140,6 +140,8 @@ public sealed class KafkaRecordSource : IRecordSource
         private readonly IProducer<byte[]?, byte[]> _deadLetters;
         private readonly CancellationToken _stop;
         private readonly List<ConsumeResult<byte[]?, byte[]>> _carried = [];
+        private bool _assignmentChanged;
+        private bool _paused;
 
         public ConsumeLoop(KafkaRecordSource source, IRecordBatchSink sink, IProducer<byte[]?, byte[]> deadLetters, CancellationToken stop)
         {
@@ -155,7 +157,7 @@ public sealed class KafkaRecordSource : IRecordSource
 
         public void Run()
         {
-            using var consumer = KafkaClients.Consumer<byte[]?>(Config.ConsumerConfig(), Logger);
+            using var consumer = KafkaClients.Consumer<byte[]?>(Config.ConsumerConfig(), Logger, _ => _assignmentChanged = true);
             consumer.Subscribe(Config.Topic);
             Log.ConsumerStarted(Logger, Config.Topic, Config.GroupId);
             while (!_stop.IsCancellationRequested)
@@ -198,6 +200,24 @@ public sealed class KafkaRecordSource : IRecordSource
                 _stop.WaitHandle.WaitOne(ConsumeErrorPause);
                 return null;
             }
+            finally
+            {
+                if (_assignmentChanged) ApplyPauseToNewAssignment(consumer);
+            }
+        }
+
+        /// <summary>
+        /// librdkafka keeps a partition's pause flag across a rebalance: a partition paused during a slow
+        /// store, revoked and assigned again would otherwise never deliver again. So every new
+        /// assignment is set explicitly: paused while a store is in progress, resumed otherwise.
+        /// </summary>
+        private void ApplyPauseToNewAssignment(IConsumer<byte[]?, byte[]> consumer)
+        {
+            _assignmentChanged = false;
+            var assignment = consumer.Assignment;
+            if (assignment.Count == 0) return;
+            if (_paused) consumer.Pause(assignment);
+            else consumer.Resume(assignment);
         }
 
         /// <summary>
@@ -209,21 +229,21 @@ public sealed class KafkaRecordSource : IRecordSource
         private bool[] Store(IConsumer<byte[]?, byte[]> consumer, List<ConsumeResult<byte[]?, byte[]>> batch)
         {
             var all = Task.WhenAll(batch.Select(HandleAsync));
-            List<TopicPartition>? paused = null;
             while (!all.Wait(BusyPollInterval))
             {
-                if (paused is null)
+                if (!_paused)
                 {
-                    paused = [.. consumer.Assignment];
-                    consumer.Pause(paused);
+                    consumer.Pause(consumer.Assignment);
+                    _paused = true;
                 }
-                // A rebalance may assign new (unpaused) partitions: keep what they deliver for the next batch.
+                // Polling keeps the membership alive; a message fetched before the pause took effect is kept for the next batch.
                 if (ConsumeOne(consumer, TimeSpan.Zero) is { } extra) _carried.Add(extra);
             }
-            if (paused is not null)
+            if (_paused)
             {
-                var assigned = consumer.Assignment;
-                consumer.Resume(paused.Where(assigned.Contains));
+                _paused = false;
+                // The whole current assignment, not the partitions paused earlier: a rebalance meanwhile may have changed it.
+                consumer.Resume(consumer.Assignment);
             }
             return all.GetAwaiter().GetResult();
         }

@@ -36,8 +36,8 @@ public sealed class KafkaEndToEndTests
     [Fact]
     public async Task TwoReplicasInOneGroup_SharePartitions_StoreEveryBatchOnce()
     {
-        const int profiles = 12;
-        const int rowsPerProfile = 4_000;
+        const int profiles = 24;
+        const int rowsPerProfile = 2_000;
         var ct = TestContext.Current.CancellationToken;
         using var cluster = new KafkaMockCluster();
         var topic = KafkaTestSupport.UniqueName("two");
@@ -51,6 +51,7 @@ public sealed class KafkaEndToEndTests
         var registered = await RegisterProfilesAsync(admin, "kafka-two", profiles, ct);
 
         // Several profiles: a profile's batches share one partition (its key), so one profile would feed one replica.
+        // With 24 keys hashed over 6 partitions, the chance that all land on one replica's 3 is 2^-23.
         var queue = ScouterQueue.FromProfiles(registered, KafkaTestSupport.Transport(cluster, topic), PsiTraffic.QueueOptions());
         await InsertPacedAsync(queue, rowsPerProfile, TimeSpan.FromSeconds(4), ct);
         await queue.ShutdownAsync(TimeSpan.FromSeconds(60));
@@ -67,8 +68,8 @@ public sealed class KafkaEndToEndTests
     [Fact]
     public async Task ReplicaStoppedWhileMessagesFlow_OtherReplicaFinishes_NothingLostOrDoubled()
     {
-        const int profiles = 12;
-        const int rowsPerProfile = 4_000;
+        const int profiles = 24;
+        const int rowsPerProfile = 2_000;
         var ct = TestContext.Current.CancellationToken;
         using var cluster = new KafkaMockCluster();
         var topic = KafkaTestSupport.UniqueName("stop");
