@@ -73,7 +73,8 @@ public sealed partial class RedisConfig
 
     /// <summary>
     /// Pause after a read that found nothing. StackExchange.Redis multiplexes one connection and does not
-    /// support blocking reads (<c>BLOCK</c>), so the server polls. Default 100 ms.
+    /// support blocking reads (<c>BLOCK</c>), so the server polls; each pause is drawn from 0.5–1.5 times
+    /// this so that replicas share the stream instead of one always waking first. Default 100 ms.
     /// </summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 

@@ -126,7 +126,9 @@ public sealed class RedisRecordSource : IRecordSource
                         : [];
                     foreach (var entry in entries) Start(entry);
                     errors = 0;
-                    if (entries.Length == 0) await Task.Delay(_s.PollInterval, _s.Time, _stopping);
+                    // Jitter keeps replicas polling at the same interval from locking into one phase, in which
+                    // the one that always wakes first takes every new entry and the others idle.
+                    if (entries.Length == 0) await Task.Delay(_s.PollInterval * (0.5 + Random.Shared.NextDouble()), _s.Time, _stopping);
                 }
                 catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
                 {
