@@ -17,6 +17,15 @@ log=$(mktemp)
 status=0
 dotnet test Scouter.slnx --no-build -c Release 2>&1 | tee "$log" || status=$?
 
+# Repeat each failed test with its message and the start of its stack trace after the run, so the
+# failures are the last thing a truncated CI log shows.
+if grep -qE '^ *failed [^:]' "$log"; then
+  echo
+  echo "Failed tests:"
+  awk '/^ *failed [^:]/ { n = 30 } n > 0 { print; n-- }' "$log"
+  echo
+fi
+
 # Restate the test platform's run summary ("succeeded: N", "failed: N") as one closing line.
 passed=$(grep -E '^ +succeeded: +[0-9]+' "$log" | tail -n 1 | grep -oE '[0-9]+')
 failed=$(grep -E '^ +failed: +[0-9]+' "$log" | tail -n 1 | grep -oE '[0-9]+')

@@ -8,6 +8,7 @@ using Scouter.Client;
 using Scouter.Client.Transports;
 using Scouter.Server;
 using Xunit;
+using Scouter.Testing;
 
 namespace Scouter.AspNetCore.Tests;
 
@@ -160,7 +161,7 @@ public sealed class ServerIntegrationTests
             o.DataDir = dataDir;
             o.AdminPassword = AdminPassword;
             o.JwtSecret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
-        });
+        }, s => s.AddTestOutputLogging());
         await app.StartAsync(TestContext.Current.CancellationToken);
         return app;
     }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Scouter.Client;
 using Scouter.Server;
 using Xunit;
+using Scouter.Testing;
 
 namespace Scouter.Samples.Tests;
 
@@ -46,7 +47,7 @@ internal sealed class SampleServer : IAsyncDisposable
             o.DataDir = dataDir;
             o.AdminPassword = AdminPassword;
             o.JwtSecret = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
-        });
+        }, s => s.AddTestOutputLogging());
         await app.StartAsync(TestContext.Current.CancellationToken);
         return new SampleServer(app, dataDir);
     }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Scouter.Server;
 using Xunit;
+using Scouter.Testing;
 
 namespace Scouter.Client.Tests.Api;
 
@@ -36,7 +37,11 @@ public sealed class ClientTestServer : IAsyncDisposable
             o.DataDir = dataDir;
             o.AdminPassword = AdminPassword;
             o.JwtSecret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
-        }, services);
+        }, s =>
+        {
+            s.AddTestOutputLogging();
+            services?.Invoke(s);
+        });
         await app.StartAsync();
         return new ClientTestServer(app, dataDir);
     }

@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Scouter.Client;
 using Scouter.Server;
+using Scouter.Testing;
 
 namespace Scouter.IntegrationTests.Fixtures;
 
@@ -51,7 +51,7 @@ public sealed class BrokerTestServer : IAsyncDisposable
             configure(o);
         }, s =>
         {
-            s.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+            s.AddTestOutputLogging();
             services?.Invoke(s);
         });
         await app.StartAsync();

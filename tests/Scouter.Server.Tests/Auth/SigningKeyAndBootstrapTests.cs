@@ -6,6 +6,7 @@ using Scouter.Server.Storage;
 using Scouter.Server.Tests.Fixtures;
 using Xunit;
 using static Scouter.Server.Tests.Auth.AuthTestKit;
+using Scouter.Testing;
 
 namespace Scouter.Server.Tests.Auth;
 
@@ -144,7 +145,7 @@ public class SigningKeyAndBootstrapTests
             o.DataDir = dataDir;
             o.DatabaseUri = db.PostgresUri;
             o.AdminPassword = null;
-        }, s => s.AddSingleton<ILoggerProvider>(logs));
+        }, s => s.AddTestOutputLogging().AddSingleton<ILoggerProvider>(logs));
         await app.StartAsync();
         return app;
     }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Scouter.Server.Apis;
 using Scouter.Server.Storage;
+using Scouter.Testing;
 
 namespace Scouter.Server.Tests.Fixtures;
 
@@ -44,6 +45,7 @@ public sealed class DataTestServer : IAsyncDisposable
             configure?.Invoke(o);
         }, s =>
         {
+            s.AddTestOutputLogging();
             s.AddSingleton<TimeProvider>(time);
             s.AddTestAuth();
             services?.Invoke(s);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Scouter.Server.Apis;
 using Scouter.Server.Auth;
 using Scouter.Server.Storage;
+using Scouter.Testing;
 
 namespace Scouter.Server.Tests.Fixtures;
 
@@ -84,7 +85,11 @@ public sealed class TestServer : IAsyncDisposable
                 o.DatabaseUri = database.PostgresUri;
                 o.AdminPassword = AdminPassword;
                 configure?.Invoke(o);
-            }, services);
+            }, s =>
+            {
+                s.AddTestOutputLogging();
+                services?.Invoke(s);
+            });
             map?.Invoke(app);
             await app.StartAsync();
             var server = new TestServer(app, database, ownsDatabase, dataDir, ownedDir);
