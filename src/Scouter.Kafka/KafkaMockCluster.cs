@@ -28,12 +28,22 @@ public sealed class KafkaMockCluster : IDisposable
     /// <summary>The brokers' loopback addresses, <c>127.0.0.1:port,...</c>, for <see cref="KafkaConfig.Brokers"/>.</summary>
     public string BootstrapServers { get; }
 
-    /// <summary>Creates <paramref name="topics"/> (4 partitions each) unless they exist.</summary>
+    /// <summary>Creates <paramref name="topics"/> (4 partitions each) unless they exist, and waits until their metadata shows them.</summary>
+    /// <exception cref="TimeoutException">A topic did not appear within 10 s.</exception>
     public void CreateTopics(params string[] topics)
     {
         ArgumentNullException.ThrowIfNull(topics);
-        // A metadata request from a client that allows auto-creation creates the topic.
-        foreach (var topic in topics) _handle.GetMetadata(topic, TimeSpan.FromSeconds(10));
+        foreach (var topic in topics)
+        {
+            // A metadata request from a client that allows auto-creation creates the topic; until the
+            // brokers agree on it, a consumer checking for the topic would see it missing.
+            var deadline = Environment.TickCount64 + 10_000;
+            while (_handle.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.FirstOrDefault(t => t.Topic == topic) is not { Error.IsError: false, Partitions.Count: > 0 })
+            {
+                if (Environment.TickCount64 > deadline) throw new TimeoutException($"topic '{topic}' did not appear in the mock cluster's metadata within 10 s");
+                Thread.Sleep(50);
+            }
+        }
     }
 
     /// <summary>Stops the brokers.</summary>
