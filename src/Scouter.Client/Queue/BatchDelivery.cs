@@ -6,12 +6,14 @@ namespace Scouter.Client;
 
 /// <summary>
 /// The delivery half of the queue (Serilog <c>BatchingSink</c> shape): a bounded FIFO buffer of
-/// batches and one sender loop that retries retryable failures with exponential backoff and full
-/// jitter (or the receiver's <c>Retry-After</c>), drops rejected batches, and drops the oldest
-/// batch when the buffer is full. Every batch ends exactly once as sent or dropped-with-reason.
-/// All waiting goes through the <see cref="TimeProvider"/>.
+/// batches and <c>concurrency</c> sender loops, each sending one batch at a time in buffer order.
+/// A retryable failure (or the receiver's <c>Retry-After</c>) starts a backoff with exponential,
+/// fully jittered delays during which only the first sender probes, one batch at a time, until a
+/// send succeeds; then all senders resume. Rejected batches are dropped; when the buffer is full the
+/// oldest batch not being sent is dropped. Every batch ends exactly once as sent or
+/// dropped-with-reason. All waiting goes through the <see cref="TimeProvider"/>.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "StopAsync ends the lifetime; the semaphore has no wait handle to release.")]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "StopAsync ends the lifetime and disposes the token source.")]
 internal sealed class BatchDelivery
 {
     private readonly IRecordTransport _transport;
@@ -24,17 +26,19 @@ internal sealed class BatchDelivery
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
     private readonly LinkedList<RecordBatch> _buffer = new();
+    private readonly HashSet<LinkedListNode<RecordBatch>> _inFlight = [];
     private readonly List<TaskCompletionSource> _emptyWaiters = [];
-    private readonly SemaphoreSlim _signal = new(0);
     private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
-    private RecordBatch? _inFlight;
+    private readonly Task[] _senders;
+    private TaskCompletionSource _changed = NewSignal();
     private DateTimeOffset _nextAttemptAt = DateTimeOffset.MinValue;
+    private bool _backingOff;
+    private int _failures;
     private int _attempt;
     private bool _stopped;
     private int _backoffWaits;
 
-    public BatchDelivery(IRecordTransport transport, int capacity, TimeSpan initialBackoff, TimeSpan maxBackoff,
+    public BatchDelivery(IRecordTransport transport, int capacity, int concurrency, TimeSpan initialBackoff, TimeSpan maxBackoff,
         TimeProvider time, Random random, QueueStats stats, ILogger logger)
     {
         _transport = transport;
@@ -45,7 +49,12 @@ internal sealed class BatchDelivery
         _random = random;
         _stats = stats;
         _logger = logger;
-        _loop = Task.Run(RunAsync);
+        _senders = new Task[concurrency];
+        for (var i = 0; i < concurrency; i++)
+        {
+            var prober = i == 0;
+            _senders[i] = Task.Run(() => RunSenderAsync(prober));
+        }
     }
 
     /// <summary>Batches waiting, the one being sent included.</summary>
@@ -77,7 +86,7 @@ internal sealed class BatchDelivery
                 if (_buffer.Count >= _capacity)
                 {
                     var victim = _buffer.First;
-                    if (victim is not null && ReferenceEquals(victim.Value, _inFlight)) victim = victim.Next;
+                    while (victim is not null && _inFlight.Contains(victim)) victim = victim.Next;
                     if (victim is not null)
                     {
                         _buffer.Remove(victim);
@@ -105,7 +114,7 @@ internal sealed class BatchDelivery
         {
             _stats.AddBuffered(1);
         }
-        if (_signal.CurrentCount == 0) _signal.Release();
+        SignalChanged();
     }
 
     /// <summary>Completes when the buffer is empty (everything sent or dropped).</summary>
@@ -137,7 +146,7 @@ internal sealed class BatchDelivery
         }
 
         await _stop.CancelAsync().ConfigureAwait(false);
-        await _loop.ConfigureAwait(false);
+        await Task.WhenAll(_senders).ConfigureAwait(false);
 
         List<RecordBatch> rest;
         lock (_lock)
@@ -167,92 +176,146 @@ internal sealed class BatchDelivery
         return TimeSpan.FromTicks((long)(cap * _random.NextDouble()));
     }
 
-    private async Task RunAsync()
+    private async Task RunSenderAsync(bool prober)
     {
         var ct = _stop.Token;
         while (!ct.IsCancellationRequested)
         {
-            RecordBatch? batch;
-            lock (_lock) batch = _buffer.First?.Value;
-            try
-            {
-                if (batch is null)
-                {
-                    await _signal.WaitAsync(ct).ConfigureAwait(false);
-                    continue;
-                }
-
-                var wait = _nextAttemptAt - _time.GetUtcNow();
-                if (wait > TimeSpan.Zero)
-                {
-                    var delay = Task.Delay(wait, _time, ct);
-                    Interlocked.Increment(ref _backoffWaits);
-                    await delay.ConfigureAwait(false);
-                    continue;
-                }
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-
+            LinkedListNode<RecordBatch>? node = null;
+            Task? changed = null;
+            var backoff = TimeSpan.Zero;
+            var failuresAtStart = 0;
             lock (_lock)
             {
-                if (!ReferenceEquals(_buffer.First?.Value, batch)) continue;
-                _inFlight = batch;
+                failuresAtStart = _failures;
+                if (!_backingOff) node = NextToSend();
+                else if (!prober) changed = _changed.Task;
+                else if ((backoff = _nextAttemptAt - _time.GetUtcNow()) <= TimeSpan.Zero) node = NextToSend();
+                if (node is not null) _inFlight.Add(node);
+                else changed ??= backoff > TimeSpan.Zero ? null : _changed.Task;
             }
 
-            Exception? error = null;
-            try
+            if (node is null)
             {
-                await _transport.SendAsync(batch, ct).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                lock (_lock) _inFlight = null;
-                break;
-            }
-            catch (Exception ex)
-            {
-                error = ex;
+                try
+                {
+                    if (changed is not null)
+                    {
+                        await changed.WaitAsync(ct).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        var delay = Task.Delay(backoff, _time, ct);
+                        Interlocked.Increment(ref _backoffWaits);
+                        await delay.ConfigureAwait(false);
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+                continue;
             }
 
-            if (error is null)
-            {
-                _attempt = 0;
-                _nextAttemptAt = DateTimeOffset.MinValue;
-                Remove(batch);
-                _stats.AddSent(batch.Records.Count);
-            }
-            else if (error is TransportException { Retryable: false })
-            {
-                Remove(batch);
-                _stats.AddDropped(DropReason.Rejected, 1, batch.Records.Count);
-                Log.BatchRejected(_logger, error, batch.BatchId, batch.Records.Count, _transport.Name);
-            }
-            else
-            {
-                _attempt++;
-                var delay = error is TransportException { RetryAfter: { } after } && after > TimeSpan.Zero ? after : Backoff(_attempt);
-                _nextAttemptAt = _time.GetUtcNow() + delay;
-                lock (_lock) _inFlight = null;
-                _stats.AddRetry();
-                Log.RetryScheduled(_logger, error, batch.BatchId, _transport.Name, _attempt, delay);
-            }
+            if (!await SendAsync(node, failuresAtStart, ct).ConfigureAwait(false)) break;
         }
     }
 
-    private void Remove(RecordBatch batch)
+    /// <summary>The oldest batch no sender has taken. Call under the lock.</summary>
+    private LinkedListNode<RecordBatch>? NextToSend()
+    {
+        var node = _buffer.First;
+        while (node is not null && _inFlight.Contains(node)) node = node.Next;
+        return node;
+    }
+
+    /// <summary>
+    /// Sends one batch and settles it: sent, rejected, or back in the buffer with a backoff. A success
+    /// ends the backoff only when no send failed after this one started (a probe), so a slow send
+    /// from before an outage does not cut short a receiver's <c>Retry-After</c>. False when stopping.
+    /// </summary>
+    private async Task<bool> SendAsync(LinkedListNode<RecordBatch> node, int failuresAtStart, CancellationToken ct)
+    {
+        var batch = node.Value;
+        Exception? error = null;
+        try
+        {
+            await _transport.SendAsync(batch, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            lock (_lock) _inFlight.Remove(node);
+            return false;
+        }
+        catch (Exception ex)
+        {
+            error = ex;
+        }
+
+        if (error is null)
+        {
+            lock (_lock)
+            {
+                if (_failures == failuresAtStart)
+                {
+                    _attempt = 0;
+                    _backingOff = false;
+                    _nextAttemptAt = DateTimeOffset.MinValue;
+                }
+            }
+            _stats.AddSent(batch.Records.Count); // counted before the removal can report the buffer empty
+            Remove(node);
+        }
+        else if (error is TransportException { Retryable: false })
+        {
+            _stats.AddDropped(DropReason.Rejected, 1, batch.Records.Count);
+            Remove(node);
+            Log.BatchRejected(_logger, error, batch.BatchId, batch.Records.Count, _transport.Name);
+        }
+        else
+        {
+            TimeSpan delay;
+            int attempt;
+            lock (_lock)
+            {
+                _failures++;
+                attempt = ++_attempt;
+                delay = error is TransportException { RetryAfter: { } after } && after > TimeSpan.Zero ? after : Backoff(attempt);
+                _nextAttemptAt = _time.GetUtcNow() + delay;
+                _backingOff = true;
+                _inFlight.Remove(node);
+            }
+            _stats.AddRetry();
+            Log.RetryScheduled(_logger, error, batch.BatchId, _transport.Name, attempt, delay);
+        }
+        SignalChanged();
+        return true;
+    }
+
+    private void Remove(LinkedListNode<RecordBatch> node)
     {
         lock (_lock)
         {
-            _inFlight = null;
-            if (ReferenceEquals(_buffer.First?.Value, batch)) _buffer.RemoveFirst();
-            else _buffer.Remove(batch);
+            _inFlight.Remove(node);
+            _buffer.Remove(node);
+            _stats.AddBuffered(-1);
             if (_buffer.Count == 0) CompleteEmptyWaiters();
         }
-        _stats.AddBuffered(-1);
     }
+
+    /// <summary>Wakes every sender waiting for a batch or for the backoff to end, so each looks again.</summary>
+    private void SignalChanged()
+    {
+        TaskCompletionSource previous;
+        lock (_lock)
+        {
+            previous = _changed;
+            _changed = NewSignal();
+        }
+        previous.TrySetResult();
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private void CompleteEmptyWaiters()
     {

@@ -66,7 +66,7 @@ public sealed class ScouterQueue : IAsyncDisposable
             FullMode = BoundedChannelFullMode.Wait, // TryWrite then fails fast instead of blocking
             AllowSynchronousContinuations = false,
         });
-        _delivery = new BatchDelivery(transport, _options.MaxBufferedBatches, _options.InitialBackoff, _options.MaxBackoff, _time,
+        _delivery = new BatchDelivery(transport, _options.MaxBufferedBatches, _options.MaxConcurrentSends, _options.InitialBackoff, _options.MaxBackoff, _time,
             seed is { } js ? new Random(unchecked(js * 31 + 7)) : new Random(), _stats, _logger);
         // Created here, not on the timer task, so the first interval starts when the queue is built.
         _timer = new PeriodicTimer(_options.FlushInterval, _time);

@@ -15,6 +15,13 @@ public sealed class ScouterQueueOptions
     /// <summary>Batches waiting for delivery before the oldest is dropped (default 10 000).</summary>
     public int MaxBufferedBatches { get; set; } = 10_000;
 
+    /// <summary>
+    /// Batches sent at once (default 4, at most 64). Sends start in buffer order but may complete out
+    /// of order (the server does not depend on order). During a retry backoff one batch at a time
+    /// probes the receiver. 1 sends strictly in order, one after another.
+    /// </summary>
+    public int MaxConcurrentSends { get; set; } = 4;
+
     /// <summary>How long <see cref="ScouterQueue.DisposeAsync"/> waits for delivery (default 10 s).</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -40,6 +47,7 @@ public sealed class ScouterQueueOptions
     {
         if (FlushInterval <= TimeSpan.Zero) throw new ScouterConfigException("flush_interval", FlushInterval, "must be positive");
         if (MaxBufferedBatches < 1) throw new ScouterConfigException("max_buffered_batches", MaxBufferedBatches, "must be at least 1");
+        if (MaxConcurrentSends is < 1 or > 64) throw new ScouterConfigException("max_concurrent_sends", MaxConcurrentSends, "must be between 1 and 64");
         if (ShutdownTimeout < TimeSpan.Zero) throw new ScouterConfigException("shutdown_timeout", ShutdownTimeout, "must not be negative");
         if (InitialBackoff <= TimeSpan.Zero) throw new ScouterConfigException("initial_backoff", InitialBackoff, "must be positive");
         if (MaxBackoff < InitialBackoff) throw new ScouterConfigException("max_backoff", MaxBackoff, "must be at least initial_backoff");

@@ -5,6 +5,7 @@ namespace Scouter.Client.Transports;
 /// <summary>
 /// Sends one record batch. The only thing a transport does: the queue owns batching, retries,
 /// buffering and statistics. Throw <see cref="TransportException"/> for a failed send.
+/// <see cref="SendAsync"/> is called concurrently, up to <see cref="ScouterQueueOptions.MaxConcurrentSends"/> at once.
 /// </summary>
 public interface IRecordTransport : IAsyncDisposable
 {

@@ -98,6 +98,7 @@ public sealed class StubServer : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.AddTestOutputLogging();
         var app = builder.Build();
         app.MapPost("/api/v1/records", respond);
         await app.StartAsync();

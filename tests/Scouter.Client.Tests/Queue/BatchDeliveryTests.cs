@@ -11,12 +11,12 @@ public class BatchDeliveryTests
     private static readonly TimeSpan Initial = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan Max = TimeSpan.FromSeconds(30);
 
-    private static (BatchDelivery Delivery, InMemoryTransport Transport, FakeTimeProvider Time, QueueStats Stats) Create(int capacity = 100)
+    private static (BatchDelivery Delivery, InMemoryTransport Transport, FakeTimeProvider Time, QueueStats Stats) Create(int capacity = 100, int concurrency = 1)
     {
         var time = new FakeTimeProvider();
         var transport = new InMemoryTransport();
         var stats = new QueueStats();
-        var delivery = new BatchDelivery(transport, capacity, Initial, Max, time, new Random(1), stats, NullLogger.Instance);
+        var delivery = new BatchDelivery(transport, capacity, concurrency, Initial, Max, time, new Random(1), stats, NullLogger.Instance);
         return (delivery, transport, time, stats);
     }
 

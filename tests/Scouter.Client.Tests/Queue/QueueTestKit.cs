@@ -35,7 +35,8 @@ internal static class QueueTestKit
     {
         var time = new FakeTimeProvider();
         var transport = new InMemoryTransport();
-        var options = new ScouterQueueOptions { TimeProvider = time, RandomSeed = 42 };
+        // One sender: these tests read the transport's batches in the order they were cut.
+        var options = new ScouterQueueOptions { TimeProvider = time, RandomSeed = 42, MaxConcurrentSends = 1 };
         configure?.Invoke(options);
         var queue = ScouterQueue.FromProfiles(new Dictionary<string, DriftProfile> { [alias] = profile }, transport, options);
         return (queue, transport, time);
