@@ -13,13 +13,18 @@ public class ConcurrentDeliveryTests
 {
     private static readonly TimeSpan Initial = TimeSpan.FromMilliseconds(200);
 
-    [Fact]
-    public async Task FourSenders_SendFourOldestBatchesAtOnce_ThenEveryBatchOnce()
+    private static (BatchDelivery Delivery, GatedTransport Transport, FakeTimeProvider Time, QueueStats Stats) CreateFourSenders()
     {
         var time = new FakeTimeProvider();
         var transport = new GatedTransport();
         var stats = new QueueStats();
-        var delivery = new BatchDelivery(transport, 100, 4, Initial, TimeSpan.FromSeconds(30), time, new Random(1), stats, NullLogger.Instance);
+        return (new BatchDelivery(transport, 100, 4, Initial, TimeSpan.FromSeconds(30), time, new Random(1), stats, NullLogger.Instance), transport, time, stats);
+    }
+
+    [Fact]
+    public async Task FourSenders_SendFourOldestBatchesAtOnce_ThenEveryBatchOnce()
+    {
+        var (delivery, transport, time, stats) = CreateFourSenders();
         var batches = Enumerable.Range(1, 10).Select(Batch).ToArray();
         foreach (var batch in batches) delivery.Enqueue(batch);
 
@@ -41,10 +46,7 @@ public class ConcurrentDeliveryTests
     [Fact]
     public async Task RetryableFailures_UnderConcurrency_OneProbeAfterTheBackoff_ThenAllSendersResume()
     {
-        var time = new FakeTimeProvider();
-        var transport = new GatedTransport();
-        var stats = new QueueStats();
-        var delivery = new BatchDelivery(transport, 100, 4, Initial, TimeSpan.FromSeconds(30), time, new Random(1), stats, NullLogger.Instance);
+        var (delivery, transport, time, stats) = CreateFourSenders();
         var batches = Enumerable.Range(1, 8).Select(Batch).ToArray();
         foreach (var batch in batches) delivery.Enqueue(batch);
         await WaitUntil(() => transport.InProgress == 4, "four sends in progress");
