@@ -16,8 +16,7 @@ public sealed class KafkaDeadLetterTests
     {
         var ct = TestContext.Current.CancellationToken;
         using var cluster = new KafkaMockCluster();
-        var topic = KafkaTestSupport.UniqueName("dlq");
-        cluster.CreateTopics(topic, topic + ".dlq");
+        var topic = KafkaTestSupport.CreateTopic(cluster, "dlq");
         await using var database = await PostgresDatabase.CreateAsync();
         await using var server = await KafkaTestSupport.StartReplicaAsync(database, cluster, topic, KafkaTestSupport.UniqueName("group"));
         await using var admin = server.AdminClient();

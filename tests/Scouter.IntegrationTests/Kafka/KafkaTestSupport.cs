@@ -11,6 +11,14 @@ internal static class KafkaTestSupport
     /// <summary>A topic (and group) name no other test uses.</summary>
     public static string UniqueName(string prefix) => $"{prefix}_{Guid.NewGuid():N}"[..(prefix.Length + 13)];
 
+    /// <summary>Creates a topic no other test uses, and its dead-letter topic, on <paramref name="cluster"/>; returns its name.</summary>
+    public static string CreateTopic(KafkaMockCluster cluster, string prefix)
+    {
+        var topic = UniqueName(prefix);
+        cluster.CreateTopics(topic, topic + ".dlq");
+        return topic;
+    }
+
     /// <summary>A replica consuming <paramref name="topic"/> as a member of <paramref name="group"/>, configured as KAFKA_* would.</summary>
     public static Task<BrokerTestServer> StartReplicaAsync(PostgresDatabase database, KafkaMockCluster cluster, string topic, string group,
         CountingSink[]? sinkHolder = null, int index = 0) =>
