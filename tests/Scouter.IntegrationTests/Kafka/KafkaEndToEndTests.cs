@@ -45,8 +45,8 @@ public sealed class KafkaEndToEndTests
         cluster.CreateTopics(topic, topic + ".dlq");
         await using var database = await PostgresDatabase.CreateAsync();
         var sinks = new CountingSink[2];
-        await using var first = await KafkaTestSupport.StartReplicaAsync(database, cluster, topic, group, sinks, 0);
-        await using var second = await KafkaTestSupport.StartReplicaAsync(database, cluster, topic, group, sinks, 1);
+        await using var first = await KafkaTestSupport.StartShortSessionReplicaAsync(database, cluster, topic, group, sinks, 0);
+        await using var second = await KafkaTestSupport.StartShortSessionReplicaAsync(database, cluster, topic, group, sinks, 1);
         await using var admin = first.AdminClient();
         var registered = await RegisterProfilesAsync(admin, "kafka-two", profiles, ct);
 

@@ -28,13 +28,13 @@ public sealed class KafkaRebalanceTests
         using var stopFirst = new CancellationTokenSource();
         using var stopSecond = new CancellationTokenSource();
         await ProduceAsync(0, 40); // 40 keys: every one of the topic's 4 partitions gets messages
-        var first = new KafkaRecordSource(ShortSession(cluster, topic, group)).RunAsync(slow, stopFirst.Token);
+        var first = new KafkaRecordSource(KafkaTestSupport.ShortSessionConfig(cluster, topic, group)).RunAsync(slow, stopFirst.Token);
 
         // The first member owns every partition and holds its first batch: after a second it pauses them all.
         await slow.FirstHeld.WaitAsync(TimeSpan.FromSeconds(30), ct);
         await Task.Delay(TimeSpan.FromSeconds(2), ct);
         // A second member joins: the partitions are shared while the first member's store is still running.
-        var second = new KafkaRecordSource(ShortSession(cluster, topic, group)).RunAsync(other, stopSecond.Token);
+        var second = new KafkaRecordSource(KafkaTestSupport.ShortSessionConfig(cluster, topic, group)).RunAsync(other, stopSecond.Token);
         await WaitUntilAsync(() => !other.Seen.IsEmpty, "the second member consumed", ct);
         slow.Release();
         await WaitUntilAsync(() => Enumerable.Range(0, 40).All(i => slow.Seen.ContainsKey($"m{i}") || other.Seen.ContainsKey($"m{i}")), "the first 40 messages", ct);
@@ -47,15 +47,6 @@ public sealed class KafkaRebalanceTests
 
         await stopFirst.CancelAsync();
         await first;
-    }
-
-    private static KafkaConfig ShortSession(KafkaMockCluster cluster, string topic, string group)
-    {
-        // The mock cluster moves a leaving member's partitions only when its session expires.
-        var config = new KafkaConfig { Brokers = cluster.BootstrapServers, Topic = topic, GroupId = group };
-        config.Settings["session.timeout.ms"] = "6000";
-        config.Settings["heartbeat.interval.ms"] = "500";
-        return config;
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, string what, CancellationToken ct)

@@ -30,20 +30,27 @@ internal static class KafkaTestSupport
         }, s => CountSink(s, sinkHolder, index));
 
     /// <summary>
-    /// A replica whose consumer has a short session timeout. The mock cluster does not rebalance when a
-    /// member leaves the group: the others get its partitions only when its session expires (45 s by default).
+    /// A replica whose consumer has a short session timeout, for tests with more than one group member.
+    /// The mock cluster ties group timing to the session timeout (45 s by default): when a member joins a
+    /// running group it waits session timeout − 1 s for the others before electing a leader, so every
+    /// rebalance after the first stalls the group; and it hands a leaving member's partitions to the
+    /// others only when that member's session expires.
     /// </summary>
     public static Task<BrokerTestServer> StartShortSessionReplicaAsync(PostgresDatabase database, KafkaMockCluster cluster, string topic, string group,
-        CountingSink[] sinkHolder, int index)
+        CountingSink[] sinkHolder, int index) =>
+        BrokerTestServer.StartAsync(database, _ => { }, s =>
+        {
+            s.AddKafkaRecordSource(ShortSessionConfig(cluster, topic, group));
+            CountSink(s, sinkHolder, index);
+        });
+
+    /// <summary>Consumer settings for a group member on the mock cluster: a 6 s session (see <see cref="StartShortSessionReplicaAsync"/>).</summary>
+    public static KafkaConfig ShortSessionConfig(KafkaMockCluster cluster, string topic, string group)
     {
         var config = new KafkaConfig { Brokers = cluster.BootstrapServers, Topic = topic, GroupId = group };
         config.Settings["session.timeout.ms"] = "6000";
         config.Settings["heartbeat.interval.ms"] = "500";
-        return BrokerTestServer.StartAsync(database, _ => { }, s =>
-        {
-            s.AddKafkaRecordSource(config);
-            CountSink(s, sinkHolder, index);
-        });
+        return config;
     }
 
     private static void CountSink(IServiceCollection services, CountingSink[]? sinkHolder, int index)
