@@ -52,7 +52,11 @@ public class DeliveryBenchmarks
     {
         public string Name => "fixed-latency";
 
-        public Task SendAsync(RecordBatch batch, CancellationToken cancellationToken) => Task.Delay(SendLatency, cancellationToken);
+        public async Task<IReadOnlyList<RejectedRecord>> SendAsync(RecordBatch batch, CancellationToken cancellationToken)
+        {
+            await Task.Delay(SendLatency, cancellationToken);
+            return [];
+        }
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }

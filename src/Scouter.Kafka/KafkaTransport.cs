@@ -46,7 +46,7 @@ public sealed class KafkaTransport : IRecordTransport
     public string Topic => _config.Topic;
 
     /// <inheritdoc />
-    public async Task SendAsync(RecordBatch batch, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RejectedRecord>> SendAsync(RecordBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var message = new Message<string?, byte[]>
@@ -61,6 +61,7 @@ public sealed class KafkaTransport : IRecordTransport
         try
         {
             await producer.ProduceAsync(_config.Topic, message, cancellationToken).ConfigureAwait(false);
+            return [];
         }
         catch (ProduceException<string?, byte[]> ex)
         {

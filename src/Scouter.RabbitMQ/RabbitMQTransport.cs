@@ -34,7 +34,7 @@ public sealed class RabbitMQTransport : IRecordTransport
     public string Name => "rabbitmq";
 
     /// <inheritdoc />
-    public async Task SendAsync(RecordBatch batch, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RejectedRecord>> SendAsync(RecordBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
@@ -54,6 +54,7 @@ public sealed class RabbitMQTransport : IRecordTransport
             publisher = await GetPublisherAsync(linked.Token);
             // With confirm tracking the call completes on the broker's ack and throws on a nack or a return.
             await publisher.Channel.BasicPublishAsync(string.Empty, _config.Queue, mandatory: true, properties, body, linked.Token);
+            return [];
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

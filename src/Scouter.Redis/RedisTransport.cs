@@ -33,7 +33,7 @@ public sealed class RedisTransport : IRecordTransport
     public string Name => "redis";
 
     /// <inheritdoc />
-    public async Task SendAsync(RecordBatch batch, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RejectedRecord>> SendAsync(RecordBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var payload = JsonSerializer.SerializeToUtf8Bytes(batch, ScouterJsonContext.Default.RecordBatch);
@@ -44,6 +44,7 @@ public sealed class RedisTransport : IRecordTransport
             timeout.CancelAfter(_settings.SendTimeout);
             var connection = await Connection().WaitAsync(timeout.Token);
             await connection.GetDatabase().StreamAddAsync(_settings.Stream, "batch", payload, _addOptions).WaitAsync(timeout.Token);
+            return [];
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -56,11 +56,12 @@ internal sealed class GatedTransport : IRecordTransport
 
     public void Open() => _gate.TrySetResult();
 
-    public async Task SendAsync(RecordBatch batch, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RejectedRecord>> SendAsync(RecordBatch batch, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _attempts);
         await _gate.Task.WaitAsync(cancellationToken);
         _batches.Enqueue(batch);
+        return [];
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

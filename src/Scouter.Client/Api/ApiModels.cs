@@ -188,12 +188,6 @@ public sealed record Alert(long Id, Guid Uid, string Space, string FeatureOrMetr
 /// <param name="Total">Alerts matching the filters.</param>
 public sealed record AlertPage(IReadOnlyList<Alert> Items, int Page, int PageSize, long Total);
 
-/// <summary>Answer of <see cref="ScouterClient.SendBatchAsync"/> once the batch is stored.</summary>
-/// <param name="BatchId">The batch id.</param>
-/// <param name="Records">Records in the batch.</param>
-/// <param name="Duplicate">True when the batch id was stored before and nothing was written now.</param>
-public sealed record IngestResult(Guid BatchId, int Records, bool Duplicate);
-
 internal sealed record RegisteredProfile(Guid Uid, JsonElement Profile);
 
 internal sealed record ProfileList(IReadOnlyList<ProfileInfo> Profiles);

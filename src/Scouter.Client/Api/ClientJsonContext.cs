@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Scouter.Records;
 
 namespace Scouter.Client;
 
@@ -20,6 +21,6 @@ namespace Scouter.Client;
 [JsonSerializable(typeof(MetricDriftResponse))]
 [JsonSerializable(typeof(AlertPage))]
 [JsonSerializable(typeof(Alert))]
-[JsonSerializable(typeof(IngestResult))]
+[JsonSerializable(typeof(IngestReceipt))]
 [JsonSerializable(typeof(JsonElement))]
 internal sealed partial class ClientJsonContext : JsonSerializerContext;

@@ -50,11 +50,11 @@ public sealed class HttpTransport : IRecordTransport
     public string Name => "http";
 
     /// <inheritdoc />
-    public async Task SendAsync(RecordBatch batch, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RejectedRecord>> SendAsync(RecordBatch batch, CancellationToken cancellationToken)
     {
         try
         {
-            await client.SendBatchAsync(batch, cancellationToken);
+            return (await client.SendBatchAsync(batch, cancellationToken)).Rejected ?? [];
         }
         catch (ScouterApiException ex)
         {

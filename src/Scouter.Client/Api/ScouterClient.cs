@@ -164,11 +164,11 @@ public sealed class ScouterClient : IAsyncDisposable, IDisposable
     /// Posts one record batch to <c>/records</c>; completes once the server has stored it (a repeated
     /// <c>batch_id</c> is accepted and reported as a duplicate). Used by <see cref="HttpTransport"/>.
     /// </summary>
-    public Task<IngestResult> SendBatchAsync(RecordBatch batch, CancellationToken cancellationToken = default)
+    public Task<IngestReceipt> SendBatchAsync(RecordBatch batch, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var body = JsonSerializer.SerializeToUtf8Bytes(batch, ScouterJsonContext.Default.RecordBatch);
-        return SendAsync(HttpMethod.Post, "records", body, ClientJsonContext.Default.IngestResult, cancellationToken);
+        return SendAsync(HttpMethod.Post, "records", body, ClientJsonContext.Default.IngestReceipt, cancellationToken);
     }
 
     /// <inheritdoc />

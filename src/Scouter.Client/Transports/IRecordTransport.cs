@@ -12,8 +12,12 @@ public interface IRecordTransport : IAsyncDisposable
     /// <summary>A short name for logs and metrics (<c>http</c>, <c>kafka</c>, ...).</summary>
     string Name { get; }
 
-    /// <summary>Sends <paramref name="batch"/>; completes when the receiver has durably accepted it.</summary>
-    Task SendAsync(RecordBatch batch, CancellationToken cancellationToken);
+    /// <summary>
+    /// Sends <paramref name="batch"/>; completes when the receiver has durably accepted it, with the
+    /// records it refused (empty when it stored them all; a broker transport cannot know and returns
+    /// empty — the queue checks every record with <see cref="RecordRules"/> before sending).
+    /// </summary>
+    Task<IReadOnlyList<RejectedRecord>> SendAsync(RecordBatch batch, CancellationToken cancellationToken);
 }
 
 /// <summary>A failed send: whether retrying can help, and how long the receiver asked to wait.</summary>

@@ -59,7 +59,7 @@ public sealed class InMemoryTransport : IRecordTransport
     }
 
     /// <inheritdoc />
-    public Task SendAsync(RecordBatch batch, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<RejectedRecord>> SendAsync(RecordBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         cancellationToken.ThrowIfCancellationRequested();
@@ -73,7 +73,7 @@ public sealed class InMemoryTransport : IRecordTransport
             }
             _batches.Add(batch);
         }
-        return Task.CompletedTask;
+        return Task.FromResult<IReadOnlyList<RejectedRecord>>([]);
     }
 
     /// <inheritdoc />

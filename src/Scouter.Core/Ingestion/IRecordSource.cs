@@ -34,13 +34,17 @@ public interface IRecordBatchSink
 /// <summary>What the sink did with a message.</summary>
 public enum RecordSinkStatus
 {
-    /// <summary>Stored: acknowledge the message.</summary>
+    /// <summary>
+    /// Stored: acknowledge the message. Records the server refused (see
+    /// <see cref="RecordSinkResult.Rejected"/>) are not stored; when there are any, publish
+    /// <see cref="RecordSinkResult.DeadLetter"/> to the dead-letter destination before acknowledging.
+    /// </summary>
     Stored,
 
-    /// <summary>Stored before under the same batch id (a redelivery): acknowledge the message.</summary>
+    /// <summary>Stored before under the same batch id (a redelivery): acknowledge the message (its rejected records were dead-lettered the first time).</summary>
     Duplicate,
 
-    /// <summary>Can never be stored (bad JSON, unknown profile, invalid values): dead-letter it, then acknowledge.</summary>
+    /// <summary>Can never be stored (bad JSON, not a batch, every record invalid): dead-letter the message as it is, then acknowledge.</summary>
     Invalid,
 
     /// <summary>The server cannot store it now (queue full, database down, stopping): keep it and try again later.</summary>
@@ -53,6 +57,16 @@ public enum RecordSinkStatus
 /// <param name="Error">Why it is invalid or must wait: a problem code, the offending field and a message.</param>
 public readonly record struct RecordSinkResult(RecordSinkStatus Status, int Records = 0, string? Error = null)
 {
-    /// <summary>True when the message may be acknowledged without dead-lettering.</summary>
+    /// <summary>Records of a <see cref="RecordSinkStatus.Stored"/> batch that were refused, each with its reason (empty when all were stored).</summary>
+    public IReadOnlyList<Records.RejectedRecord> Rejected { get; init; } = [];
+
+    /// <summary>
+    /// For a stored batch with rejected records: the body to dead-letter — a record batch holding only
+    /// the rejected records (same <c>batch_id</c>), with a <c>rejected</c> array giving each one's index in
+    /// the original batch, code, field and detail. Empty otherwise.
+    /// </summary>
+    public ReadOnlyMemory<byte> DeadLetter { get; init; }
+
+    /// <summary>True when the message may be acknowledged without dead-lettering the whole of it.</summary>
     public bool IsStored => Status is RecordSinkStatus.Stored or RecordSinkStatus.Duplicate;
 }

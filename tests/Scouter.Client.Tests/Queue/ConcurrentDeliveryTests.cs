@@ -119,7 +119,7 @@ public class ConcurrentDeliveryTests
             foreach (var id in batchIds) _failOnce[id] = true;
         }
 
-        public async Task SendAsync(RecordBatch batch, CancellationToken cancellationToken)
+        public async Task<IReadOnlyList<RejectedRecord>> SendAsync(RecordBatch batch, CancellationToken cancellationToken)
         {
             _started.Enqueue(batch.BatchId);
             var now = Interlocked.Increment(ref _inProgress);
@@ -137,6 +137,7 @@ public class ConcurrentDeliveryTests
                 }
                 if (_failOnce.TryRemove(batch.BatchId, out _)) throw new TransportException("simulated outage", retryable: true);
                 _delivered.Enqueue(batch.BatchId);
+                return [];
             }
             finally
             {

@@ -93,10 +93,10 @@ internal sealed class CollectingTransport : IRecordTransport
         }
     }
 
-    public Task SendAsync(RecordBatch batch, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<RejectedRecord>> SendAsync(RecordBatch batch, CancellationToken cancellationToken)
     {
         lock (_batches) _batches.Add(batch);
-        return Task.CompletedTask;
+        return Task.FromResult<IReadOnlyList<RejectedRecord>>([]);
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
