@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Scouter.Client;
 using Scouter.Client.Transports;
@@ -42,7 +43,7 @@ public sealed class ScouterQueueBuilder
     public ScouterQueueBuilder AddProfile(string alias, string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        return Add(alias, new ProfileSource(alias, path, null, null));
+        return Add(alias, new ProfileSource(alias, path, null, null, null));
     }
 
     /// <summary>Adds an in-memory profile.</summary>
@@ -50,19 +51,32 @@ public sealed class ScouterQueueBuilder
     public ScouterQueueBuilder AddProfile(string alias, DriftProfile profile)
     {
         ArgumentNullException.ThrowIfNull(profile);
-        return Add(alias, new ProfileSource(alias, null, profile, null));
+        return Add(alias, new ProfileSource(alias, null, profile, null, null));
     }
 
     /// <summary>
     /// Adds the profile found on the server by space, name, version and drift type; it is downloaded
-    /// through a <see cref="ScouterClient"/> built from <see cref="ClientOptions"/> when the host starts,
-    /// and a failed download fails start-up.
+    /// through a <see cref="ScouterClient"/> built from <see cref="ClientOptions"/> when the host starts.
+    /// A failed download does not fail start-up: the download is retried in the background and,
+    /// until it succeeds, inserts for <paramref name="alias"/> are counted as dropped
+    /// (<c>profile_pending</c>). See <see cref="AddProfile(string, GetProfileRequest, string?)"/> for a local copy.
     /// </summary>
     /// <exception cref="ArgumentException">The alias is empty or already added.</exception>
-    public ScouterQueueBuilder AddProfile(string alias, GetProfileRequest request)
+    public ScouterQueueBuilder AddProfile(string alias, GetProfileRequest request) => AddProfile(alias, request, null);
+
+    /// <summary>
+    /// As <see cref="AddProfile(string, GetProfileRequest)"/>, keeping a copy of the downloaded profile at
+    /// <paramref name="cachePath"/> (written atomically after every successful download). When the
+    /// download at start-up fails, the copy is used instead (logged as a warning naming the path and
+    /// the server's error) and the download is not retried; without a readable copy it is retried in
+    /// the background. Null: no copy.
+    /// </summary>
+    /// <exception cref="ArgumentException">The alias is empty or already added, or <paramref name="cachePath"/> is empty.</exception>
+    public ScouterQueueBuilder AddProfile(string alias, GetProfileRequest request, string? cachePath)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return Add(alias, new ProfileSource(alias, null, null, request));
+        if (cachePath is not null) ArgumentException.ThrowIfNullOrWhiteSpace(cachePath);
+        return Add(alias, new ProfileSource(alias, null, null, request, cachePath));
     }
 
     /// <summary>
@@ -109,6 +123,13 @@ public sealed class ScouterQueueBuilder
         return this;
     }
 
+    /// <summary>
+    /// Names the features of typed objects inserted with <see cref="ProfileQueue.Insert{T}(T)"/> (or
+    /// <c>SetScouterData</c>) by <paramref name="policy"/>, e.g. <see cref="JsonNamingPolicy.SnakeCaseLower"/>;
+    /// sets <see cref="ScouterQueueOptions.FeatureNamingPolicy"/>. Null (default): member names as declared.
+    /// </summary>
+    public ScouterQueueBuilder UseFeatureNamingPolicy(JsonNamingPolicy? policy) => Configure(o => o.FeatureNamingPolicy = policy);
+
     /// <summary>Adjusts <see cref="ClientOptions"/> (fluent form).</summary>
     public ScouterQueueBuilder ConfigureClient(Action<ScouterClientOptions> configure)
     {
@@ -129,4 +150,4 @@ public sealed class ScouterQueueBuilder
     }
 }
 
-internal sealed record ProfileSource(string Alias, string? Path, DriftProfile? Profile, GetProfileRequest? Request);
+internal sealed record ProfileSource(string Alias, string? Path, DriftProfile? Profile, GetProfileRequest? Request, string? CachePath);

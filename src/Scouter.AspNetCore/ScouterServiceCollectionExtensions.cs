@@ -10,7 +10,8 @@ public static class ScouterServiceCollectionExtensions
 {
     /// <summary>
     /// Registers one <see cref="ScouterQueue"/> singleton, built when the host starts (profiles given by
-    /// <see cref="GetProfileRequest"/> are downloaded then; a failure fails start-up) and shut down with a
+    /// <see cref="GetProfileRequest"/> are downloaded then; a failed download is retried in the background
+    /// and never fails start-up) and shut down with a
     /// flush when the host stops gracefully. Handlers may take <see cref="ScouterQueue"/> by injection or
     /// use <c>WithScouter()</c> with <c>HttpContext.SetScouterData</c>.
     /// </summary>

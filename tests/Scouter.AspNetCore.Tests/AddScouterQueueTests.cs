@@ -1,9 +1,7 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Scouter.Client;
 using Scouter.Client.Transports;
 using Scouter.Server;
@@ -127,29 +125,6 @@ public sealed class ServerIntegrationTests
             if (n < 50) await Task.Delay(25, ct);
         }
         Assert.Equal(50, n);
-    }
-
-    [Fact]
-    public async Task AddProfile_ByRequest_NotRegistered_FailsStartUpWithClearMessage()
-    {
-        await using var server = await StartServerAsync();
-        var serverUrl = ScouterServer.Url(server);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Services.AddScouterQueue(q => q
-            .AddProfile("psi", new GetProfileRequest { Space = "aspnet", Name = "missing", Version = "9.9.9", DriftType = DriftType.Psi })
-            .ConfigureClient(o =>
-            {
-                o.ServerUri = serverUrl;
-                o.Username = "admin";
-                o.Password = AdminPassword;
-            })
-            .UseTransport(new InMemoryTransport()));
-        await using var app = builder.Build();
-        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => app.StartAsync(TestContext.Current.CancellationToken));
-        Assert.Contains("could not download profile 'psi'", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("aspnet/missing", ex.Message, StringComparison.Ordinal);
     }
 
     private static async Task<WebApplication> StartServerAsync()

@@ -11,6 +11,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Scouter queue: insert dropped ({Reason}). Further drops for this reason are counted in Statistics, not logged.")]
     public static partial void InsertDropped(ILogger logger, string reason);
 
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Scouter queue '{Alias}': insert dropped (profile_pending): the profile is not known yet (its download is being retried). Further such drops are counted in Statistics, not logged.")]
+    public static partial void InsertDroppedProfilePending(ILogger logger, string alias);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Scouter queue '{Alias}': profile available, inserts are aggregated from now on ({Dropped} inserts were dropped as profile_pending before)")]
+    public static partial void ProfileAvailable(ILogger logger, string alias, long dropped);
+
     [LoggerMessage(EventId = 1010, Level = LogLevel.Debug, Message = "Sending batch {BatchId} through {Transport} failed (attempt {Attempt}); retrying in {Delay}")]
     public static partial void RetryScheduled(ILogger logger, Exception exception, Guid batchId, string transport, int attempt, TimeSpan delay);
 

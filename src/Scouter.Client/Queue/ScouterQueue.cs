@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
+using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Scouter.Client.Transports;
@@ -20,6 +21,7 @@ public sealed class ScouterQueue : IAsyncDisposable
     private readonly IRecordTransport _transport;
     private readonly ScouterQueueOptions _options;
     private readonly TimeProvider _time;
+    private readonly JsonNamingPolicy? _namingPolicy;
     private readonly ILogger _logger;
     private readonly QueueStats _stats = new();
     private readonly Channel<QueueItem> _channel;
@@ -35,27 +37,36 @@ public sealed class ScouterQueue : IAsyncDisposable
     private int _closed;
     private Task? _shutdown;
 
-    private ScouterQueue(IReadOnlyDictionary<string, DriftProfile> aliasToProfile, IRecordTransport transport, ScouterQueueOptions? options)
+    private ScouterQueue(IReadOnlyDictionary<string, DriftProfile> aliasToProfile, IReadOnlyDictionary<string, DriftType>? pending,
+        IRecordTransport transport, ScouterQueueOptions? options)
     {
         ArgumentNullException.ThrowIfNull(aliasToProfile);
         ArgumentNullException.ThrowIfNull(transport);
         _options = options ?? new ScouterQueueOptions();
         _options.Validate();
-        if (aliasToProfile.Count == 0) throw new ScouterConfigException("profiles", null, "a queue needs at least one profile");
+        pending ??= FrozenDictionary<string, DriftType>.Empty;
+        if (aliasToProfile.Count + pending.Count == 0) throw new ScouterConfigException("profiles", null, "a queue needs at least one profile");
 
         _transport = transport;
         _time = _options.TimeProvider;
+        _namingPolicy = _options.FeatureNamingPolicy;
         _logger = _options.LoggerFactory.CreateLogger<ScouterQueue>();
         var seed = _options.RandomSeed;
-        var queues = new Dictionary<string, ProfileQueue>(aliasToProfile.Count, StringComparer.Ordinal);
+        var queues = new Dictionary<string, ProfileQueue>(aliasToProfile.Count + pending.Count, StringComparer.Ordinal);
         var i = 0;
         foreach (var (alias, profile) in aliasToProfile)
         {
             if (string.IsNullOrWhiteSpace(alias)) throw new ScouterConfigException("alias", alias, "must be non-empty");
             if (profile is null) throw new ScouterConfigException("profile", alias, "must not be null");
-            var random = seed is { } s ? new Random(s + i++) : new Random();
-            var name = alias;
-            queues[alias] = new ProfileQueue(this, alias, profile, Aggregator.Create(profile, _time, random, (kind, detail) => ReportError(kind, name, detail)));
+            var queue = new ProfileQueue(this, alias, profile.DriftType, seed is { } s ? new Random(s + i++) : new Random());
+            queue.TryAttach(profile, CreateAggregator(alias));
+            queues[alias] = queue;
+        }
+        foreach (var (alias, driftType) in pending)
+        {
+            if (string.IsNullOrWhiteSpace(alias)) throw new ScouterConfigException("alias", alias, "must be non-empty");
+            if (!queues.TryAdd(alias, new ProfileQueue(this, alias, driftType, seed is { } s ? new Random(s + i++) : new Random())))
+                throw new ScouterConfigException("alias", alias, "is given twice");
         }
         _queues = queues.ToFrozenDictionary(StringComparer.Ordinal);
 
@@ -77,7 +88,16 @@ public sealed class ScouterQueue : IAsyncDisposable
     /// <summary>Creates a queue for in-memory profiles, keyed by alias.</summary>
     /// <exception cref="ScouterConfigException">Invalid options or no profiles.</exception>
     public static ScouterQueue FromProfiles(IReadOnlyDictionary<string, DriftProfile> aliasToProfile, IRecordTransport transport, ScouterQueueOptions? options = null) =>
-        new(aliasToProfile, transport, options);
+        new(aliasToProfile, null, transport, options);
+
+    /// <summary>
+    /// A queue with profiles known now and aliases whose profiles come later (<see cref="TrySetProfile"/>);
+    /// a pending alias's queue counts its inserts as dropped (<c>profile_pending</c>) until then.
+    /// </summary>
+    /// <exception cref="ScouterConfigException">Invalid options, no aliases, or an alias given twice.</exception>
+    internal static ScouterQueue FromProfiles(IReadOnlyDictionary<string, DriftProfile> aliasToProfile, IReadOnlyDictionary<string, DriftType> pending,
+        IRecordTransport transport, ScouterQueueOptions? options) =>
+        new(aliasToProfile, pending, transport, options);
 
     /// <summary>Creates a queue for profiles saved as JSON files, keyed by alias.</summary>
     /// <exception cref="ScouterConfigException">Invalid options or no profiles.</exception>
@@ -86,7 +106,24 @@ public sealed class ScouterQueue : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(aliasToPath);
         var profiles = new Dictionary<string, DriftProfile>(aliasToPath.Count, StringComparer.Ordinal);
         foreach (var (alias, path) in aliasToPath) profiles[alias] = DriftProfile.Load(path);
-        return new ScouterQueue(profiles, transport, options);
+        return new ScouterQueue(profiles, null, transport, options);
+    }
+
+    /// <summary>
+    /// Gives the pending alias <paramref name="alias"/> its profile: inserts from now on are
+    /// aggregated. False when the alias already has a profile or the queue is shut down.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">No such alias.</exception>
+    /// <exception cref="ArgumentException">The profile's drift type is not the one the alias was created with.</exception>
+    internal bool TrySetProfile(string alias, DriftProfile profile)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        var queue = this[alias];
+        if (profile.DriftType != queue.DriftType)
+            throw new ArgumentException($"Scouter queue '{alias}' takes a {queue.DriftType} profile, not {profile.DriftType}.", nameof(profile));
+        if (Volatile.Read(ref _closed) != 0 || !queue.TryAttach(profile, CreateAggregator(alias))) return false;
+        Log.ProfileAvailable(_logger, alias, queue.PendingDrops);
+        return true;
     }
 
     /// <summary>The queue of the profile registered under <paramref name="alias"/>.</summary>
@@ -143,6 +180,12 @@ public sealed class ScouterQueue : IAsyncDisposable
 
     internal void Write(in QueueItem item)
     {
+        if (item.Target is { IsPending: true } pending && Volatile.Read(ref _closed) == 0)
+        {
+            _stats.AddDropped(DropReason.ProfilePending, 0, 1);
+            if (pending.CountPendingDrop()) Log.InsertDroppedProfilePending(_logger, pending.Alias);
+            return;
+        }
         if (Volatile.Read(ref _closed) == 0 && _channel.Writer.TryWrite(item))
         {
             _stats.AddInserted();
@@ -158,6 +201,9 @@ public sealed class ScouterQueue : IAsyncDisposable
         _stats.AddError(kind);
         if (Interlocked.Exchange(ref _errorLogged[(int)kind], 1) == 0) Log.InsertRejected(_logger, alias, QueueStats.ErrorNames[(int)kind], detail);
     }
+
+    private Func<DriftProfile, Random, Aggregator> CreateAggregator(string alias) =>
+        (profile, random) => Aggregator.Create(profile, _time, random, (kind, detail) => ReportError(kind, alias, detail));
 
     private async Task ShutdownCoreAsync(TimeSpan timeout)
     {
@@ -237,8 +283,8 @@ public sealed class ScouterQueue : IAsyncDisposable
 
     private void Process(in QueueItem item)
     {
-        if (item.Target is not { } target) return;
-        var aggregator = target.Aggregator;
+        // A target is only written to the channel once it has a profile, which it then keeps.
+        if (item.Target is not { Aggregator: { } aggregator } target) return;
         switch (item.Kind)
         {
             case ItemKind.Features:
@@ -248,7 +294,7 @@ public sealed class ScouterQueue : IAsyncDisposable
                 Features features;
                 try
                 {
-                    features = item.Converter!(item.Payload!);
+                    features = item.Converter!(item.Payload!, _namingPolicy);
                 }
                 catch (Exception ex)
                 {
@@ -271,7 +317,10 @@ public sealed class ScouterQueue : IAsyncDisposable
 
     private void CutAll(bool final)
     {
-        foreach (var queue in _queues.Values) Cut(queue.Aggregator, final);
+        foreach (var queue in _queues.Values)
+        {
+            if (queue.Aggregator is { } aggregator) Cut(aggregator, final);
+        }
     }
 
     private void Cut(Aggregator aggregator, bool final)

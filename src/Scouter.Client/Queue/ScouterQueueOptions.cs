@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -39,6 +40,15 @@ public sealed class ScouterQueueOptions
 
     /// <summary>Where the queue logs dropped batches and data errors (default no logging).</summary>
     public ILoggerFactory LoggerFactory { get; set; } = NullLoggerFactory.Instance;
+
+    /// <summary>
+    /// How <see cref="ProfileQueue.Insert{T}(T)"/> names the features of a typed object: null (default)
+    /// uses member names as declared; e.g. <see cref="JsonNamingPolicy.SnakeCaseLower"/> turns
+    /// <c>CreditScore</c> into <c>credit_score</c>, to match a profile built from a CSV file. A
+    /// <see cref="FeatureNameAttribute"/> on a member wins over the policy. Names are converted once
+    /// per type and policy, when the type is first inserted; no conversion happens per insert.
+    /// </summary>
+    public JsonNamingPolicy? FeatureNamingPolicy { get; set; }
 
     /// <summary>Seed for LLM sampling and retry jitter; null (default) seeds randomly. Set it in tests for repeatable runs.</summary>
     public int? RandomSeed { get; set; }

@@ -4,12 +4,12 @@ namespace Scouter.Client;
 
 /// <summary>Batches and items dropped for one reason.</summary>
 /// <param name="Batches">Dropped batches (0 for reasons that drop single inserts).</param>
-/// <param name="Items">Dropped records (for batch reasons) or inserts (for <c>closed</c> and <c>channel_full</c>).</param>
+/// <param name="Items">Dropped records (for batch reasons) or inserts (for <c>closed</c>, <c>channel_full</c> and <c>profile_pending</c>).</param>
 public readonly record struct DroppedCount(long Batches, long Items);
 
 /// <summary>
 /// A snapshot of a <see cref="ScouterQueue"/>'s counters. Drop reasons: <c>closed</c>,
-/// <c>channel_full</c>, <c>rejected</c>, <c>buffer_full</c>, <c>shutdown_timeout</c>. Error kinds:
+/// <c>channel_full</c>, <c>rejected</c>, <c>buffer_full</c>, <c>shutdown_timeout</c>, <c>profile_pending</c>. Error kinds:
 /// <c>wrong_kind</c>, <c>unknown_metric</c>, <c>non_finite_metric</c>, <c>null_value</c>,
 /// <c>not_convertible</c>.
 /// </summary>
@@ -47,6 +47,7 @@ internal enum DropReason
     Rejected,
     BufferFull,
     ShutdownTimeout,
+    ProfilePending,
 }
 
 internal enum InsertError
@@ -61,7 +62,7 @@ internal enum InsertError
 /// <summary>The counters behind <see cref="ScouterQueueStatistics"/>, mirrored to the <c>Scouter.Client</c> meter.</summary>
 internal sealed class QueueStats
 {
-    internal static readonly string[] ReasonNames = ["closed", "channel_full", "rejected", "buffer_full", "shutdown_timeout"];
+    internal static readonly string[] ReasonNames = ["closed", "channel_full", "rejected", "buffer_full", "shutdown_timeout", "profile_pending"];
     internal static readonly string[] ErrorNames = ["wrong_kind", "unknown_metric", "non_finite_metric", "null_value", "not_convertible"];
 
     private static readonly Meter s_meter = new("Scouter.Client", "0.1.0");

@@ -3,7 +3,12 @@ using System.Reflection;
 namespace Scouter.Data;
 
 /// <summary>A public property or field of a row type that becomes a feature/column.</summary>
-internal sealed record AccessorMember(string Name, MemberInfo Member, Type ValueType, FeatureKind Kind)
+/// <param name="Name">The feature/column name: the <see cref="FeatureNameAttribute"/> name, else the member name.</param>
+/// <param name="Member">The property or field.</param>
+/// <param name="ValueType">Its type.</param>
+/// <param name="Kind">Numeric or categorical.</param>
+/// <param name="Renamed">True when <see cref="Name"/> comes from a <see cref="FeatureNameAttribute"/> (a naming policy does not apply).</param>
+internal sealed record AccessorMember(string Name, MemberInfo Member, Type ValueType, FeatureKind Kind, bool Renamed)
 {
     private static readonly HashSet<Type> NumberTypes =
     [
@@ -15,7 +20,8 @@ internal sealed record AccessorMember(string Name, MemberInfo Member, Type Value
     /// <summary>
     /// The supported public readable instance properties, then public instance fields, of
     /// <paramref name="type"/>: base-class members first, each type's in declaration order. A member
-    /// hidden with <c>new</c> appears once, as the most derived declaration.
+    /// hidden with <c>new</c> appears once, as the most derived declaration. Names are not checked
+    /// here (see <see cref="AccessorSet{T}"/>), so discovery never throws.
     /// </summary>
     public static AccessorMember[] Discover(Type type)
     {
@@ -40,7 +46,9 @@ internal sealed record AccessorMember(string Name, MemberInfo Member, Type Value
             .ThenBy(c => Depth(c.Member.DeclaringType))
             .ThenBy(c => c.Member.MetadataToken))
         {
-            if (Classify(memberType) is { } kind) result.Add(new AccessorMember(member.Name, member, memberType, kind));
+            if (Classify(memberType) is not { } kind) continue;
+            var renamed = member.GetCustomAttribute<FeatureNameAttribute>(inherit: true)?.Name;
+            result.Add(new AccessorMember(renamed ?? member.Name, member, memberType, kind, renamed is not null));
         }
         return [.. result];
     }

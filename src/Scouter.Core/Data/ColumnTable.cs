@@ -93,13 +93,27 @@ public sealed partial class ColumnTable : IReadOnlyList<Column>
     /// <typeparamref name="T"/>: numbers (int, long, short, byte, float, double, decimal, their
     /// unsigned forms and nullables) become numeric columns (null → NaN); string, bool and enum
     /// members (and nullables) become categorical columns (<c>"true"</c>/<c>"false"</c>, the enum
-    /// member name). Members of other types are ignored. Accessors are compiled once per type.
+    /// member name). Members of other types are ignored. A column is named by the member's
+    /// <see cref="FeatureNameAttribute"/>, else by the member name, exactly as
+    /// <see cref="Features.From{T}(T)"/> names features. Accessors are compiled once per type.
     /// </summary>
-    /// <exception cref="ScouterDataException">A row is null, or <typeparamref name="T"/> has no supported members.</exception>
+    /// <exception cref="ScouterDataException">A row is null, <typeparamref name="T"/> has no supported members, or two members have the same name.</exception>
     public static ColumnTable FromObjects<T>(IEnumerable<T> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
         return TypeAccessors<T>.ToTable(rows);
+    }
+
+    /// <summary>
+    /// As <see cref="FromObjects{T}(IEnumerable{T})"/>, with member names converted by
+    /// <paramref name="namingPolicy"/> (<see cref="FeatureNameAttribute"/> names are kept), the same
+    /// names <see cref="Features.From{T}(T, System.Text.Json.JsonNamingPolicy?)"/> gives features.
+    /// </summary>
+    /// <exception cref="ScouterDataException">A row is null, <typeparamref name="T"/> has no supported members, or two members end up with the same name.</exception>
+    public static ColumnTable FromObjects<T>(IEnumerable<T> rows, System.Text.Json.JsonNamingPolicy? namingPolicy)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        return TypeAccessors<T>.For(namingPolicy).ToTable(rows);
     }
 
     /// <inheritdoc />

@@ -1,93 +1,46 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+
 namespace Scouter.Data;
 
 /// <summary>
 /// Compiled per-type accessors behind <see cref="Features.From{T}(T)"/>,
 /// <see cref="Metrics.From{T}(T)"/> and <see cref="ColumnTable.FromObjects{T}(IEnumerable{T})"/>.
 /// The members of <typeparamref name="T"/> are discovered once (see
-/// <see cref="AccessorMember.Discover(Type)"/>) and each delegate is compiled on first use; calls
-/// involve no reflection. Feature names are the member names exactly.
+/// <see cref="AccessorMember.Discover(Type)"/>); names are resolved and delegates compiled once per
+/// naming policy (see <see cref="AccessorSet{T}"/>), so calls involve no reflection and no name
+/// conversion. Without a policy, names are the <see cref="FeatureNameAttribute"/> names, else the
+/// member names exactly.
 /// </summary>
 internal static class TypeAccessors<T>
 {
-    /// <summary>The supported members, in feature/column order.</summary>
-    public static readonly AccessorMember[] Members = AccessorMember.Discover(typeof(T));
+    private static readonly AccessorMember[] Discovered = AccessorMember.Discover(typeof(T));
 
-    private static readonly AccessorMember[] NumericMembers = [.. Members.Where(m => m.Kind == FeatureKind.Numeric)];
+    /// <summary>Member names as declared (or as renamed by <see cref="FeatureNameAttribute"/>).</summary>
+    public static readonly AccessorSet<T> Default = new(Discovered, null);
 
-    /// <summary>One feature per supported member. Allocates only the <see cref="Features"/> and its array.</summary>
-    /// <exception cref="ArgumentNullException"><paramref name="value"/> is null.</exception>
-    public static Features ToFeatures(T value)
+    // Policies are expected to be singletons (JsonNamingPolicy.SnakeCaseLower, ...), so one set per
+    // instance; the last one used is remembered to skip the dictionary in the common one-policy case.
+    private static readonly ConcurrentDictionary<JsonNamingPolicy, AccessorSet<T>> ByPolicy = new(ReferenceEqualityComparer.Instance);
+    private static AccessorSet<T>? s_last;
+
+    /// <summary>The accessors whose names <paramref name="policy"/> converted (null: <see cref="Default"/>).</summary>
+    public static AccessorSet<T> For(JsonNamingPolicy? policy)
     {
-        if (value is null) throw new ArgumentNullException(nameof(value));
-        var items = new Feature[Members.Length];
-        FeatureFill.Fill(value, items);
-        return new Features(items, trusted: true);
+        if (policy is null) return Default;
+        var last = Volatile.Read(ref s_last);
+        if (last is not null && ReferenceEquals(last.Policy, policy)) return last;
+        var set = ByPolicy.GetOrAdd(policy, static p => new AccessorSet<T>(Discovered, p));
+        Volatile.Write(ref s_last, set);
+        return set;
     }
 
-    /// <summary>One metric per numeric member (null → NaN).</summary>
-    /// <exception cref="ArgumentNullException"><paramref name="value"/> is null.</exception>
-    public static Metrics ToMetrics(T value)
-    {
-        if (value is null) throw new ArgumentNullException(nameof(value));
-        var items = new Metric[NumericMembers.Length];
-        MetricFill.Fill(value, items);
-        return new Metrics(items, trusted: true);
-    }
+    /// <summary>One feature per supported member (see <see cref="AccessorSet{T}.ToFeatures"/>).</summary>
+    public static Features ToFeatures(T value) => Default.ToFeatures(value);
 
-    /// <summary>A column per supported member, a row per element of <paramref name="rows"/>.</summary>
-    public static ColumnTable ToTable(IEnumerable<T> rows)
-    {
-        var source = $"{typeof(T).Name} objects";
-        if (Members.Length == 0)
-            throw new ScouterDataException($"type {typeof(T).FullName} has no public number, string, bool or enum properties or fields", source);
+    /// <summary>One metric per numeric member (see <see cref="AccessorSet{T}.ToMetrics"/>).</summary>
+    public static Metrics ToMetrics(T value) => Default.ToMetrics(value);
 
-        if (!rows.TryGetNonEnumeratedCount(out var count))
-        {
-            var buffered = rows.ToList();
-            rows = buffered;
-            count = buffered.Count;
-        }
-
-        var numbers = new double[NumericMembers.Length][];
-        var categories = new string?[Members.Length - NumericMembers.Length][];
-        for (var i = 0; i < numbers.Length; i++) numbers[i] = new double[count];
-        for (var i = 0; i < categories.Length; i++) categories[i] = new string?[count];
-
-        var row = 0;
-        foreach (var value in rows)
-        {
-            if (row == count) throw new ScouterDataException("the sequence changed while it was read", source);
-            if (value is null) throw new ScouterDataException("the row is null", source, row: row + 1);
-            RowFill.Fill(value, row, numbers, categories);
-            row++;
-        }
-        if (row != count) throw new ScouterDataException("the sequence changed while it was read", source);
-
-        var columns = new Column[Members.Length];
-        int numeric = 0, categorical = 0;
-        for (var i = 0; i < Members.Length; i++)
-        {
-            var m = Members[i];
-            columns[i] = m.Kind == FeatureKind.Numeric
-                ? new NumericColumn(m.Name, numbers[numeric++])
-                : new CategoricalColumn(m.Name, categories[categorical++]);
-        }
-        return new ColumnTable(columns, source);
-    }
-
-    // Separate holders so each delegate is compiled only when its operation is first used.
-    private static class FeatureFill
-    {
-        public static readonly Action<T, Feature[]> Fill = AccessorCompiler.FeatureFiller<T>(Members);
-    }
-
-    private static class MetricFill
-    {
-        public static readonly Action<T, Metric[]> Fill = AccessorCompiler.MetricFiller<T>(NumericMembers);
-    }
-
-    private static class RowFill
-    {
-        public static readonly Action<T, int, double[][], string?[][]> Fill = AccessorCompiler.RowFiller<T>(Members);
-    }
+    /// <summary>A column per supported member (see <see cref="AccessorSet{T}.ToTable"/>).</summary>
+    public static ColumnTable ToTable(IEnumerable<T> rows) => Default.ToTable(rows);
 }

@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Text.Json;
 
 namespace Scouter;
 
@@ -34,8 +35,20 @@ public sealed class Features : IReadOnlyList<Feature>
         if (!trusted) EnsureDistinct(items);
     }
 
-    /// <summary>The features of <paramref name="value"/>'s public readable properties and fields (accessors are compiled once per type).</summary>
+    /// <summary>
+    /// The features of <paramref name="value"/>'s public readable properties and fields (accessors are
+    /// compiled once per type), named by <see cref="FeatureNameAttribute"/> or else by member name.
+    /// </summary>
     public static Features From<T>(T value) => Data.TypeAccessors<T>.ToFeatures(value);
+
+    /// <summary>
+    /// As <see cref="From{T}(T)"/>, with member names converted by <paramref name="namingPolicy"/>
+    /// (e.g. <see cref="JsonNamingPolicy.SnakeCaseLower"/>: <c>CreditScore</c> → <c>credit_score</c>);
+    /// <see cref="FeatureNameAttribute"/> names are kept as given. Names are converted and accessors
+    /// compiled once per type and policy instance, so pass a long-lived policy; null means no conversion.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Two members end up with the same name.</exception>
+    public static Features From<T>(T value, JsonNamingPolicy? namingPolicy) => Data.TypeAccessors<T>.For(namingPolicy).ToFeatures(value);
 
     /// <inheritdoc />
     public int Count => _items.Length;
@@ -65,7 +78,8 @@ public sealed class Features : IReadOnlyList<Feature>
 /// <summary>
 /// Marks a type whose public properties are the model's features, so that
 /// <see cref="FeatureSourceExtensions.ToFeatures{T}(T)"/> applies to it (the .NET form of
-/// Scouter's <c>FeatureMixin</c>).
+/// Scouter's <c>FeatureMixin</c>). A member's feature name is its name, its
+/// <see cref="FeatureNameAttribute"/> name, or its name converted by a naming policy.
 /// </summary>
 #pragma warning disable CA1040 // A marker keeps ToFeatures() off types that did not opt in.
 public interface IFeatureSource;
@@ -80,6 +94,12 @@ public static class FeatureSourceExtensions
     /// <summary>The features of <paramref name="value"/> (accessors compiled once per type; no per-call reflection).</summary>
     public static Features ToFeatures<T>(this T value) where T : IFeatureSource => Features.From(value);
 
+    /// <summary>The features of <paramref name="value"/>, names converted by <paramref name="namingPolicy"/> (see <see cref="Features.From{T}(T, JsonNamingPolicy?)"/>).</summary>
+    public static Features ToFeatures<T>(this T value, JsonNamingPolicy? namingPolicy) where T : IFeatureSource => Features.From(value, namingPolicy);
+
     /// <summary>The metrics of <paramref name="value"/>'s numeric properties.</summary>
     public static Metrics ToMetrics<T>(this T value) where T : IMetricSource => Metrics.From(value);
+
+    /// <summary>The metrics of <paramref name="value"/>'s numeric properties, names converted by <paramref name="namingPolicy"/> (see <see cref="Metrics.From{T}(T, JsonNamingPolicy?)"/>).</summary>
+    public static Metrics ToMetrics<T>(this T value, JsonNamingPolicy? namingPolicy) where T : IMetricSource => Metrics.From(value, namingPolicy);
 }

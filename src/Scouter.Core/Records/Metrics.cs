@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Text.Json;
 
 namespace Scouter;
 
@@ -32,6 +33,13 @@ public sealed class Metrics : IReadOnlyList<Metric>
 
     /// <summary>The metrics of <paramref name="value"/>'s public numeric properties and fields.</summary>
     public static Metrics From<T>(T value) => Data.TypeAccessors<T>.ToMetrics(value);
+
+    /// <summary>
+    /// As <see cref="From{T}(T)"/>, with member names converted by <paramref name="namingPolicy"/>;
+    /// <see cref="FeatureNameAttribute"/> names are kept as given. Converted once per type and policy instance.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Two numeric members end up with the same name.</exception>
+    public static Metrics From<T>(T value, JsonNamingPolicy? namingPolicy) => Data.TypeAccessors<T>.For(namingPolicy).ToMetrics(value);
 
     /// <inheritdoc />
     public int Count => _items.Length;
