@@ -80,15 +80,33 @@ public sealed class HttpTransportTests
     }
 
     [Fact]
-    public async Task Send_202_Succeeds()
+    public async Task Send_202_Succeeds_AfterPostingTheBatchWithTheApiKey()
     {
-        await using var stub = await StubServer.StartAsync(ctx =>
+        (string Method, string Path, string? ApiKey, string? ContentType, string Body)? received = null;
+        await using var stub = await StubServer.StartAsync(async ctx =>
         {
+            using var reader = new StreamReader(ctx.Request.Body);
+            received = (ctx.Request.Method, ctx.Request.Path.Value!, ctx.Request.Headers["X-Scouter-Api-Key"], ctx.Request.ContentType, await reader.ReadToEndAsync());
             ctx.Response.StatusCode = 202;
-            return ctx.Response.WriteAsync("""{"batch_id": "0193a0c0-0000-7000-8000-000000000000", "records": 1, "duplicate": false}""");
+            await ctx.Response.WriteAsync("""{"batch_id": "0193a0c0-0000-7000-8000-000000000000", "records": 1, "duplicate": false}""");
         });
+        var uid = Guid.CreateVersion7();
+        var batch = TestData.Batch(new CustomRecord { Uid = uid, CreatedAt = TestData.Now, Metric = "mae", Sum = 6.5, Count = 3 });
         await using var transport = new HttpTransport(new HttpTransportConfig { ServerUri = stub.Url, ApiKey = "sk_scouter_test" });
-        await transport.SendAsync(AnyBatch(), TestContext.Current.CancellationToken);
+
+        await transport.SendAsync(batch, TestContext.Current.CancellationToken);
+
+        var (method, path, apiKey, contentType, body) = Assert.NotNull(received);
+        Assert.Equal(("POST", "/api/v1/records", "sk_scouter_test"), (method, path, apiKey));
+        Assert.StartsWith("application/json", contentType, StringComparison.Ordinal);
+        using var json = System.Text.Json.JsonDocument.Parse(body);
+        Assert.Equal(batch.BatchId, json.RootElement.GetProperty("batch_id").GetGuid());
+        var record = Assert.Single(json.RootElement.GetProperty("records").EnumerateArray());
+        Assert.Equal("custom", record.GetProperty("type").GetString());
+        Assert.Equal(uid, record.GetProperty("uid").GetGuid());
+        Assert.Equal("mae", record.GetProperty("metric").GetString());
+        Assert.Equal(6.5, record.GetProperty("sum").GetDouble());
+        Assert.Equal(3, record.GetProperty("count").GetInt64());
     }
 
     [Fact]

@@ -46,15 +46,15 @@ public class AggregationTests
         for (var i = 0; i < 2500; i++) queue["psi"].Insert(F(new("x", i % 10), new("c", "a")));
 
         await WaitUntil(() => queue.Statistics.BatchesSent == 2 && queue.Statistics.Aggregated == 2500, "two count cuts");
-        await Task.Delay(20, TestContext.Current.CancellationToken);
-        Assert.Equal(2, transport.Batches.Count);
+        var start = time.GetUtcNow();
 
         time.Advance(TimeSpan.FromSeconds(30));
         await WaitUntil(() => transport.Batches.Count == 3, "interval cut");
         var totals = transport.Batches.Select(b => b.Records.OfType<PsiRecord>().Single(r => r.Feature == "x").BinCounts.Values.Sum()).ToArray();
         Assert.Equal([1000L, 1000L, 500L], totals);
         Assert.All(transport.Batches, b => Assert.Equal(7, b.BatchId.Version));
-        Assert.Equal(time.GetUtcNow(), transport.Batches[2].SentAt);
+        // The rest of 500 was cut by the interval, not early: its batch carries the advanced clock.
+        Assert.Equal([start, start, start.AddSeconds(30)], transport.Batches.Select(b => b.SentAt));
     }
 
     [Fact]
@@ -119,11 +119,12 @@ public class AggregationTests
         queue["custom"].Insert(new Metrics([new Metric("mae", 1.5)]));
         queue["custom"].Insert(new Metrics([new Metric("mae", 2.5)]));
         await WaitUntil(() => queue.Statistics.Aggregated == 2, "aggregation");
+        var start = time.GetUtcNow();
         time.Advance(TimeSpan.FromSeconds(4));
-        await Task.Delay(20, TestContext.Current.CancellationToken);
-        Assert.Empty(transport.Batches);
         time.Advance(TimeSpan.FromSeconds(1));
         await WaitUntil(() => transport.Batches.Count == 1, "interval cut");
+        // Cut by the 5 s interval, not at 4 s: the batch carries the clock at 5 s.
+        Assert.Equal(start.AddSeconds(5), Assert.Single(transport.Batches).SentAt);
         var record = Assert.Single(RecordsOf<CustomRecord>(transport));
         Assert.Equal((4.0, 2L), (record.Sum, record.Count));
     }

@@ -97,14 +97,47 @@ public class ScouterQueueLifecycleTests
         Assert.Equal(0, stats.Dropped.Values.Sum(d => d.Items));
     }
 
+    /// <summary>A row whose feature is read on the queue's worker; reading it blocks the worker until released.</summary>
+    private sealed class BlockingRow(TaskCompletionSource entered, ManualResetEventSlim release) : IFeatureSource
+    {
+#pragma warning disable IDE1006 // feature names are member names: "x" is the profile's feature
+        public double x
+#pragma warning restore IDE1006
+        {
+            get
+            {
+                entered.TrySetResult();
+                release.Wait(TestContext.Current.CancellationToken);
+                return 1.0;
+            }
+        }
+    }
+
     [Fact]
     public async Task FullChannel_DropsInsertAsChannelFull()
     {
-        var (queue, _, _) = Create("psi", PsiProfile(), o => o.ChannelCapacity = 1);
-        await using var _q = queue;
-        for (var i = 0; i < 10_000; i++) queue["psi"].Insert(new Features([new Feature("x", 1.0)]));
-        var stats = queue.Statistics;
-        Assert.Equal(10_000, stats.Inserted + stats.Dropped["channel_full"].Items);
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var release = new ManualResetEventSlim();
+        var (queue, transport, _) = Create("psi", PsiProfile(), o => o.ChannelCapacity = 1);
+        try
+        {
+            queue["psi"].Insert(new BlockingRow(entered, release));
+            await entered.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+            // The worker is stuck inside the first insert: one more fits the channel, the other nine are dropped.
+            for (var i = 0; i < 10; i++) queue["psi"].Insert(new Features([new Feature("x", 2.0)]));
+
+            var stats = queue.Statistics;
+            Assert.Equal(2, stats.Inserted);
+            Assert.Equal(new DroppedCount(0, 9), stats.Dropped["channel_full"]);
+        }
+        finally
+        {
+            release.Set();
+        }
+        await queue.DisposeAsync();
+        Assert.Equal(2, queue.Statistics.Aggregated);
+        Assert.Equal(2, RecordsOf<PsiRecord>(transport).Where(r => r.Feature == "x").Sum(r => r.BinCounts.Values.Sum()));
     }
 
     [Fact]

@@ -175,10 +175,22 @@ public class AlertDispatchTests
         await using var _ = h;
         await using var __ = http;
         var uid = await FiringAlertAsync(h, [new SlackDispatchConfig { Channel = "#ml" }, new WebhookDispatchConfig { Url = http.Url + "/hook" }]);
+        var alert = await SingleAlertAsync(h, uid);
 
         await h.Dispatcher().DispatchDueAsync();
 
         Assert.Empty(http.Requests);
         Assert.Null((await SingleAlertAsync(h, uid)).NotifyPending);
+        // One console notice (event 450) per channel that fell back: Slack and the webhook.
+        var lines = h.ChannelLogs.WithEventId(450);
+        Assert.Equal(2, lines.Count);
+        Assert.All(lines, line =>
+        {
+            Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, line.Level);
+            Assert.Equal(alert.Id, line.Values["AlertId"]);
+            Assert.StartsWith($"Alert alert_id={alert.Id} fire: warning custom zone= on 'accuracy' of team/credit@0.1.0 ({uid:D}): {{", line.Message, StringComparison.Ordinal);
+            Assert.Contains("\"observed\":5", line.Message, StringComparison.Ordinal);
+        });
+        Assert.Equal(lines.Count, h.ChannelLogs.Entries.Count);
     }
 }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
+using Scouter.Server.Auth;
 using Scouter.Server.Storage;
 using Scouter.Server.Tests.Fixtures;
 using Xunit;
@@ -184,9 +185,8 @@ public abstract class DriftApiTests(ServerFixture fixture)
         var uid = (await Server.RegisterAsync(TestProfiles.Custom(NewSpace()))).GetProperty("uid").GetGuid();
 
         using var unknown = await Server.Client.GetAsync($"drift/custom?uid={Guid.NewGuid()}", Ct);
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"drift/custom?uid={uid}");
-        request.Headers.Add(TestAuth.GrantsHeader, "other=read");
-        using var hidden = await Server.Client.SendAsync(request, Ct);
+        var stranger = await Server.ApiKeyClientAsync(("other", SpaceRole.Read));
+        using var hidden = await stranger.GetAsync($"drift/custom?uid={uid}", Ct);
 
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, hidden.StatusCode);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Scouter.Server.Auth;
 using Scouter.Server.Tests.Fixtures;
 using Xunit;
 
@@ -12,13 +13,6 @@ public sealed class ProfilesApiTests(ServerFixture fixture) : IClassFixture<Serv
     private HttpClient Client => fixture.Server.Client;
 
     private static string NewSpace() => "s" + Guid.NewGuid().ToString("N")[..10];
-
-    private static HttpRequestMessage As(HttpMethod method, string url, string grants, HttpContent? content = null)
-    {
-        var request = new HttpRequestMessage(method, url) { Content = content };
-        request.Headers.Add(TestAuth.GrantsHeader, grants);
-        return request;
-    }
 
     [Fact]
     public async Task Register_AssignsAFreshUid_AndGetReturnsTheStoredProfile()
@@ -95,11 +89,12 @@ public sealed class ProfilesApiTests(ServerFixture fixture) : IClassFixture<Serv
         await Server.RegisterAsync(TestProfiles.Psi(mine));
         await Server.RegisterAsync(TestProfiles.Psi(theirs));
 
-        using var all = await Client.SendAsync(As(HttpMethod.Get, "profiles", $"{mine}=read"), TestContext.Current.CancellationToken);
+        var reader = await Server.ApiKeyClientAsync((mine, SpaceRole.Read));
+        using var all = await reader.GetAsync("profiles", TestContext.Current.CancellationToken);
         var spaces = (await DataTestServer.ReadAsync(all)).GetProperty("profiles").EnumerateArray().Select(p => p.GetProperty("space").GetString()).Distinct();
         Assert.Equal([mine], spaces);
 
-        using var forbidden = await Client.SendAsync(As(HttpMethod.Get, $"profiles?space={theirs}", $"{mine}=read"), TestContext.Current.CancellationToken);
+        using var forbidden = await reader.GetAsync($"profiles?space={theirs}", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
     }
 
@@ -109,7 +104,8 @@ public sealed class ProfilesApiTests(ServerFixture fixture) : IClassFixture<Serv
         var uid = (await Server.RegisterAsync(TestProfiles.Spc(NewSpace()))).GetProperty("uid").GetGuid();
 
         using var unknown = await Client.GetAsync($"profiles/{Guid.NewGuid()}", TestContext.Current.CancellationToken);
-        using var hidden = await Client.SendAsync(As(HttpMethod.Get, $"profiles/{uid}", "elsewhere=admin"), TestContext.Current.CancellationToken);
+        var stranger = await Server.ApiKeyClientAsync(("elsewhere", SpaceRole.Admin));
+        using var hidden = await stranger.GetAsync($"profiles/{uid}", TestContext.Current.CancellationToken);
         using var bad = await Client.GetAsync("profiles/not-a-uid", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
@@ -123,11 +119,12 @@ public sealed class ProfilesApiTests(ServerFixture fixture) : IClassFixture<Serv
     public async Task Register_And_Update_WithoutWriteRole_Are403()
     {
         var space = NewSpace();
-        using var register = await Client.SendAsync(As(HttpMethod.Post, "profiles", $"{space}=read", DataTestServer.Json(DataTestServer.RegisterBody(TestProfiles.Psi(space)))), TestContext.Current.CancellationToken);
+        var reader = await Server.ApiKeyClientAsync((space, SpaceRole.Read));
+        using var register = await reader.PostAsync("profiles", DataTestServer.Json(DataTestServer.RegisterBody(TestProfiles.Psi(space))), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Forbidden, register.StatusCode);
 
         var uid = (await Server.RegisterAsync(TestProfiles.Psi(space))).GetProperty("uid").GetGuid();
-        using var status = await Client.SendAsync(As(HttpMethod.Put, $"profiles/{uid}/status", $"{space}=read", DataTestServer.Json("{\"active\":false}")), TestContext.Current.CancellationToken);
+        using var status = await reader.PutAsync($"profiles/{uid}/status", DataTestServer.Json("{\"active\":false}"), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Forbidden, status.StatusCode);
         Assert.Equal("forbidden", (await DataTestServer.ReadAsync(status)).GetProperty("code").GetString());
     }

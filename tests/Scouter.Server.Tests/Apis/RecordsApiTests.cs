@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Scouter.Server.Auth;
 using Scouter.Server.Storage;
 using Scouter.Server.Tests.Fixtures;
 using Xunit;
@@ -175,23 +176,19 @@ public sealed class RecordsApiTests(RecordsFixture fixture) : IClassFixture<Reco
     {
         await fixture.EnsureProfilesAsync();
 
-        using var readOnly = new HttpRequestMessage(HttpMethod.Post, "records") { Content = DataTestServer.Json(ValidBatch()) };
-        readOnly.Headers.Add(TestAuth.GrantsHeader, $"{fixture.Space}=read");
-        using var forbidden = await Client.SendAsync(readOnly, TestContext.Current.CancellationToken);
+        var reader = await fixture.Server.ApiKeyClientAsync((fixture.Space, SpaceRole.Read));
+        using var forbidden = await reader.PostAsync("records", DataTestServer.Json(ValidBatch()), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
         Assert.Equal("records[0].uid", (await DataTestServer.ReadAsync(forbidden)).GetProperty("field").GetString());
 
-        using var stranger = new HttpRequestMessage(HttpMethod.Post, "records") { Content = DataTestServer.Json(ValidBatch()) };
-        stranger.Headers.Add(TestAuth.GrantsHeader, "elsewhere=write");
-        using var otherSpace = await Client.SendAsync(stranger, TestContext.Current.CancellationToken);
+        var stranger = await fixture.Server.ApiKeyClientAsync(("elsewhere", SpaceRole.Write));
+        using var otherSpace = await stranger.PostAsync("records", DataTestServer.Json(ValidBatch()), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Forbidden, otherSpace.StatusCode);
         var problem = await DataTestServer.ReadAsync(otherSpace);
         Assert.Equal("forbidden", problem.GetProperty("code").GetString());
         Assert.Equal("records[0].uid", problem.GetProperty("field").GetString());
 
-        using var anonymous = new HttpRequestMessage(HttpMethod.Post, "records") { Content = DataTestServer.Json(ValidBatch()) };
-        anonymous.Headers.Add(TestAuth.AnonymousHeader, "1");
-        using var unauthorized = await Client.SendAsync(anonymous, TestContext.Current.CancellationToken);
+        using var unauthorized = await fixture.Server.Anonymous.PostAsync("records", DataTestServer.Json(ValidBatch()), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Unauthorized, unauthorized.StatusCode);
     }
 

@@ -5,53 +5,63 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Scouter.Server.Apis;
+using Scouter.Server.Auth;
 using Scouter.Server.Storage;
-using Scouter.Testing;
 
 namespace Scouter.Server.Tests.Fixtures;
 
-/// <summary>A real server on a free port over a fresh database, with <see cref="TestAuth"/> and a fake clock.</summary>
+/// <summary>
+/// A <see cref="TestServer"/> (real authentication) on a fake clock, for the data-route tests: its
+/// <see cref="Client"/> is the bootstrap admin addressed at <c>/api/v1/</c>; <see cref="ApiKeyClientAsync"/>
+/// and <see cref="Anonymous"/> give callers with less access.
+/// </summary>
 public sealed class DataTestServer : IAsyncDisposable
 {
     /// <summary>The fake clock's start: record times in tests are relative to it.</summary>
     public static readonly DateTimeOffset Start = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
 
-    private DataTestServer(WebApplication app, TestDatabase db, FakeTimeProvider time)
+    private readonly TestServer _server;
+
+    private DataTestServer(TestServer server, FakeTimeProvider time)
     {
-        App = app;
-        Db = db;
+        _server = server;
         Time = time;
-        Client = new HttpClient { BaseAddress = new Uri(ScouterServer.Url(app) + "/api/v1/") };
+        Client = ApiClient();
+        Client.DefaultRequestHeaders.Authorization = server.Admin.DefaultRequestHeaders.Authorization;
+        Anonymous = ApiClient();
     }
 
-    public WebApplication App { get; }
+    public WebApplication App => _server.App;
 
-    public TestDatabase Db { get; }
+    public TestDatabase Db => _server.Database;
 
+    /// <summary>The server's clock. Access tokens expire an hour after <see cref="Start"/> on it: do not advance it that far.</summary>
     public FakeTimeProvider Time { get; }
 
+    /// <summary>The bootstrap admin (a global admin user), addressed at <c>/api/v1/</c>.</summary>
     public HttpClient Client { get; }
+
+    /// <summary>A client without credentials, addressed at <c>/api/v1/</c>.</summary>
+    public HttpClient Anonymous { get; }
 
     public static async Task<DataTestServer> StartAsync(SqlDialect dialect = SqlDialect.Sqlite, Action<ServerOptions>? configure = null, Action<IServiceCollection>? services = null)
     {
-        var db = await TestDatabase.CreateAsync(dialect);
-        var dataDir = db.DataDir ?? Directory.CreateTempSubdirectory("scouter-srv-").FullName;
         var time = new FakeTimeProvider(Start);
-        var app = ScouterServer.Build([], o =>
+        var server = await TestServer.StartAsync(dialect, configure, s =>
         {
-            o.Port = 0;
-            o.DataDir = dataDir;
-            o.DatabaseUri = db.PostgresUri;
-            configure?.Invoke(o);
-        }, s =>
-        {
-            s.AddTestOutputLogging();
             s.AddSingleton<TimeProvider>(time);
-            s.AddTestAuth();
             services?.Invoke(s);
         });
-        await app.StartAsync();
-        return new DataTestServer(app, db, time);
+        return new DataTestServer(server, time);
+    }
+
+    /// <summary>A client, addressed at <c>/api/v1/</c>, authenticating with a new API key that grants exactly <paramref name="grants"/>.</summary>
+    public async Task<HttpClient> ApiKeyClientAsync(params (string Space, SpaceRole Role)[] grants)
+    {
+        var key = await _server.CreateApiKeyAsync(TestServer.Grants(grants));
+        var client = ApiClient();
+        client.DefaultRequestHeaders.Add("X-Scouter-Api-Key", key.Key);
+        return client;
     }
 
     /// <summary>Registers a profile and returns the response (uid, version, ...).</summary>
@@ -75,11 +85,13 @@ public sealed class DataTestServer : IAsyncDisposable
 
     public static JsonContent Serialize<T>(T value) => JsonContent.Create(value, options: ApiJson.Options);
 
-    public async ValueTask DisposeAsync()
+    /// <summary>A client without credentials addressed at <c>/api/v1/</c>, disposed with the server.</summary>
+    private HttpClient ApiClient()
     {
-        Client.Dispose();
-        await App.StopAsync();
-        await App.DisposeAsync();
-        await Db.DisposeAsync();
+        var client = _server.CreateClient();
+        client.BaseAddress = new Uri(_server.Url + "/api/v1/");
+        return client;
     }
+
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }

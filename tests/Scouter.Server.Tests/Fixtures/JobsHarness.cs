@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Scouter.Server.Alerts;
@@ -12,11 +13,13 @@ namespace Scouter.Server.Tests.Fixtures;
 internal sealed class JobsHarness : IAsyncDisposable
 {
     private readonly ServiceProvider _http = new ServiceCollection().AddHttpClient().BuildServiceProvider();
+    private readonly LoggerFactory _loggers;
 
     private JobsHarness(TestDatabase db, ServerOptions options)
     {
         Db = db;
         Options = options;
+        _loggers = new LoggerFactory([ChannelLogs]);
         Store = new JobStore(db.Database);
         Alerts = new AlertStore(db.Database);
         Checks = new DriftCheckService(Store, new DriftCheckEngine(db.Database), options, Time, Metrics, NullLogger<DriftCheckService>.Instance);
@@ -31,6 +34,9 @@ internal sealed class JobsHarness : IAsyncDisposable
     public AlertStore Alerts { get; }
     public DriftCheckService Checks { get; }
 
+    /// <summary>Log entries of the alert channels (console notices, ...).</summary>
+    public TestLoggerProvider ChannelLogs { get; } = new();
+
     public static async Task<JobsHarness> CreateAsync(SqlDialect dialect, Action<ServerOptions>? configure = null)
     {
         var options = new ServerOptions { JobWorkers = 4, JobLease = TimeSpan.FromSeconds(60), JobPollInterval = TimeSpan.FromSeconds(1) };
@@ -41,12 +47,13 @@ internal sealed class JobsHarness : IAsyncDisposable
     public JobRunner Runner() => new(Store, Checks, Options, Time, NullLogger<JobRunner>.Instance);
 
     public AlertDispatcher Dispatcher() =>
-        new(Alerts, new AlertChannels(_http.GetRequiredService<IHttpClientFactory>(), Options, NullLogger<AlertChannels>.Instance), Options, Time,
+        new(Alerts, new AlertChannels(_http.GetRequiredService<IHttpClientFactory>(), Options, new Logger<AlertChannels>(_loggers)), Options, Time,
             NullLogger<AlertDispatcher>.Instance);
 
     public async ValueTask DisposeAsync()
     {
         await _http.DisposeAsync();
+        _loggers.Dispose();
         Metrics.Dispose();
         await Db.DisposeAsync();
     }

@@ -26,12 +26,11 @@ public class DriftCheckTests
 
         await h.Runner().RunDueAsync();
 
+        // Spec 3: (9 + 16) / (1 + 2) = 8.333..., below baseline 10 - delta 1: an alert.
         var metric = (await LatestResultAsync(h, uid)).GetProperty("metrics").GetProperty("accuracy");
-        var expected = (9.0 + 16.0) / 3.0;
-        Assert.Equal(expected, metric.GetProperty("observed").GetDouble(), 12);
+        Assert.Equal(8.333333333333334, metric.GetProperty("observed").GetDouble(), 12);
         Assert.Equal(3, metric.GetProperty("n").GetInt64());
-        var alerts = expected < 10 - 1;
-        Assert.Equal(alerts ? "alert" : "no_alert", metric.GetProperty("decision").GetString());
+        Assert.Equal("alert", metric.GetProperty("decision").GetString());
         var alert = Assert.Single((await h.Alerts.ListAsync(new AlertQuery(uid, null, null, null, null, 1, 10))).Items);
         Assert.Equal(("accuracy", "custom", AlertStatus.Firing, NotifyKind.Fire), (alert.FeatureOrMetric, alert.Kind, alert.Status, alert.NotifyPending));
     }
@@ -50,21 +49,70 @@ public class DriftCheckTests
 
         await h.Runner().RunDueAsync();
 
-        // Spec 1.3 computed independently: p = [missing 0, 0.25 x 4], q = observed / N.
-        double[] p = [0, 0.25, 0.25, 0.25, 0.25];
-        double[] counts = [0, 40, 20, 20, 20];
-        var n = counts.Sum();
-        var psi = p.Select((pi, i) => (pi - (counts[i] / n)) * Math.Log((pi + 1e-10) / ((counts[i] / n) + 1e-10))).Sum();
-        const double chiSquare95Df3 = 7.814727903251178;
+        // Spec 1.3 and 1.4, computed independently: p = [missing 0, 0.25 x 4], q = [0, 0.4, 0.2, 0.2, 0.2];
+        // chi-square threshold χ²_0.95(3) / N = 7.814727903251178 / 100.
         var feature = (await LatestResultAsync(h, uid)).GetProperty("features").GetProperty("x");
-        Assert.Equal(psi, feature.GetProperty("psi").GetDouble(), 12);
-        Assert.Equal(chiSquare95Df3 / n, feature.GetProperty("statistical_threshold").GetDouble(), 9);
+        Assert.Equal(0.10397207704649179, feature.GetProperty("psi").GetDouble(), 12);
+        Assert.Equal(0.07814727903251178, feature.GetProperty("statistical_threshold").GetDouble(), 12);
         Assert.Equal(100, feature.GetProperty("n").GetInt64());
         Assert.Equal(4, feature.GetProperty("bins").GetInt32());
         Assert.Equal("alert", feature.GetProperty("decision").GetString());
-        Assert.True(psi > chiSquare95Df3 / n);
         var alert = Assert.Single((await h.Alerts.ListAsync(new AlertQuery(uid, null, null, null, null, 1, 10))).Items);
-        Assert.Equal(("x", "psi", psi >= 0.25 ? "critical" : "warning"), (alert.FeatureOrMetric, alert.Kind, alert.Severity));
+        Assert.Equal(("x", "psi", "warning"), (alert.FeatureOrMetric, alert.Kind, alert.Severity)); // PSI < 0.25
+    }
+
+    [Theory]
+    [InlineData(SqlDialect.Sqlite)]
+    [InlineData(SqlDialect.Postgres)]
+    public async Task Psi_AtOrAboveQuarter_IsACriticalAlert(SqlDialect dialect)
+    {
+        await using var h = await JobsHarness.CreateAsync(dialect);
+        var uid = await Seed.ProfileAsync(h.Database, Seed.Psi("p", PsiThreshold.ChiSquare()), Seed.T0);
+        await Seed.PsiAsync(h.Database, uid, "x", Seed.T0.AddSeconds(1), new Dictionary<int, long> { [1] = 70, [2] = 10, [3] = 10, [4] = 10 });
+        h.Time.Advance(TimeSpan.FromSeconds(6));
+
+        await h.Runner().RunDueAsync();
+
+        // Spec 1.3: p = [0, 0.25 x 4], q = [0, 0.7, 0.1, 0.1, 0.1] gives 0.8757, above the default min_psi 0.1 and >= 0.25.
+        var feature = (await LatestResultAsync(h, uid)).GetProperty("features").GetProperty("x");
+        Assert.Equal(0.8756595666891767, feature.GetProperty("psi").GetDouble(), 12);
+        Assert.Equal("alert", feature.GetProperty("decision").GetString());
+        var alert = Assert.Single((await h.Alerts.ListAsync(new AlertQuery(uid, null, null, null, null, 1, 10))).Items);
+        Assert.Equal(("x", "psi", "critical"), (alert.FeatureOrMetric, alert.Kind, alert.Severity));
+    }
+
+    [Fact]
+    public async Task Psi_SpecReferenceTenBins_AlertsOnlyWithoutTheEffectSizeFloor()
+    {
+        // Spec 1.5: ten baseline bins of 0.1, observed [40,45,50,55,60,50,50,50,50,100] (N = 550):
+        // PSI 0.06637088964444515, chi-square threshold 0.03076177746294627 (reference vectors).
+        double[] edges = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+        long[] observed = [40, 45, 50, 55, 60, 50, 50, 50, 50, 100];
+        PsiDriftProfile Profile(string name, double minPsi) => new(
+            new PsiDriftConfig { Space = "team", Name = name, AlertConfig = new PsiAlertConfig { Schedule = "*/5 * * * * *", Threshold = PsiThreshold.ChiSquare(minPsi: minPsi) } },
+            new Dictionary<string, PsiFeatureProfile> { ["x"] = new(FeatureKind.Numeric, edges, null, [.. Enumerable.Repeat(0.1, 10)], 0, 1000, 0) });
+        await using var h = await JobsHarness.CreateAsync(SqlDialect.Sqlite);
+        var strict = await Seed.ProfileAsync(h.Database, Profile("strict", 0), Seed.T0);
+        var floored = await Seed.ProfileAsync(h.Database, Profile("floored", 0.1), Seed.T0);
+        var counts = observed.Select((c, i) => (Bin: i + 1, Count: c)).ToDictionary(x => x.Bin, x => x.Count);
+        await Seed.PsiAsync(h.Database, strict, "x", Seed.T0.AddSeconds(1), counts);
+        await Seed.PsiAsync(h.Database, floored, "x", Seed.T0.AddSeconds(1), counts);
+        h.Time.Advance(TimeSpan.FromSeconds(6));
+
+        await h.Runner().RunDueAsync();
+
+        foreach (var uid in new[] { strict, floored })
+        {
+            var feature = (await LatestResultAsync(h, uid)).GetProperty("features").GetProperty("x");
+            Assert.Equal(0.06637088964444515, feature.GetProperty("psi").GetDouble(), 1e-9 * 0.06637088964444515);
+            Assert.Equal(0.03076177746294627, feature.GetProperty("statistical_threshold").GetDouble(), 1e-9 * 0.03076177746294627);
+            Assert.Equal(550, feature.GetProperty("n").GetInt64());
+        }
+        Assert.Equal("alert", (await LatestResultAsync(h, strict)).GetProperty("features").GetProperty("x").GetProperty("decision").GetString());
+        Assert.Equal("no_alert", (await LatestResultAsync(h, floored)).GetProperty("features").GetProperty("x").GetProperty("decision").GetString());
+        var alert = Assert.Single((await h.Alerts.ListAsync(new AlertQuery(strict, null, null, null, null, 1, 10))).Items);
+        Assert.Equal("warning", alert.Severity);
+        Assert.Empty((await h.Alerts.ListAsync(new AlertQuery(floored, null, null, null, null, 1, 10))).Items);
     }
 
     [Fact]

@@ -245,15 +245,24 @@ public abstract class StoreContractTests
     }
 
     [Fact]
-    public async Task Ingest_ManyRows_UsesFullAndPartialStatements()
+    public async Task Ingest_ManyRows_StoresEveryRowExactly_AcrossFullAndPartialStatements()
     {
+        // 250 rows: on SQLite two full 100-row insert statements and one partial one of 50; PostgreSQL copies them.
+        const int Rows = 250;
         var uid = Guid.NewGuid();
-        var batch = new IngestBatch { BatchId = Guid.CreateVersion7(), ReceivedAt = Now, Records = 250 };
-        for (var i = 0; i < 250; i++) batch.Psi.Add(new PsiCountRow(uid, "f" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), 1, Now.AddSeconds(-i), 1));
+        var batch = new IngestBatch { BatchId = Guid.CreateVersion7(), ReceivedAt = Now, Records = Rows };
+        var expected = new List<PsiBucketCount>();
+        for (var i = 0; i < Rows; i++)
+        {
+            var feature = "f" + i.ToString("D3", System.Globalization.CultureInfo.InvariantCulture);
+            batch.Psi.Add(new PsiCountRow(uid, feature, i % 7, Now.AddSeconds(-i), i + 1));
+            expected.Add(new PsiBucketCount(0, feature, i % 7, i + 1));
+        }
 
         await _records.IngestAsync(batch, Ct);
 
-        Assert.Equal(250, await CountAsync("psi_counts", uid));
+        var stored = await _records.PsiCountsAsync(uid, new TimeWindow(Now.AddSeconds(-Rows), Now, 1), Ct);
+        Assert.Equal(expected, stored.OrderBy(r => r.Feature, StringComparer.Ordinal));
     }
 
     [Fact]
