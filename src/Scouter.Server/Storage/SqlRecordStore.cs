@@ -383,7 +383,7 @@ internal sealed partial class SqlRecordStore : IRecordStore
         }
     }
 
-    [LoggerMessage(EventId = 310, Level = LogLevel.Warning, Message = "Partition {Table}_{Day} not created: the default partition already holds rows of that day ({Reason})")]
+    [LoggerMessage(EventId = 110, Level = LogLevel.Warning, Message = "Partition {Table}_{Day} not created: the default partition already holds rows of that day ({Reason})")]
     private static partial void LogPartitionSkipped(ILogger logger, string table, string day, string reason);
 
     [GeneratedRegex(@"^(psi_counts|spc_samples|custom_values|llm_records|llm_scores)_(\d{8})$", RegexOptions.CultureInvariant)]
