@@ -119,8 +119,8 @@ public static class DriftApi
         var features = new Dictionary<string, PsiFeatureSeries>(StringComparer.Ordinal);
         foreach (var (name, feature) in profile.Features)
         {
-            var buckets = new Dictionary<int, long>?[q.Window.Buckets];
-            var total = new Dictionary<int, long>();
+            var buckets = new Dictionary<int, double>?[q.Window.Buckets];
+            var total = new Dictionary<int, double>();
             foreach (var row in rows)
             {
                 if (row.Feature != name) continue;
@@ -132,14 +132,17 @@ public static class DriftApi
             var bucketCounts = new long[q.Window.Buckets];
             for (var b = 0; b < buckets.Length; b++)
             {
-                if (buckets[b] is not { } counts) continue;
-                var drift = DriftChecks.EvaluatePsi(feature, counts, threshold);
-                bucketPsi[b] = Finite(drift.Psi);
-                bucketCounts[b] = drift.N;
+                if (buckets[b] is not { } sums) continue;
+                var counts = WindowSums.Fit(sums);
+                bucketCounts[b] = Math.Max(0, WindowSums.Total(counts));
+                bucketPsi[b] = TryEvaluate(feature, counts, threshold) is { } drift ? Finite(drift.Psi) : null;
             }
-            var n = total.Values.Sum();
-            var overall = n > 0 ? DriftChecks.EvaluatePsi(feature, total, threshold) : null;
-            var observed = total.OrderBy(kv => kv.Key).ToDictionary(kv => Key(kv.Key), kv => (double)kv.Value / n, StringComparer.Ordinal);
+            var fitted = WindowSums.Fit(total);
+            var n = Math.Max(0, WindowSums.Total(fitted));
+            var overall = n > 0 ? TryEvaluate(feature, fitted, threshold) : null;
+            var observed = n > 0
+                ? fitted.OrderBy(kv => kv.Key).ToDictionary(kv => Key(kv.Key), kv => (double)kv.Value / n, StringComparer.Ordinal)
+                : [];
             features[name] = new PsiFeatureSeries(bucketPsi, bucketCounts, overall is null ? null : Finite(overall.Psi), n,
                 overall is null ? null : Finite(overall.Threshold), overall?.Alert ?? false, overall?.Status ?? DriftStatus.InsufficientData,
                 observed, Baseline(feature));
@@ -238,13 +241,30 @@ public static class DriftApi
     private static bool TryParseTime(string text, out DateTimeOffset value) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out value);
 
+    /// <summary>
+    /// The PSI of summed counts, or null when they cannot be evaluated: a bin id the feature lacks or a
+    /// negative count (only rows written outside ingestion can hold either).
+    /// </summary>
+    private static PsiFeatureDrift? TryEvaluate(PsiFeatureProfile feature, Dictionary<int, long> counts, PsiThreshold threshold)
+    {
+        try
+        {
+            return DriftChecks.EvaluatePsi(feature, counts, threshold);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
     private static Dictionary<string, MetricSeries> Metrics(IEnumerable<BaselineMetric> metrics, IReadOnlyList<MetricBucket> rows, TimeWindow window)
     {
         var result = new Dictionary<string, MetricSeries>(StringComparer.Ordinal);
         foreach (var metric in metrics)
         {
+            // Counts are doubles (WindowSums): no stored data overflows them; they are reported saturated at 2^53.
             var sums = new double[window.Buckets];
-            var counts = new long[window.Buckets];
+            var counts = new double[window.Buckets];
             foreach (var row in rows)
             {
                 if (row.Metric != metric.Name) continue;
@@ -255,7 +275,8 @@ public static class DriftApi
             for (var b = 0; b < means.Length; b++) means[b] = counts[b] > 0 ? Finite(sums[b] / counts[b]) : null;
             var count = counts.Sum();
             double? mean = count > 0 ? Finite(sums.Sum() / count) : null;
-            result[metric.Name] = new MetricSeries(means, counts, mean, count, metric.Baseline, metric.Condition, metric.Delta, mean is { } m && metric.IsAlert(m));
+            result[metric.Name] = new MetricSeries(means, [.. counts.Select(c => Math.Max(0, WindowSums.Saturate(c)))], mean, Math.Max(0, WindowSums.Saturate(count)),
+                metric.Baseline, metric.Condition, metric.Delta, mean is { } m && metric.IsAlert(m));
         }
         return result;
     }

@@ -7,12 +7,6 @@ using Scouter.Server.Ingestion;
 
 namespace Scouter.Server.Apis;
 
-/// <summary>Answer of <c>POST /records</c> once the batch is durable.</summary>
-/// <param name="BatchId">The batch id.</param>
-/// <param name="Records">Records in the batch.</param>
-/// <param name="Duplicate">True when the batch id was stored before and nothing was written now.</param>
-public sealed record IngestResponse(Guid BatchId, int Records, bool Duplicate);
-
 /// <summary><c>POST /records</c>: one record batch through the ingestion pipeline.</summary>
 public static class RecordsApi
 {
@@ -23,16 +17,22 @@ public static class RecordsApi
     public static RouteGroupBuilder MapRecordsApi(this RouteGroupBuilder api)
     {
         api.MapGroup("/records").RequireAuthorization().WithTags("Records")
-            .MapPost("/", IngestAsync).Accepts<RecordBatch>("application/json");
+            .MapPost("/", IngestAsync).Accepts<RecordBatch>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return api;
     }
 
     /// <summary>
-    /// Validates the batch (400 naming the first bad field), checks <c>write</c> on the space of every
-    /// profile it names (403 with field <c>records[i].uid</c>, also when the caller has no role at all on that space),
-    /// queues it (429 with Retry-After when full) and answers 202 after the commit.
+    /// Validates the batch and stores its valid records: 202 with the <see cref="IngestReceipt"/> (stored
+    /// count and the refused records, each with index, code, field and detail). A malformed batch is a
+    /// 400 naming the field; a profile the caller may not <c>write</c> — also when the caller has no role
+    /// at all on its space — a 403 with field <c>records[i].uid</c>; a batch with no valid record a 400
+    /// with the first record's code and field and the extension <c>rejected</c> listing every record.
+    /// A full queue is a 429 with Retry-After; the answer comes after the commit. A retried batch id
+    /// stores nothing and gets the first answer again with <c>duplicate: true</c>.
     /// </summary>
-    public static async Task<Results<Accepted<IngestResponse>, ProblemHttpResult>> IngestAsync(
+    public static async Task<Results<Accepted<IngestReceipt>, ProblemHttpResult>> IngestAsync(
         HttpContext context, ClaimsPrincipal user, IngestPipeline pipeline, CancellationToken ct)
     {
         var (batch, problem) = await ApiBody.ReadAsync<RecordBatch>(context.Request, ct);
@@ -42,13 +42,15 @@ public static class RecordsApi
             var space = profile.Row.Space;
             return user.Can(space, SpaceRole.Write)
                 ? null
-                : new IngestError("forbidden", RecordBatchValidator.Path(index, "uid"), $"This action needs the 'write' role on space '{space}'.", StatusCodes.Status403Forbidden);
+                : new IngestError("forbidden", RecordRules.Path(index, "uid"), $"This action needs the 'write' role on space '{space}'.", StatusCodes.Status403Forbidden);
         }, ct);
         switch (result.Status)
         {
             case IngestStatus.Rejected:
                 var error = result.Error!;
-                return Problems.Create(error.Status, error.Code, error.Detail, error.Field);
+                return result.Rejected.Count == 0
+                    ? Problems.Create(error.Status, error.Code, error.Detail, error.Field)
+                    : Problems.Create(error.Status, error.Code, error.Detail, error.Field, new Dictionary<string, object?> { ["rejected"] = result.Rejected });
             case IngestStatus.Overloaded:
                 context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
                 return Problems.Create(StatusCodes.Status429TooManyRequests, "ingest_queue_full", "The ingestion queue is full; retry after the Retry-After delay. Nothing was stored.");
@@ -56,7 +58,7 @@ public static class RecordsApi
                 context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
                 return Problems.Create(StatusCodes.Status503ServiceUnavailable, "storage_unavailable", "The batch could not be stored (see the server log); nothing was stored. Retry later.");
             default:
-                return TypedResults.Accepted((string?)null, new IngestResponse(result.BatchId, result.Records, result.Status == IngestStatus.Duplicate));
+                return TypedResults.Accepted((string?)null, result.ToReceipt());
         }
     }
 }

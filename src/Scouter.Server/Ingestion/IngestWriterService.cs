@@ -60,7 +60,7 @@ internal sealed partial class IngestWriterService : BackgroundService
                     if (outcomes[i] == IngestOutcome.Stored)
                     {
                         _metrics.BatchesIngested.Add(1);
-                        _metrics.RecordsIngested.Add(group[i].Batch.Records);
+                        _metrics.RecordsIngested.Add(group[i].Batch.Stored);
                     }
                     else
                     {

@@ -1,7 +1,9 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Scouter.Ingestion;
 using Scouter.Records;
 using Scouter.Server.Apis;
+using Scouter.Server.Storage;
 using Scouter.Server.Telemetry;
 
 namespace Scouter.Server.Ingestion;
@@ -51,13 +53,31 @@ public sealed class PipelineRecordSink : IRecordBatchSink
         var result = await _pipeline.SubmitAsync(batch, authorize: null, cancellationToken);
         return result.Status switch
         {
-            IngestStatus.Stored => new RecordSinkResult(RecordSinkStatus.Stored, result.Records),
-            IngestStatus.Duplicate => new RecordSinkResult(RecordSinkStatus.Duplicate, result.Records),
+            IngestStatus.Stored => new RecordSinkResult(RecordSinkStatus.Stored, result.Records)
+            {
+                Rejected = result.Rejected,
+                DeadLetter = result.Rejected.Count == 0 ? ReadOnlyMemory<byte>.Empty : DeadLetterBody(batch, result.Rejected),
+            },
+            // The first delivery dead-lettered the rejected records already.
+            IngestStatus.Duplicate => new RecordSinkResult(RecordSinkStatus.Duplicate, result.Records) { Rejected = result.Rejected },
             IngestStatus.Rejected => new RecordSinkResult(RecordSinkStatus.Invalid, result.Records,
                 $"{result.Error!.Code} (field {result.Error.Field}): {result.Error.Detail}"),
             IngestStatus.Overloaded => new RecordSinkResult(RecordSinkStatus.RetryLater, result.Records, "ingest_queue_full: the ingestion queue is full"),
             _ => new RecordSinkResult(RecordSinkStatus.RetryLater, result.Records, "storage_unavailable: the batch could not be stored (see the server log)"),
         };
+    }
+
+    /// <summary>
+    /// The dead-letter body of a partly stored batch: a record batch with the same <c>batch_id</c> and
+    /// <c>sent_at</c> holding only the rejected records (in batch order), plus a top-level
+    /// <c>rejected</c> array whose <c>index</c> and <c>field</c> refer to the original batch.
+    /// </summary>
+    internal static byte[] DeadLetterBody(RecordBatch batch, IReadOnlyList<RejectedRecord> rejected)
+    {
+        var refused = batch with { Records = [.. rejected.Select(r => batch.Records[r.Index])] };
+        var node = JsonSerializer.SerializeToNode(refused, ApiJson.Options)!.AsObject();
+        node["rejected"] = JsonNode.Parse(RejectedJson.SerializeToUtf8Bytes(rejected));
+        return JsonSerializer.SerializeToUtf8Bytes(node, ApiJson.Options);
     }
 
     /// <summary>A body that is not a record batch; counted as rejected like the pipeline's own refusals.</summary>

@@ -1,24 +1,18 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
+using Scouter.Records;
 using Scouter.Server.Storage;
 
 namespace Scouter.Server.Ingestion;
 
-/// <summary>A stored profile parsed once, with the name sets ingestion validates against.</summary>
+/// <summary>A stored profile parsed once, with the record rules ingestion validates against.</summary>
 public sealed class CachedProfile
 {
     internal CachedProfile(StoredProfile row, DriftProfile profile)
     {
         Row = row;
         Profile = profile;
-        Names = profile switch
-        {
-            PsiDriftProfile psi => psi.Features.Keys.ToFrozenSet(StringComparer.Ordinal),
-            SpcDriftProfile spc => spc.Features.Keys.ToFrozenSet(StringComparer.Ordinal),
-            CustomDriftProfile custom => custom.Metrics.Select(m => m.Name).ToFrozenSet(StringComparer.Ordinal),
-            LlmDriftProfile llm => llm.Metrics.Select(m => m.Name).ToFrozenSet(StringComparer.Ordinal),
-            _ => FrozenSet<string>.Empty,
-        };
+        Rules = RecordRules.For(profile);
     }
 
     /// <summary>The row as loaded (its <c>active</c>/<c>next_run</c> may be stale; identity and drift math never are).</summary>
@@ -27,8 +21,11 @@ public sealed class CachedProfile
     /// <summary>The parsed profile.</summary>
     public DriftProfile Profile { get; }
 
+    /// <summary>The record-level rules of the wire format for this profile (Core's one implementation).</summary>
+    public RecordRules Rules { get; }
+
     /// <summary>Feature names (PSI, SPC) or metric names (custom, LLM).</summary>
-    public FrozenSet<string> Names { get; }
+    public FrozenSet<string> Names => Rules.Names;
 }
 
 /// <summary>

@@ -15,7 +15,9 @@ internal sealed record CheckOutcome(JsonObject Result, IReadOnlyList<AlertFindin
 /// Computes a profile's drift check over the record window <c>(from, to]</c> of <c>created_at</c>
 /// exactly per spec/drift-math.md: PSI from summed bin counts, SPC from the stored sample means in
 /// time order, custom metrics from Σsum/Σcount, LLM metrics from the mean judge score. A feature or
-/// metric without data is reported as <c>no_data</c> and never alerts.
+/// metric without data is reported as <c>no_data</c> and never alerts. Sums follow the overflow rule
+/// of <see cref="WindowSums"/>, so no stored data can make a check fail: data it cannot judge is
+/// <c>invalid_data</c> (not evaluated, no alert).
 /// </summary>
 internal sealed class DriftCheckEngine(ScouterDatabase database)
 {
@@ -51,19 +53,20 @@ internal sealed class DriftCheckEngine(ScouterDatabase database)
 
     private async Task<JsonObject> PsiAsync(PsiDriftProfile profile, Guid uid, DateTimeOffset? from, DateTimeOffset to, EvalContext context, CancellationToken ct)
     {
-        var counts = new Dictionary<string, Dictionary<int, long>>(StringComparer.Ordinal);
+        var sums = new Dictionary<string, Dictionary<int, double>>(StringComparer.Ordinal);
         await using (var connection = await database.OpenAsync(ct))
         {
             var (where, args) = Window(uid, from, to);
             await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
-                $"select feature, bin_id, sum(count) from {RecordSql.PsiRows(database.Dialect)} where {where} group by feature, bin_id", args, cancellationToken: ct));
+                $"select feature, bin_id, {WindowSums.CountSum(database.Dialect, "count")} from {RecordSql.PsiRows(database.Dialect)} where {where} group by feature, bin_id", args, cancellationToken: ct));
             while (await reader.ReadAsync(ct))
             {
                 var feature = reader.GetString(0);
-                if (!counts.TryGetValue(feature, out var bins)) counts[feature] = bins = [];
-                bins[Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture)] = DbValues.ReadLong(reader.GetValue(2));
+                if (!sums.TryGetValue(feature, out var bins)) sums[feature] = bins = [];
+                bins[Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture)] = DbValues.ReadDouble(reader.GetValue(2));
             }
         }
+        var counts = sums.ToDictionary(kv => kv.Key, kv => WindowSums.Fit(kv.Value), StringComparer.Ordinal);
 
         var threshold = profile.Config.AlertConfig.Threshold;
         var features = new JsonObject();
@@ -78,7 +81,7 @@ internal sealed class DriftCheckEngine(ScouterDatabase database)
             };
             if (threshold.Kind == PsiThresholdKind.Fixed) node["fixed_value"] = threshold.Value;
             features[name] = node;
-            if (!counts.TryGetValue(name, out var bins) || bins.Values.Sum() == 0)
+            if (!counts.TryGetValue(name, out var bins) || bins.Values.All(c => c == 0))
             {
                 NoData(node, context, name);
                 continue;
@@ -133,8 +136,11 @@ internal sealed class DriftCheckEngine(ScouterDatabase database)
             while (await reader.ReadAsync(ct))
             {
                 var feature = reader.GetString(0);
+                var mean = DbValues.ReadDouble(reader.GetValue(2));
+                // Only rows written outside ingestion can hold a non-finite mean; it has no zone code, so it is skipped.
+                if (!double.IsFinite(mean)) continue;
                 if (!samples.TryGetValue(feature, out var list)) samples[feature] = list = [];
-                list.Add((DbValues.ReadNullableTime(reader.GetValue(1))!.Value, DbValues.ReadDouble(reader.GetValue(2))));
+                list.Add((DbValues.ReadNullableTime(reader.GetValue(1))!.Value, mean));
             }
         }
 
@@ -194,17 +200,19 @@ internal sealed class DriftCheckEngine(ScouterDatabase database)
     private async Task<JsonObject> MetricsAsync(IEnumerable<BaselineMetric> metrics, string table, string kind, Guid uid, DateTimeOffset? from, DateTimeOffset to,
         EvalContext context, CancellationToken ct)
     {
-        var values = new Dictionary<string, (double Sum, long Count)>(StringComparer.Ordinal);
-        await using (var connection = await database.OpenAsync(ct))
+        var values = await WindowSums.QueryAsync(async scaled =>
         {
+            var read = new Dictionary<string, (double Sum, double Count)>(StringComparer.Ordinal);
+            await using var connection = await database.OpenAsync(ct);
             var (where, args) = Window(uid, from, to);
             var sql = table == "custom_values"
-                ? $"select metric, sum(sum), sum(count) from custom_values where {where} group by metric"
-                : $"select metric, sum(score), count(*) from llm_scores where {where} group by metric";
+                ? $"select metric, {WindowSums.ValueSum("sum", scaled)}, {WindowSums.CountSum(database.Dialect, "count")} from custom_values where {where} group by metric"
+                : $"select metric, {WindowSums.ValueSum("score", scaled)}, count(*) from llm_scores where {where} group by metric";
             await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, args, cancellationToken: ct));
             while (await reader.ReadAsync(ct))
-                values[reader.GetString(0)] = (DbValues.ReadDouble(reader.GetValue(1)), DbValues.ReadLong(reader.GetValue(2)));
-        }
+                read[reader.GetString(0)] = (WindowSums.ReadValueSum(reader.GetValue(1), scaled), DbValues.ReadDouble(reader.GetValue(2)));
+            return read;
+        });
 
         var result = new JsonObject();
         foreach (var metric in metrics.OrderBy(m => m.Name, StringComparer.Ordinal))
@@ -216,22 +224,34 @@ internal sealed class DriftCheckEngine(ScouterDatabase database)
                 ["delta"] = metric.Delta,
             };
             result[metric.Name] = node;
-            if (!values.TryGetValue(metric.Name, out var v) || v.Count == 0)
+            // Only rows written outside ingestion can add up to a count <= 0.
+            if (!values.TryGetValue(metric.Name, out var v) || !(v.Count > 0))
             {
                 NoData(node, context, metric.Name);
                 continue;
             }
             var observed = v.Sum / v.Count;
+            var n = WindowSums.Saturate(v.Count);
+            if (!double.IsFinite(observed))
+            {
+                // The values add up beyond the double range (only data stored before the record bounds can).
+                node["status"] = "invalid_data";
+                node["decision"] = "not_evaluated";
+                node["n"] = n;
+                node["error"] = "The window's values do not add up to a finite number.";
+                context.Summary.Append(CultureInfo.InvariantCulture, $"{metric.Name}: invalid_data; ");
+                continue;
+            }
             var alert = metric.IsAlert(observed);
             context.Evaluated.Add(metric.Name);
             node["status"] = "ok";
-            node["n"] = v.Count;
+            node["n"] = n;
             node["sum"] = Number(v.Sum);
             node["observed"] = Number(observed);
             node["decision"] = alert ? "alert" : "no_alert";
             node["alert"] = alert;
             context.Summary.Append(CultureInfo.InvariantCulture,
-                $"{metric.Name}: n={v.Count} observed={observed:R} baseline={metric.Baseline:R} {node["condition"]} delta={metric.Delta?.ToString("R", CultureInfo.InvariantCulture) ?? "none"} {(alert ? "ALERT" : "ok")}; ");
+                $"{metric.Name}: n={n} observed={observed:R} baseline={metric.Baseline:R} {node["condition"]} delta={metric.Delta?.ToString("R", CultureInfo.InvariantCulture) ?? "none"} {(alert ? "ALERT" : "ok")}; ");
             if (alert) context.Findings.Add(Finding(new AlertKey(metric.Name, kind, null), "warning", metric.Name, node));
         }
         return result;

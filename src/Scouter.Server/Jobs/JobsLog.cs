@@ -1,44 +1,44 @@
 namespace Scouter.Server.Jobs;
 
-/// <summary>Log messages of drift jobs (event ids 400-449) and alert dispatch (450-499).</summary>
+/// <summary>Log messages of drift jobs (event ids 500-549) and alert dispatch (550-599).</summary>
 internal static partial class JobsLog
 {
-    [LoggerMessage(EventId = 400, Level = LogLevel.Information,
+    [LoggerMessage(EventId = 500, Level = LogLevel.Information,
         Message = "Drift check {Uid} ({DriftType}, {Trigger}) window ({WindowStart}, {WindowEnd}]: {AlertCount} alert(s), {Opened} opened, {Resolved} resolved, status {Status}; {Inputs}")]
     public static partial void CheckCompleted(ILogger logger, Guid uid, string driftType, string trigger, string? windowStart, string windowEnd, int alertCount,
         int opened, int resolved, string status, string inputs);
 
-    [LoggerMessage(EventId = 401, Level = LogLevel.Warning, Message = "Drift check {Uid} slot {Slot}: lease lost to another runner; result discarded")]
+    [LoggerMessage(EventId = 501, Level = LogLevel.Warning, Message = "Drift check {Uid} slot {Slot}: lease lost to another runner; result discarded")]
     public static partial void LeaseLost(ILogger logger, Guid uid, string slot);
 
-    [LoggerMessage(EventId = 402, Level = LogLevel.Information, Message = "Drift check {Uid} slot {Slot} was already done; lease released")]
+    [LoggerMessage(EventId = 502, Level = LogLevel.Information, Message = "Drift check {Uid} slot {Slot} was already done; lease released")]
     public static partial void DuplicateSlot(ILogger logger, Guid uid, string slot);
 
-    [LoggerMessage(EventId = 403, Level = LogLevel.Error, Message = "Drift check {Uid} failed; retrying at {RetryAt}")]
+    [LoggerMessage(EventId = 503, Level = LogLevel.Error, Message = "Drift check {Uid} failed; retrying at {RetryAt}")]
     public static partial void CheckFailed(ILogger logger, Exception exception, Guid uid, string retryAt);
 
-    [LoggerMessage(EventId = 404, Level = LogLevel.Error, Message = "Job runner poll failed")]
+    [LoggerMessage(EventId = 504, Level = LogLevel.Error, Message = "Job runner poll failed")]
     public static partial void PollFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 405, Level = LogLevel.Information, Message = "Job runner {Owner} started: {Workers} worker(s), poll every {Poll}, lease {Lease}")]
+    [LoggerMessage(EventId = 505, Level = LogLevel.Information, Message = "Job runner {Owner} started: {Workers} worker(s), poll every {Poll}, lease {Lease}")]
     public static partial void RunnerStarted(ILogger logger, string owner, int workers, TimeSpan poll, TimeSpan lease);
 
-    [LoggerMessage(EventId = 450, Level = LogLevel.Warning, Message = "Alert alert_id={AlertId} {Event}: {Severity} {Kind} zone={Zone} on '{Subject}' of {Space}/{Name}@{Version} ({Uid}): {Payload}")]
+    [LoggerMessage(EventId = 550, Level = LogLevel.Warning, Message = "Alert alert_id={AlertId} {Event}: {Severity} {Kind} zone={Zone} on '{Subject}' of {Space}/{Name}@{Version} ({Uid}): {Payload}")]
     public static partial void ConsoleAlert(ILogger logger, long alertId, string @event, string severity, string kind, int? zone, string subject, string space, string name,
         string version, Guid uid, string payload);
 
-    [LoggerMessage(EventId = 451, Level = LogLevel.Warning, Message = "Dispatch channel {Channel} is not configured ({Missing} unset): profiles that use it fall back to console")]
+    [LoggerMessage(EventId = 551, Level = LogLevel.Warning, Message = "Dispatch channel {Channel} is not configured ({Missing} unset): profiles that use it fall back to console")]
     public static partial void ChannelNotConfigured(ILogger logger, string channel, string missing);
 
-    [LoggerMessage(EventId = 452, Level = LogLevel.Warning, Message = "Alert {AlertId} {Event} notice failed (attempt {Attempt}); retrying at {RetryAt}: {Error}")]
+    [LoggerMessage(EventId = 552, Level = LogLevel.Warning, Message = "Alert {AlertId} {Event} notice failed (attempt {Attempt}); retrying at {RetryAt}: {Error}")]
     public static partial void NoticeRetry(ILogger logger, long alertId, string @event, int attempt, string retryAt, string error);
 
-    [LoggerMessage(EventId = 453, Level = LogLevel.Error, Message = "Alert {AlertId} {Event} notice failed {Attempt} times; giving up: {Error}")]
+    [LoggerMessage(EventId = 553, Level = LogLevel.Error, Message = "Alert {AlertId} {Event} notice failed {Attempt} times; giving up: {Error}")]
     public static partial void NoticeGaveUp(ILogger logger, long alertId, string @event, int attempt, string error);
 
-    [LoggerMessage(EventId = 454, Level = LogLevel.Error, Message = "Alert dispatch poll failed")]
+    [LoggerMessage(EventId = 554, Level = LogLevel.Error, Message = "Alert dispatch poll failed")]
     public static partial void DispatchPollFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 455, Level = LogLevel.Information, Message = "Alert {AlertId} {Event} notice delivered via {Channels}")]
+    [LoggerMessage(EventId = 555, Level = LogLevel.Information, Message = "Alert {AlertId} {Event} notice delivered via {Channels}")]
     public static partial void NoticeDelivered(ILogger logger, long alertId, string @event, string channels);
 }

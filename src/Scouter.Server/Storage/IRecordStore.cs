@@ -1,3 +1,5 @@
+using Scouter.Records;
+
 namespace Scouter.Server.Storage;
 
 /// <summary>PSI bin count of one feature in one record.</summary>
@@ -31,7 +33,10 @@ public readonly record struct CustomValueRow(Guid Uid, string Metric, DateTimeOf
 /// <param name="Payload">JSON <c>{"input", "response", "prompt", "context"}</c>.</param>
 public sealed record LlmRecordRow(Guid Id, Guid Uid, DateTimeOffset CreatedAt, string Payload);
 
-/// <summary>A validated record batch as table rows; stored all-or-nothing.</summary>
+/// <summary>
+/// The valid records of a record batch as table rows, and the records refused; the rows and the
+/// batch id (with the refusals) are stored all-or-nothing.
+/// </summary>
 public sealed class IngestBatch
 {
     /// <summary>Idempotency key.</summary>
@@ -42,6 +47,12 @@ public sealed class IngestBatch
 
     /// <summary>Records in the wire batch.</summary>
     public required int Records { get; init; }
+
+    /// <summary>The records of the wire batch that were refused, in batch order; stored with the batch id so a retry gets the same answer.</summary>
+    public List<RejectedRecord> Rejected { get; } = [];
+
+    /// <summary>Records of the wire batch that are stored (all but the rejected ones).</summary>
+    public int Stored => Records - Rejected.Count;
 
     /// <summary>PSI rows (one per record and bin).</summary>
     public List<PsiCountRow> Psi { get; } = [];
@@ -61,6 +72,15 @@ public sealed class IngestBatch
     /// <summary>Every record timestamp of the batch.</summary>
     public IEnumerable<DateTimeOffset> Times =>
         Psi.Select(r => r.CreatedAt).Concat(Spc.Select(r => r.CreatedAt)).Concat(Custom.Select(r => r.CreatedAt)).Concat(Llm.Select(r => r.CreatedAt));
+}
+
+/// <summary>A batch id stored before, with what its first submission stored and refused.</summary>
+/// <param name="Records">Records in the wire batch.</param>
+/// <param name="Rejected">The records refused then, in batch order.</param>
+public sealed record IngestedBatch(int Records, IReadOnlyList<RejectedRecord> Rejected)
+{
+    /// <summary>Records stored then.</summary>
+    public int Stored => Records - Rejected.Count;
 }
 
 /// <summary>What <see cref="IRecordStore.IngestAsync"/> did.</summary>
@@ -114,15 +134,15 @@ public readonly record struct TimeWindow
 /// <param name="Bucket">Bucket index.</param>
 /// <param name="Feature">Feature.</param>
 /// <param name="BinId">Bin id.</param>
-/// <param name="Count">Summed count.</param>
-public sealed record PsiBucketCount(int Bucket, string Feature, int BinId, long Count);
+/// <param name="Count">Summed count, summed in double precision so that no stored data can overflow it (exact up to 2^53).</param>
+public sealed record PsiBucketCount(int Bucket, string Feature, int BinId, double Count);
 
 /// <summary>Sum and count of one metric in one bucket (custom values, or LLM scores with count = scored records).</summary>
 /// <param name="Bucket">Bucket index.</param>
 /// <param name="Metric">Metric.</param>
-/// <param name="Sum">Sum of values.</param>
-/// <param name="Count">Count of values.</param>
-public sealed record MetricBucket(int Bucket, string Metric, double Sum, long Count);
+/// <param name="Sum">Sum of values; ±infinity (or NaN) when the stored values do not add up to a finite double.</param>
+/// <param name="Count">Count of values, summed in double precision (exact up to 2^53).</param>
+public sealed record MetricBucket(int Bucket, string Metric, double Sum, double Count);
 
 /// <summary>What a retention pass removed.</summary>
 /// <param name="DroppedPartitions">PostgreSQL partitions dropped.</param>
@@ -133,7 +153,7 @@ public sealed record RetentionResult(int DroppedPartitions, long DeletedRows);
 public interface IRecordStore
 {
     /// <summary>
-    /// Stores <paramref name="batch"/> and its batch id in one transaction. A batch id stored before
+    /// Stores <paramref name="batch"/>'s rows and its batch id (with its rejected records) in one transaction. A batch id stored before
     /// (also by a concurrent call) returns <see cref="IngestOutcome.Duplicate"/> and writes nothing.
     /// </summary>
     Task<IngestOutcome> IngestAsync(IngestBatch batch, CancellationToken cancellationToken = default);
@@ -144,6 +164,9 @@ public interface IRecordStore
     /// repeats within the group or was stored before is a <see cref="IngestOutcome.Duplicate"/>.
     /// </summary>
     Task<IReadOnlyList<IngestOutcome>> IngestManyAsync(IReadOnlyList<IngestBatch> batches, CancellationToken cancellationToken = default);
+
+    /// <summary>The batch id's first submission (records and rejected records), or null when the id was never stored (or was pruned).</summary>
+    Task<IngestedBatch?> FindBatchAsync(Guid batchId, CancellationToken cancellationToken = default);
 
     /// <summary>PSI counts summed per bucket, feature and bin.</summary>
     Task<IReadOnlyList<PsiBucketCount>> PsiCountsAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default);

@@ -53,8 +53,9 @@ internal sealed partial class SqlRecordStore : IRecordStore
                 var batch = batches[i];
                 // The primary key decides: a concurrent writer of the same id waits for our commit and then inserts nothing.
                 var isNew = seen.Add(batch.BatchId) && await connection.ExecuteAsync(new CommandDefinition(
-                    "insert into ingested_batches (batch_id, received_at, records) values (@id, @at, @records) on conflict do nothing",
-                    new { id = _db.Id(batch.BatchId), at = _db.Time(batch.ReceivedAt), records = batch.Records }, tx, cancellationToken: cancellationToken)) == 1;
+                    "insert into ingested_batches (batch_id, received_at, records, rejected) values (@id, @at, @records, @rejected) on conflict do nothing",
+                    new { id = _db.Id(batch.BatchId), at = _db.Time(batch.ReceivedAt), records = batch.Records, rejected = RejectedJson.Serialize(batch.Rejected) },
+                    tx, cancellationToken: cancellationToken)) == 1;
                 outcomes[i] = isNew ? IngestOutcome.Stored : IngestOutcome.Duplicate;
                 if (isNew) claimed.Add(batch);
             }
@@ -82,10 +83,19 @@ internal sealed partial class SqlRecordStore : IRecordStore
         }
     }
 
+    public async Task<IngestedBatch?> FindBatchAsync(Guid batchId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _db.OpenAsync(cancellationToken);
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
+            "select records, rejected from ingested_batches where batch_id = @id", new { id = _db.Id(batchId) }, cancellationToken: cancellationToken));
+        if (!await reader.ReadAsync(cancellationToken)) return null;
+        return new IngestedBatch(Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture), RejectedJson.Parse(DbValues.ReadNullableString(reader.GetValue(1))));
+    }
+
     public async Task<IReadOnlyList<PsiBucketCount>> PsiCountsAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default)
     {
         var sql = $"""
-            select {BucketSql(window)} as bucket, feature, bin_id, sum(count) as total from {RecordSql.PsiRows(_db.Dialect)}
+            select {BucketSql(window)} as bucket, feature, bin_id, {WindowSums.CountSum(_db.Dialect, "count")} as total from {RecordSql.PsiRows(_db.Dialect)}
             where uid = @uid and created_at > @from and created_at <= @to
             group by 1, feature, bin_id order by 1, feature, bin_id
             """;
@@ -94,7 +104,7 @@ internal sealed partial class SqlRecordStore : IRecordStore
         await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, WindowParams(uid, window), cancellationToken: cancellationToken));
         while (await reader.ReadAsync(cancellationToken))
         {
-            result.Add(new PsiBucketCount(Clamp(reader.GetInt64(0), window), reader.GetString(1), reader.GetInt32(2), Convert.ToInt64(reader.GetValue(3), CultureInfo.InvariantCulture)));
+            result.Add(new PsiBucketCount(Clamp(reader.GetInt64(0), window), reader.GetString(1), reader.GetInt32(2), DbValues.ReadDouble(reader.GetValue(3))));
         }
         return result;
     }
@@ -112,21 +122,23 @@ internal sealed partial class SqlRecordStore : IRecordStore
             new { uid = _db.Id(uid), from = _db.Time(from), to = _db.Time(to), limit }, cancellationToken: cancellationToken));
         while (await reader.ReadAsync(cancellationToken))
         {
-            result.Add(new SpcSampleRow(uid, reader.GetString(0), DbValues.ReadTime(reader.GetValue(1)), reader.GetDouble(2), reader.GetInt64(3)));
+            // A non-finite mean cannot come through ingestion; one written otherwise is skipped (it has no zone and no JSON form).
+            var mean = reader.GetDouble(2);
+            if (double.IsFinite(mean)) result.Add(new SpcSampleRow(uid, reader.GetString(0), DbValues.ReadTime(reader.GetValue(1)), mean, reader.GetInt64(3)));
         }
         result.Reverse();
         return result;
     }
 
     public Task<IReadOnlyList<MetricBucket>> CustomValuesAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) =>
-        MetricBucketsAsync($"""
-            select {BucketSql(window)} as bucket, metric, sum(sum), sum(count) from custom_values
+        MetricBucketsAsync(scaled => $"""
+            select {BucketSql(window)} as bucket, metric, {WindowSums.ValueSum("sum", scaled)}, {WindowSums.CountSum(_db.Dialect, "count")} from custom_values
             where uid = @uid and created_at > @from and created_at <= @to group by 1, metric order by 1, metric
             """, uid, window, cancellationToken);
 
     public Task<IReadOnlyList<MetricBucket>> LlmScoresAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) =>
-        MetricBucketsAsync($"""
-            select {BucketSql(window)} as bucket, metric, sum(score), count(*) from llm_scores
+        MetricBucketsAsync(scaled => $"""
+            select {BucketSql(window)} as bucket, metric, {WindowSums.ValueSum("score", scaled)}, count(*) from llm_scores
             where uid = @uid and created_at > @from and created_at <= @to group by 1, metric order by 1, metric
             """, uid, window, cancellationToken);
 
@@ -184,18 +196,19 @@ internal sealed partial class SqlRecordStore : IRecordStore
         return new RetentionResult(dropped, deleted);
     }
 
-    private async Task<IReadOnlyList<MetricBucket>> MetricBucketsAsync(string sql, Guid uid, TimeWindow window, CancellationToken ct)
-    {
-        var result = new List<MetricBucket>();
-        await using var connection = await _db.OpenAsync(ct);
-        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, WindowParams(uid, window), cancellationToken: ct));
-        while (await reader.ReadAsync(ct))
+    private Task<IReadOnlyList<MetricBucket>> MetricBucketsAsync(Func<bool, string> sql, Guid uid, TimeWindow window, CancellationToken ct) =>
+        WindowSums.QueryAsync<IReadOnlyList<MetricBucket>>(async scaled =>
         {
-            result.Add(new MetricBucket(Clamp(reader.GetInt64(0), window), reader.GetString(1),
-                Convert.ToDouble(reader.GetValue(2), CultureInfo.InvariantCulture), Convert.ToInt64(reader.GetValue(3), CultureInfo.InvariantCulture)));
-        }
-        return result;
-    }
+            var result = new List<MetricBucket>();
+            await using var connection = await _db.OpenAsync(ct);
+            await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql(scaled), WindowParams(uid, window), cancellationToken: ct));
+            while (await reader.ReadAsync(ct))
+            {
+                result.Add(new MetricBucket(Clamp(reader.GetInt64(0), window), reader.GetString(1),
+                    WindowSums.ReadValueSum(reader.GetValue(2), scaled), DbValues.ReadDouble(reader.GetValue(3))));
+            }
+            return result;
+        });
 
     private string BucketSql(TimeWindow window) =>
         string.Create(CultureInfo.InvariantCulture, $"(({_db.Micros("created_at")} - {DbTime.ToMicros(window.From)} - 1) / {window.BucketMicros})");
@@ -383,7 +396,7 @@ internal sealed partial class SqlRecordStore : IRecordStore
         }
     }
 
-    [LoggerMessage(EventId = 310, Level = LogLevel.Warning, Message = "Partition {Table}_{Day} not created: the default partition already holds rows of that day ({Reason})")]
+    [LoggerMessage(EventId = 110, Level = LogLevel.Warning, Message = "Partition {Table}_{Day} not created: the default partition already holds rows of that day ({Reason})")]
     private static partial void LogPartitionSkipped(ILogger logger, string table, string day, string reason);
 
     [GeneratedRegex(@"^(psi_counts|spc_samples|custom_values|llm_records|llm_scores)_(\d{8})$", RegexOptions.CultureInvariant)]

@@ -15,7 +15,8 @@ public sealed class ServerMetrics : IDisposable
     {
         BatchesIngested = _meter.CreateCounter<long>("scouter.ingest.batches", description: "Record batches stored");
         RecordsIngested = _meter.CreateCounter<long>("scouter.ingest.records", description: "Records stored");
-        BatchesRejected = _meter.CreateCounter<long>("scouter.ingest.rejected", description: "Record batches rejected (validation, overload)");
+        BatchesRejected = _meter.CreateCounter<long>("scouter.ingest.rejected", description: "Record batches rejected as a whole (shape, authorization, no valid record, overload)");
+        RecordsRejected = _meter.CreateCounter<long>("scouter.ingest.records_rejected", description: "Records refused one by one, tagged with the problem code");
         DuplicateBatches = _meter.CreateCounter<long>("scouter.ingest.duplicates", description: "Record batches already stored (idempotent replays)");
         JobDuration = _meter.CreateHistogram<double>("scouter.jobs.duration", unit: "s", description: "Drift check duration");
         AlertsFired = _meter.CreateCounter<long>("scouter.alerts.fired", description: "Alerts that started firing");
@@ -29,6 +30,9 @@ public sealed class ServerMetrics : IDisposable
 
     /// <summary>Batches rejected.</summary>
     public Counter<long> BatchesRejected { get; }
+
+    /// <summary>Records refused (tag <c>code</c>: the problem code), in stored batches and in batches with no valid record.</summary>
+    public Counter<long> RecordsRejected { get; }
 
     /// <summary>Duplicate batches acknowledged without storing.</summary>
     public Counter<long> DuplicateBatches { get; }

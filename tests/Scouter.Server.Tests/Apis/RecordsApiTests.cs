@@ -80,27 +80,13 @@ public sealed class RecordsApiTests(RecordsFixture fixture) : IClassFixture<Reco
         Assert.Equal(before + 3, await CountAsync("psi_counts", fixture.Psi));
     }
 
+    /// <summary>Problems of the batch as a whole (record-level problems are refused per record: Ingestion/PartialRejectionTests).</summary>
     public static TheoryData<string, string, string> Invalid => new()
     {
         { "empty_batch_id", "invalid_record_batch", "batch_id" },
         { "no_records", "invalid_record_batch", "records" },
         { "too_many", "too_many_records", "records" },
         { "null_record", "invalid_record", "records[2]" },
-        { "unknown_uid", "unknown_profile", "records[1].uid" },
-        { "type_mismatch", "type_mismatch", "records[1].type" },
-        { "unknown_feature", "unknown_feature", "records[0].feature" },
-        { "unknown_bin", "unknown_bin", "records[0].bin_counts.7" },
-        { "unseen_on_numeric", "unknown_bin", "records[0].bin_counts.-1" },
-        { "negative_count", "negative_count", "records[0].bin_counts.1" },
-        { "all_zero", "no_observations", "records[0].bin_counts" },
-        { "spc_unknown_feature", "unknown_feature", "records[1].feature" },
-        { "spc_count", "invalid_count", "records[1].count" },
-        { "custom_unknown_metric", "unknown_metric", "records[2].metric" },
-        { "custom_count", "invalid_count", "records[2].count" },
-        { "llm_record_id", "invalid_record", "records[3].record_id" },
-        { "llm_payload", "payload_too_large", "records[3]" },
-        { "too_old", "created_at_out_of_range", "records[2].created_at" },
-        { "future", "created_at_out_of_range", "records[0].created_at" },
         { "bad_bin_key", "invalid_json", "records[0].bin_counts" },
         { "string_count", "invalid_json", "records[0].bin_counts.1" },
         { "unknown_type", "invalid_json", "records[1]" },
@@ -125,21 +111,6 @@ public sealed class RecordsApiTests(RecordsFixture fixture) : IClassFixture<Reco
                 for (var i = 0; i < 10_000; i++) records.Add(R(1).DeepClone());
                 break;
             case "null_record": records[2] = null; break;
-            case "unknown_uid": R(1)["uid"] = Guid.NewGuid().ToString(); break;
-            case "type_mismatch": R(1)["uid"] = fixture.Psi.ToString(); break;
-            case "unknown_feature": R(0)["feature"] = "nope"; break;
-            case "unknown_bin": R(0)["bin_counts"]!["7"] = 1; break;
-            case "unseen_on_numeric": R(0)["bin_counts"]!["-1"] = 1; break;
-            case "negative_count": R(0)["bin_counts"]!["1"] = -1; break;
-            case "all_zero": R(0)["bin_counts"] = new JsonObject { ["1"] = 0 }; break;
-            case "spc_unknown_feature": R(1)["feature"] = "age"; break;
-            case "spc_count": R(1)["count"] = 0; break;
-            case "custom_unknown_metric": R(2)["metric"] = "rmse"; break;
-            case "custom_count": R(2)["count"] = 0; break;
-            case "llm_record_id": R(3)["record_id"] = Guid.Empty.ToString(); break;
-            case "llm_payload": R(3)["input"] = new string('x', 300 * 1024); break;
-            case "too_old": R(2)["created_at"] = Time(DataTestServer.Start.AddDays(-61)); break;
-            case "future": R(0)["created_at"] = Time(DataTestServer.Start.AddDays(1.5)); break;
             case "bad_bin_key": R(0)["bin_counts"]!["x"] = 1; break;
             case "string_count": R(0)["bin_counts"]!["1"] = "2"; break;
             case "unknown_type": R(1)["type"] = "weird"; break;
@@ -237,6 +208,8 @@ public sealed class RecordsBackpressureTests
             return await inner.IngestManyAsync(batches, cancellationToken);
         }
 
+        public Task<IngestedBatch?> FindBatchAsync(Guid batchId, CancellationToken cancellationToken = default) => inner.FindBatchAsync(batchId, cancellationToken);
+
         public Task<IReadOnlyList<PsiBucketCount>> PsiCountsAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) => inner.PsiCountsAsync(uid, window, cancellationToken);
         public Task<IReadOnlyList<SpcSampleRow>> SpcSamplesAsync(Guid uid, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken = default) => inner.SpcSamplesAsync(uid, from, to, limit, cancellationToken);
         public Task<IReadOnlyList<MetricBucket>> CustomValuesAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) => inner.CustomValuesAsync(uid, window, cancellationToken);
@@ -249,6 +222,7 @@ public sealed class RecordsBackpressureTests
     {
         public Task<IngestOutcome> IngestAsync(IngestBatch batch, CancellationToken cancellationToken = default) => throw new InvalidOperationException("database down");
         public Task<IReadOnlyList<IngestOutcome>> IngestManyAsync(IReadOnlyList<IngestBatch> batches, CancellationToken cancellationToken = default) => throw new InvalidOperationException("database down");
+        public Task<IngestedBatch?> FindBatchAsync(Guid batchId, CancellationToken cancellationToken = default) => throw new InvalidOperationException("database down");
         public Task<IReadOnlyList<PsiBucketCount>> PsiCountsAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) => inner.PsiCountsAsync(uid, window, cancellationToken);
         public Task<IReadOnlyList<SpcSampleRow>> SpcSamplesAsync(Guid uid, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken = default) => inner.SpcSamplesAsync(uid, from, to, limit, cancellationToken);
         public Task<IReadOnlyList<MetricBucket>> CustomValuesAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) => inner.CustomValuesAsync(uid, window, cancellationToken);

@@ -26,10 +26,11 @@ public class RecordBatchValidatorTests
     {
         var (uid, profiles) = Profile(TestProfiles.Spc("v"));
 
-        var (rows, error) = RecordBatchValidator.Validate(Batch(new SpcRecord { Uid = uid, CreatedAt = Now, Feature = "x", Mean = mean, Count = 3 }), profiles, Now, 60);
+        var validated = RecordBatchValidator.Validate(Batch(new SpcRecord { Uid = uid, CreatedAt = Now, Feature = "x", Mean = mean, Count = 3 }), profiles, Now, 60);
 
-        Assert.Null(rows);
-        Assert.Equal(("non_finite_value", "records[0].mean"), (error!.Code, error.Field));
+        Assert.Empty(validated.Rows.Spc);
+        var rejected = Assert.Single(validated.Rejected);
+        Assert.Equal((0, "non_finite_value", "records[0].mean"), (rejected.Index, rejected.Code, rejected.Field));
     }
 
     [Fact]
@@ -37,9 +38,10 @@ public class RecordBatchValidatorTests
     {
         var (uid, profiles) = Profile(TestProfiles.Custom("v"));
 
-        var (_, error) = RecordBatchValidator.Validate(Batch(new CustomRecord { Uid = uid, CreatedAt = Now, Metric = "mae", Sum = double.NegativeInfinity, Count = 3 }), profiles, Now, 60);
+        var validated = RecordBatchValidator.Validate(Batch(new CustomRecord { Uid = uid, CreatedAt = Now, Metric = "mae", Sum = double.NegativeInfinity, Count = 3 }), profiles, Now, 60);
 
-        Assert.Equal(("non_finite_value", "records[0].sum"), (error!.Code, error.Field));
+        var rejected = Assert.Single(validated.Rejected);
+        Assert.Equal(("non_finite_value", "records[0].sum"), (rejected.Code, rejected.Field));
     }
 
     [Fact]
@@ -47,22 +49,24 @@ public class RecordBatchValidatorTests
     {
         var (uid, profiles) = Profile(TestProfiles.Psi("v"));
 
-        var (rows, error) = RecordBatchValidator.Validate(Batch(new PsiRecord { Uid = uid, CreatedAt = Now, Feature = "age", BinCounts = new Dictionary<int, long> { [0] = 2, [1] = 0, [3] = 5 } }), profiles, Now, 60);
+        var validated = RecordBatchValidator.Validate(Batch(new PsiRecord { Uid = uid, CreatedAt = Now, Feature = "age", BinCounts = new Dictionary<int, long> { [0] = 2, [1] = 0, [3] = 5 } }), profiles, Now, 60);
 
-        Assert.Null(error);
-        Assert.Equal([new PsiCountRow(uid, "age", 0, Now, 2), new PsiCountRow(uid, "age", 3, Now, 5)], rows!.Psi);
-        Assert.Equal(1, rows.Records);
+        Assert.Empty(validated.Rejected);
+        Assert.Equal([new PsiCountRow(uid, "age", 0, Now, 2), new PsiCountRow(uid, "age", 3, Now, 5)], validated.Rows.Psi);
+        Assert.Equal(1, validated.Rows.Records);
     }
 
     [Fact]
-    public void DuplicateLlmRecordIds_InOneBatch_AreRejected()
+    public void DuplicateLlmRecordIds_InOneBatch_TheLaterOneIsRejected()
     {
         var (uid, profiles) = Profile(TestProfiles.Llm("v"));
         var id = Guid.CreateVersion7();
         LlmDriftRecord Rec() => new() { Uid = uid, CreatedAt = Now, RecordId = id };
 
-        var (_, error) = RecordBatchValidator.Validate(new RecordBatch { BatchId = Guid.CreateVersion7(), SentAt = Now, Records = [Rec(), Rec()] }, profiles, Now, 60);
+        var validated = RecordBatchValidator.Validate(new RecordBatch { BatchId = Guid.CreateVersion7(), SentAt = Now, Records = [Rec(), Rec()] }, profiles, Now, 60);
 
-        Assert.Equal(("duplicate_record_id", "records[1].record_id"), (error!.Code, error.Field));
+        Assert.Equal(id, Assert.Single(validated.Rows.Llm).Id);
+        var rejected = Assert.Single(validated.Rejected);
+        Assert.Equal((1, "duplicate_record_id", "records[1].record_id"), (rejected.Index, rejected.Code, rejected.Field));
     }
 }
