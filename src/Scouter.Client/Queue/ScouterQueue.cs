@@ -297,12 +297,12 @@ public sealed class ScouterQueue : IAsyncDisposable
         for (var i = 0; i < records.Count; i++)
         {
             var record = records[i];
-            if (aggregator.Rules.Check(record, out var llmPayload) is { } problem)
+            if (aggregator.Rules.Check(record) is { } problem)
             {
                 (invalid ??= []).Add(RejectedRecord.Of(i, problem));
                 continue;
             }
-            batches.Add(record, RecordSize.Of(record, llmPayload));
+            batches.Add(record, RecordSize.Of(record));
         }
         batches.Complete();
         if (invalid is not null) _rejections.Count(records, invalid, RecordRejections.QueueCheck);

@@ -68,7 +68,7 @@ public sealed record ScouterQueueStatistics
         if (dropped.Count > 0)
         {
             line.Append("; dropped: ").AppendJoin(", ", dropped.Select(d => d.Value.Batches == 0
-                ? string.Create(CultureInfo.InvariantCulture, $"{d.Key} {d.Value.Items} items")
+                ? string.Create(CultureInfo.InvariantCulture, $"{d.Key} {d.Value.Items} inserts")
                 : string.Create(CultureInfo.InvariantCulture, $"{d.Key} {d.Value.Batches} batches ({d.Value.Items} records)")));
         }
         AppendNonZero(line, "errors", Errors);
