@@ -3,8 +3,9 @@ namespace Scouter.Client;
 /// <summary>
 /// The queue of one profile inside a <see cref="ScouterQueue"/> (<c>queue["alias"]</c>). Every
 /// <c>Insert</c> is thread-safe, never blocks and never throws for data problems: a value of the
-/// wrong kind for the profile, an unknown metric or a full queue is counted in
-/// <see cref="ScouterQueue.Statistics"/> and logged once per kind.
+/// wrong kind for the profile, an unknown feature or metric, text in a numeric feature or a full
+/// queue is counted in <see cref="ScouterQueue.Statistics"/> and logged at most every 5 minutes
+/// per kind (docs/client.md).
 /// </summary>
 public sealed class ProfileQueue
 {
