@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Scouter.Client;
 using Scouter.Client.Transports;
 using Scouter.Records;
+using Scouter.Resilience;
 
 namespace Scouter.Benchmarks;
 
@@ -33,8 +34,8 @@ public class DeliveryBenchmarks
             SentAt = DateTimeOffset.UnixEpoch,
             Records = [new CustomRecord { Uid = Guid.Empty, CreatedAt = DateTimeOffset.UnixEpoch, Metric = "m", Sum = 1, Count = 1 }],
         })];
-        _delivery = new BatchDelivery(new FixedLatencyTransport(), _batches.Length, Concurrency, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30),
-            TimeProvider.System, new Random(1), new QueueStats(), NullLogger.Instance);
+        _delivery = new BatchDelivery(new FixedLatencyTransport(), _batches.Length, Concurrency,
+            new Backoff(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), new Random(1)), TimeProvider.System, new QueueStats(), NullLogger.Instance);
     }
 
     [GlobalCleanup]

@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.Logging.Abstractions;
 using Scouter.Client;
 using Scouter.Client.Transports;
 using Scouter.Data;
@@ -61,7 +62,7 @@ public class QueueBenchmarks
         var profile = Drifter.CreatePsiProfile(ColumnTable.FromObjects(rows), new PsiDriftConfig { Space = "bench", Name = "queue" });
         _queue = ScouterQueue.FromProfiles(new Dictionary<string, DriftProfile> { ["psi"] = profile }, new InMemoryTransport());
         _psi = _queue["psi"];
-        _aggregator = new PsiAggregator(profile, TimeProvider.System);
+        _aggregator = new PsiAggregator(profile, TimeProvider.System, new InsertErrorReporter("psi", new QueueStats(), NullLogger.Instance, TimeProvider.System));
         _request = rows[0];
         _features = _request.ToFeatures();
         _dictionary = _features.ToDictionary(f => f.Name, f => (object?)f.Number);

@@ -45,7 +45,7 @@ public sealed class ProfileDownloadTests
         var pendingLog = Assert.Single(logs.Entries, e => e.EventId == 1104);
         Assert.Equal(LogLevel.Warning, pendingLog.Level);
         Assert.Contains($"127.0.0.1:{port}", pendingLog.Message, StringComparison.Ordinal);
-        var dropLog = Assert.Single(logs.Entries, e => e.EventId == 1003); // once, not per insert
+        var dropLog = Assert.Single(logs.Entries, e => e.EventId == 1005); // once, not per insert
         Assert.Equal(LogLevel.Warning, dropLog.Level);
         Assert.False(File.Exists(cache));
 
@@ -58,7 +58,7 @@ public sealed class ProfileDownloadTests
 
         Assert.False(psi.IsPending);
         Assert.Equal(uid, psi.Profile.Config.Uid);
-        var available = Assert.Single(logs.Entries, e => e.EventId == 1004);
+        var available = Assert.Single(logs.Entries, e => e.EventId == 1006);
         Assert.Equal(LogLevel.Information, available.Level);
         Assert.Contains("3 inserts", available.Message, StringComparison.Ordinal);
         Assert.Equal(uid, DriftProfile.Load(cache).Config.Uid);

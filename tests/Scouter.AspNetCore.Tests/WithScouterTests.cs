@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Scouter.Client;
 using Scouter.Client.Transports;
+using Scouter.Data;
 using Scouter.Records;
 using Xunit;
 
@@ -112,8 +113,12 @@ public sealed class WithScouterTests
     public async Task WithScouter_SeveralAliasesAndFeatureSource_AllInserted()
     {
         var transport = new InMemoryTransport();
+        // "b" is profiled from Input objects, so its features are named as Input's properties (X, C).
+        var inputProfile = Drifter.CreatePsiProfile(
+            ColumnTable.FromObjects(Enumerable.Range(0, 10).Select(i => new Input { X = i + 1, C = i % 2 == 0 ? "a" : "b" }).ToList()),
+            new PsiDriftConfig { Space = "s", Name = "b" });
         var (app, http) = await TestApp.StartAsync(
-            q => q.AddProfile("a", TestApp.PsiProfile("a")).AddProfile("b", TestApp.PsiProfile("b")).UseTransport(transport),
+            q => q.AddProfile("a", TestApp.PsiProfile("a")).AddProfile("b", inputProfile).UseTransport(transport),
             a => a.MapPost("/predict", (HttpContext ctx) =>
             {
                 ctx.SetScouterData("a", TestApp.Row(1));
@@ -128,9 +133,11 @@ public sealed class WithScouterTests
             await app.StopAsync(ct);
 
             var queue = app.Services.GetRequiredService<ScouterQueue>();
-            var byUid = transport.Records.OfType<PsiRecord>().Where(r => r.Feature == "x").GroupBy(r => r.Uid).ToDictionary(g => g.Key, g => g.Sum(r => r.BinCounts.Values.Sum()));
+            var byUid = transport.Records.OfType<PsiRecord>().Where(r => r.Feature is "x" or "X")
+                .GroupBy(r => r.Uid).ToDictionary(g => g.Key, g => g.Sum(r => r.BinCounts.Values.Sum()));
             Assert.Equal(5, byUid[queue["a"].Profile.Config.Uid]);
             Assert.Equal(5, byUid[queue["b"].Profile.Config.Uid]);
+            Assert.Equal(0, queue.Statistics.Errors.Values.Sum());
         }
     }
 

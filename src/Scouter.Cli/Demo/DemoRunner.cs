@@ -240,7 +240,7 @@ internal static class DemoRunner
         console.WriteLine(FormattableString.Invariant(
             $"Streamed {report.Inferences} inferences (first half credit_live.csv, second half credit_drifted.csv) into psi, spc and custom over {report.Route}; stored by the server after {report.Delivered.TotalSeconds:F2} s ({report.Inferences / report.Delivered.TotalSeconds:N0} inferences/s end to end)."));
         console.WriteLine(FormattableString.Invariant(
-            $"Queue: inserted {s.Inserted}, aggregated {s.Aggregated}, batches sent {s.BatchesSent}, records sent {s.RecordsSent}, retries {s.Retries}, dropped {s.Dropped.Values.Sum(d => d.Items)}{DropReasons(s)}, errors {s.Errors.Values.Sum()}"));
+            $"Queue: inserted {s.Inserted}, aggregated {s.Aggregated}, batches sent {s.BatchesSent}, records sent {s.RecordsSent}, retries {s.Retries}, dropped {s.Dropped.Values.Sum(d => d.Items)}{DropReasons(s)}, errors {s.Errors.Values.Sum()}, rejected records {s.RejectedRecords.Values.Sum()}"));
         console.WriteLine();
 
         var counts = new Table().Title("Records: inserted into the queue vs stored by the server")

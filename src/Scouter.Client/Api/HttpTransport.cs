@@ -1,3 +1,4 @@
+using System.Globalization;
 using Scouter.Client.Transports;
 using Scouter.Records;
 
@@ -29,9 +30,11 @@ public sealed class HttpTransportConfig
 }
 
 /// <summary>
-/// Sends record batches to the server's <c>POST /api/v1/records</c>. 202 is success; 408, 429, 5xx and
-/// network failures are retryable (with the server's <c>Retry-After</c>); other statuses (400, 401, 403,
-/// 404, 413, 422, ...) are not, and the message carries the server's problem code.
+/// Sends record batches to the server's <c>POST /api/v1/records</c>. 202 is success, and returns the
+/// records the server refused (its receipt's <c>rejected</c> list); 408, 429, 5xx and network failures
+/// are retryable (with the server's <c>Retry-After</c>); other statuses (400, 401, 403, 404, 413, 422,
+/// ...) are not: the exception's message carries the reason and <see cref="TransportException.Code"/>
+/// the server's problem code (<c>http_STATUS</c> when the answer had none).
 /// </summary>
 public sealed class HttpTransport : IRecordTransport
 {
@@ -60,7 +63,10 @@ public sealed class HttpTransport : IRecordTransport
         {
             var what = ex.StatusCode == 0 ? ex.Code : $"{ex.StatusCode} {ex.Code ?? "error"}";
             var field = ex.Field is null ? string.Empty : $" (field {ex.Field})";
-            throw new TransportException($"HTTP send of batch {batch.BatchId} failed: {what}{field}: {ex.Detail}", ex.IsTransient, ex.RetryAfter, ex);
+            throw new TransportException($"HTTP send of batch {batch.BatchId} failed: {what}{field}: {ex.Detail}", ex.IsTransient, ex.RetryAfter, ex)
+            {
+                Code = ex.Code ?? (ex.StatusCode == 0 ? null : string.Create(CultureInfo.InvariantCulture, $"http_{ex.StatusCode}")),
+            };
         }
     }
 

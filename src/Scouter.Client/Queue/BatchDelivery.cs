@@ -1,29 +1,32 @@
 using Microsoft.Extensions.Logging;
 using Scouter.Client.Transports;
 using Scouter.Records;
+using Scouter.Resilience;
 
 namespace Scouter.Client;
 
 /// <summary>
 /// The delivery half of the queue (Serilog <c>BatchingSink</c> shape): a bounded FIFO buffer of
 /// batches and <c>concurrency</c> sender loops, each sending one batch at a time in buffer order.
-/// A retryable failure (or the receiver's <c>Retry-After</c>) starts a backoff with exponential,
-/// fully jittered delays during which only the first sender probes, one batch at a time, until a
-/// send succeeds; then all senders resume. Rejected batches are dropped; when the buffer is full the
-/// oldest batch not being sent is dropped. Every batch ends exactly once as sent or
-/// dropped-with-reason. All waiting goes through the <see cref="TimeProvider"/>.
+/// A retryable failure (or the receiver's <c>Retry-After</c>) starts a backoff (Core's
+/// <see cref="Backoff"/>) during which only the first sender probes, one batch at a time, until a
+/// send succeeds; then all senders resume. An outage logs one Warning when it starts and one
+/// Information line when it ends. A batch refused with a non-retryable failure is removed and its
+/// records counted as rejected; records the receiver lists as refused are counted the same way.
+/// When the buffer is full the oldest batch not being sent is dropped. Every batch ends exactly once
+/// as sent, rejected or dropped-with-reason. All waiting goes through the <see cref="TimeProvider"/>.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "StopAsync ends the lifetime and disposes the token source.")]
 internal sealed class BatchDelivery
 {
     private readonly IRecordTransport _transport;
     private readonly int _capacity;
-    private readonly TimeSpan _initialBackoff;
-    private readonly TimeSpan _maxBackoff;
+    private readonly Backoff _backoff;
     private readonly TimeProvider _time;
-    private readonly Random _random;
     private readonly QueueStats _stats;
     private readonly ILogger _logger;
+    private readonly RecordRejections _rejections;
+    private readonly LogThrottle _bufferFullLog;
     private readonly Lock _lock = new();
     private readonly LinkedList<RecordBatch> _buffer = new();
     private readonly HashSet<LinkedListNode<RecordBatch>> _inFlight = [];
@@ -37,18 +40,21 @@ internal sealed class BatchDelivery
     private int _attempt;
     private bool _stopped;
     private int _backoffWaits;
+    private bool _outage;
+    private long _outageStartedAt;
+    private int _outageFailures;
 
-    public BatchDelivery(IRecordTransport transport, int capacity, int concurrency, TimeSpan initialBackoff, TimeSpan maxBackoff,
-        TimeProvider time, Random random, QueueStats stats, ILogger logger)
+    public BatchDelivery(IRecordTransport transport, int capacity, int concurrency, Backoff backoff, TimeProvider time, QueueStats stats, ILogger logger,
+        RecordRejections? rejections = null)
     {
         _transport = transport;
         _capacity = capacity;
-        _initialBackoff = initialBackoff;
-        _maxBackoff = maxBackoff;
+        _backoff = backoff;
         _time = time;
-        _random = random;
         _stats = stats;
         _logger = logger;
+        _rejections = rejections ?? new RecordRejections(stats, logger, time);
+        _bufferFullLog = new LogThrottle(time);
         _senders = new Task[concurrency];
         for (var i = 0; i < concurrency; i++)
         {
@@ -102,7 +108,7 @@ internal sealed class BatchDelivery
             _stats.AddDropped(droppedReason, 1, dropped.Records.Count);
             if (droppedReason == DropReason.BufferFull)
             {
-                Log.BatchDroppedBufferFull(_logger, _capacity, dropped.BatchId, dropped.Records.Count);
+                if (_bufferFullLog.Hit(out var count)) Log.BatchDroppedBufferFull(_logger, _capacity, dropped.BatchId, dropped.Records.Count, count);
             }
             else
             {
@@ -169,13 +175,6 @@ internal sealed class BatchDelivery
         return (rest.Count, records);
     }
 
-    /// <summary>The backoff before retry number <paramref name="attempt"/> (1-based): full jitter over min(max, initial·2^(attempt-1)).</summary>
-    internal TimeSpan Backoff(int attempt)
-    {
-        var cap = Math.Min(_maxBackoff.Ticks, _initialBackoff.Ticks * Math.Pow(2, Math.Min(attempt - 1, 62)));
-        return TimeSpan.FromTicks((long)(cap * _random.NextDouble()));
-    }
-
     private async Task RunSenderAsync(bool prober)
     {
         var ct = _stop.Token;
@@ -238,9 +237,10 @@ internal sealed class BatchDelivery
     {
         var batch = node.Value;
         Exception? error = null;
+        IReadOnlyList<RejectedRecord>? refused = null;
         try
         {
-            await _transport.SendAsync(batch, ct).ConfigureAwait(false);
+            refused = await _transport.SendAsync(batch, ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -254,6 +254,9 @@ internal sealed class BatchDelivery
 
         if (error is null)
         {
+            var recovered = false;
+            int outageFailures = 0;
+            var outageDuration = TimeSpan.Zero;
             lock (_lock)
             {
                 if (_failures == failuresAtStart)
@@ -261,31 +264,49 @@ internal sealed class BatchDelivery
                     _attempt = 0;
                     _backingOff = false;
                     _nextAttemptAt = DateTimeOffset.MinValue;
+                    if (_outage)
+                    {
+                        recovered = true;
+                        _outage = false;
+                        outageFailures = _outageFailures;
+                        outageDuration = _time.GetElapsedTime(_outageStartedAt);
+                    }
                 }
             }
-            _stats.AddSent(batch.Records.Count); // counted before the removal can report the buffer empty
+            // Counted before the removal can report the buffer empty.
+            var refusedCount = _rejections.Count(batch.Records, refused ?? [], _transport.Name);
+            _stats.AddSent(batch.Records.Count - refusedCount);
             Remove(node);
+            if (recovered) Log.DeliveryRecovered(_logger, _transport.Name, outageFailures, outageDuration, Count);
         }
         else if (error is TransportException { Retryable: false })
         {
-            _stats.AddDropped(DropReason.Rejected, 1, batch.Records.Count);
+            _rejections.CountBatch(batch, error, _transport.Name);
             Remove(node);
-            Log.BatchRejected(_logger, error, batch.BatchId, batch.Records.Count, _transport.Name);
         }
         else
         {
             TimeSpan delay;
             int attempt;
+            var outageStarts = false;
             lock (_lock)
             {
                 _failures++;
                 attempt = ++_attempt;
-                delay = error is TransportException { RetryAfter: { } after } && after > TimeSpan.Zero ? after : Backoff(attempt);
+                delay = error is TransportException { RetryAfter: { } after } && after > TimeSpan.Zero ? after : _backoff.Delay(attempt);
                 _nextAttemptAt = _time.GetUtcNow() + delay;
                 _backingOff = true;
                 _inFlight.Remove(node);
+                if (!_outage)
+                {
+                    outageStarts = _outage = true;
+                    _outageStartedAt = _time.GetTimestamp();
+                    _outageFailures = 0;
+                }
+                _outageFailures++;
             }
             _stats.AddRetry();
+            if (outageStarts) Log.DeliveryFailing(_logger, error, _transport.Name, error.Message, _capacity);
             Log.RetryScheduled(_logger, error, batch.BatchId, _transport.Name, attempt, delay);
         }
         SignalChanged();

@@ -5,10 +5,11 @@ namespace Scouter.Client;
 /// <summary>
 /// The queue of one profile inside a <see cref="ScouterQueue"/> (<c>queue["alias"]</c>). Every
 /// <c>Insert</c> is thread-safe, never blocks and never throws for data problems: a value of the
-/// wrong kind for the profile, an unknown metric or a full queue is counted in
-/// <see cref="ScouterQueue.Statistics"/> and logged once per kind. A queue whose profile is still
-/// being downloaded (<see cref="IsPending"/>, hosted queues only) counts its inserts as dropped
-/// with reason <c>profile_pending</c>.
+/// wrong kind for the profile, an unknown feature or metric, text in a numeric feature or a full
+/// queue is counted in <see cref="ScouterQueue.Statistics"/> and logged at most every 5 minutes
+/// per kind (docs/client.md). A queue whose profile is still being downloaded
+/// (<see cref="IsPending"/>, hosted queues only) counts its inserts as dropped with reason
+/// <c>profile_pending</c>.
 /// </summary>
 public sealed class ProfileQueue
 {

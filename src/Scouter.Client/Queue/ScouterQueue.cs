@@ -5,15 +5,18 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Scouter.Client.Transports;
 using Scouter.Records;
+using Scouter.Resilience;
 
 namespace Scouter.Client;
 
 /// <summary>
 /// Non-blocking, in-process aggregation and at-least-once delivery of monitoring records for one
 /// or more profiles. Inserts go into a bounded single-reader channel; one background worker
-/// aggregates them per drift type and cuts record batches, which a delivery loop sends through
-/// the <see cref="IRecordTransport"/> with retries and a bounded buffer. The queue owns the
-/// transport and disposes it on shutdown.
+/// aggregates them per drift type and cuts records, which are checked against the profile's
+/// <see cref="RecordRules"/> (invalid ones are counted as rejected, not sent), split into batches
+/// within <see cref="RecordLimits"/>, and sent by a delivery loop through the
+/// <see cref="IRecordTransport"/> with retries and a bounded buffer. The queue owns the transport
+/// and disposes it on shutdown.
 /// </summary>
 public sealed class ScouterQueue : IAsyncDisposable
 {
@@ -31,8 +34,9 @@ public sealed class ScouterQueue : IAsyncDisposable
     private readonly PeriodicTimer _timer;
     private readonly Task _worker;
     private readonly Task _timerLoop;
-    private readonly int[] _errorLogged = new int[QueueStats.ErrorNames.Length];
-    private readonly int[] _dropLogged = new int[QueueStats.ReasonNames.Length];
+    private readonly FrozenDictionary<string, InsertErrorReporter> _errors;
+    private readonly LogThrottle[] _dropLogs;
+    private readonly RecordRejections _rejections;
     private readonly Lock _shutdownLock = new();
     private int _closed;
     private Task? _shutdown;
@@ -53,22 +57,29 @@ public sealed class ScouterQueue : IAsyncDisposable
         _logger = _options.LoggerFactory.CreateLogger<ScouterQueue>();
         var seed = _options.RandomSeed;
         var queues = new Dictionary<string, ProfileQueue>(aliasToProfile.Count + pending.Count, StringComparer.Ordinal);
+        var errors = new Dictionary<string, InsertErrorReporter>(aliasToProfile.Count + pending.Count, StringComparer.Ordinal);
         var i = 0;
         foreach (var (alias, profile) in aliasToProfile)
         {
             if (string.IsNullOrWhiteSpace(alias)) throw new ScouterConfigException("alias", alias, "must be non-empty");
             if (profile is null) throw new ScouterConfigException("profile", alias, "must not be null");
-            var queue = new ProfileQueue(this, alias, profile.DriftType, seed is { } s ? new Random(s + i++) : new Random());
-            queue.TryAttach(profile, CreateAggregator(alias));
-            queues[alias] = queue;
+            errors[alias] = new InsertErrorReporter(alias, _stats, _logger, _time);
+            queues[alias] = new ProfileQueue(this, alias, profile.DriftType, seed is { } s ? new Random(s + i++) : new Random());
         }
         foreach (var (alias, driftType) in pending)
         {
             if (string.IsNullOrWhiteSpace(alias)) throw new ScouterConfigException("alias", alias, "must be non-empty");
             if (!queues.TryAdd(alias, new ProfileQueue(this, alias, driftType, seed is { } s ? new Random(s + i++) : new Random())))
                 throw new ScouterConfigException("alias", alias, "is given twice");
+            errors[alias] = new InsertErrorReporter(alias, _stats, _logger, _time);
         }
         _queues = queues.ToFrozenDictionary(StringComparer.Ordinal);
+        _errors = errors.ToFrozenDictionary(StringComparer.Ordinal);
+        foreach (var (alias, profile) in aliasToProfile) _queues[alias].TryAttach(profile, CreateAggregator(alias));
+        _dropLogs = [.. QueueStats.ReasonNames.Select(_ => new LogThrottle(_time))];
+        _rejections = new RecordRejections(_stats, _logger, _time, AliasOf);
+        // An in-memory transport checks records as the server would, against the profiles of the queues that use it.
+        if (transport is InMemoryTransport memory) memory.AddProfiles(aliasToProfile.Values);
 
         _channel = Channel.CreateBounded<QueueItem>(new BoundedChannelOptions(_options.ChannelCapacity)
         {
@@ -77,8 +88,8 @@ public sealed class ScouterQueue : IAsyncDisposable
             FullMode = BoundedChannelFullMode.Wait, // TryWrite then fails fast instead of blocking
             AllowSynchronousContinuations = false,
         });
-        _delivery = new BatchDelivery(transport, _options.MaxBufferedBatches, _options.MaxConcurrentSends, _options.InitialBackoff, _options.MaxBackoff, _time,
-            seed is { } js ? new Random(unchecked(js * 31 + 7)) : new Random(), _stats, _logger);
+        var backoff = new Backoff(_options.InitialBackoff, _options.MaxBackoff, seed is { } js ? new Random(unchecked(js * 31 + 7)) : new Random());
+        _delivery = new BatchDelivery(transport, _options.MaxBufferedBatches, _options.MaxConcurrentSends, backoff, _time, _stats, _logger, _rejections);
         // Created here, not on the timer task, so the first interval starts when the queue is built.
         _timer = new PeriodicTimer(_options.FlushInterval, _time);
         _worker = Task.Run(RunWorkerAsync);
@@ -122,6 +133,7 @@ public sealed class ScouterQueue : IAsyncDisposable
         if (profile.DriftType != queue.DriftType)
             throw new ArgumentException($"Scouter queue '{alias}' takes a {queue.DriftType} profile, not {profile.DriftType}.", nameof(profile));
         if (Volatile.Read(ref _closed) != 0 || !queue.TryAttach(profile, CreateAggregator(alias))) return false;
+        if (_transport is InMemoryTransport memory) memory.AddProfiles([profile]);
         Log.ProfileAvailable(_logger, alias, queue.PendingDrops);
         return true;
     }
@@ -193,17 +205,16 @@ public sealed class ScouterQueue : IAsyncDisposable
         }
         var reason = Volatile.Read(ref _closed) != 0 ? DropReason.Closed : DropReason.ChannelFull;
         _stats.AddDropped(reason, 0, 1);
-        if (Interlocked.Exchange(ref _dropLogged[(int)reason], 1) == 0) Log.InsertDropped(_logger, QueueStats.ReasonNames[(int)reason]);
+        if (_dropLogs[(int)reason].Hit(out var count)) Log.InsertDropped(_logger, QueueStats.ReasonNames[(int)reason], count);
     }
 
-    internal void ReportError(InsertError kind, string alias, string detail)
-    {
-        _stats.AddError(kind);
-        if (Interlocked.Exchange(ref _errorLogged[(int)kind], 1) == 0) Log.InsertRejected(_logger, alias, QueueStats.ErrorNames[(int)kind], detail);
-    }
+    internal void ReportError(InsertError kind, string alias, string detail) => _errors[alias].Report(kind, detail);
 
     private Func<DriftProfile, Random, Aggregator> CreateAggregator(string alias) =>
-        (profile, random) => Aggregator.Create(profile, _time, random, (kind, detail) => ReportError(kind, alias, detail));
+        (profile, random) => Aggregator.Create(profile, _time, random, _errors[alias]);
+
+    /// <summary>The alias whose profile has <paramref name="uid"/> (for log lines about refused records); null when none has.</summary>
+    private string? AliasOf(Guid uid) => _queues.Values.FirstOrDefault(q => !q.IsPending && q.Profile.Config.Uid == uid)?.Alias;
 
     private async Task ShutdownCoreAsync(TimeSpan timeout)
     {
@@ -323,11 +334,29 @@ public sealed class ScouterQueue : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Cuts the aggregator's records, checks each with the profile's rules (an invalid record is
+    /// counted as rejected and not sent: the receiver would refuse it) and enqueues them in batches
+    /// within the receiver's limits.
+    /// </summary>
     private void Cut(Aggregator aggregator, bool final)
     {
         var now = _time.GetUtcNow();
         var records = aggregator.Cut(now, final);
         if (records is null) return;
-        _delivery.Enqueue(new RecordBatch { BatchId = Guid.CreateVersion7(now), SentAt = now, Records = records });
+        var batches = new BatchSplitter(now, _delivery.Enqueue);
+        List<RejectedRecord>? invalid = null;
+        for (var i = 0; i < records.Count; i++)
+        {
+            var record = records[i];
+            if (aggregator.Rules.Check(record) is { } problem)
+            {
+                (invalid ??= []).Add(RejectedRecord.Of(i, problem));
+                continue;
+            }
+            batches.Add(record, RecordSize.Of(record));
+        }
+        batches.Complete();
+        if (invalid is not null) _rejections.Count(records, invalid, RecordRejections.QueueCheck);
     }
 }

@@ -1,4 +1,8 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
 
 namespace Scouter.Client;
 
@@ -8,23 +12,26 @@ namespace Scouter.Client;
 public readonly record struct DroppedCount(long Batches, long Items);
 
 /// <summary>
-/// A snapshot of a <see cref="ScouterQueue"/>'s counters. Drop reasons: <c>closed</c>,
-/// <c>channel_full</c>, <c>rejected</c>, <c>buffer_full</c>, <c>shutdown_timeout</c>, <c>profile_pending</c>. Error kinds:
+/// A snapshot of a <see cref="ScouterQueue"/>'s counters. Every record the aggregators cut ends in
+/// exactly one of <see cref="RecordsSent"/>, <see cref="RejectedRecords"/> and the record drops
+/// (<c>buffer_full</c>, <c>shutdown_timeout</c>), or is still <see cref="Buffered"/>. Drop reasons:
+/// <c>closed</c>, <c>channel_full</c>, <c>buffer_full</c>, <c>shutdown_timeout</c>, <c>profile_pending</c>. Error kinds:
 /// <c>wrong_kind</c>, <c>unknown_metric</c>, <c>non_finite_metric</c>, <c>null_value</c>,
-/// <c>not_convertible</c>.
+/// <c>not_convertible</c>, <c>not_numeric</c>, <c>unknown_feature</c>, <c>no_known_features</c>,
+/// <c>no_known_metrics</c>, <c>value_out_of_range</c> (docs/client.md explains each).
 /// </summary>
 public sealed record ScouterQueueStatistics
 {
     /// <summary>Inserts accepted into the queue.</summary>
     public long Inserted { get; init; }
 
-    /// <summary>Inserts the background worker has aggregated (LLM records sampled out included).</summary>
+    /// <summary>Inserts the background worker has processed (LLM records sampled out and inserts with data errors included).</summary>
     public long Aggregated { get; init; }
 
     /// <summary>Batches the transport accepted.</summary>
     public long BatchesSent { get; init; }
 
-    /// <summary>Records in the batches the transport accepted.</summary>
+    /// <summary>Records the receiver stored: the records of accepted batches minus those it refused (see <see cref="RejectedRecords"/>).</summary>
     public long RecordsSent { get; init; }
 
     /// <summary>Failed sends that were scheduled for a retry.</summary>
@@ -38,13 +45,49 @@ public sealed record ScouterQueueStatistics
 
     /// <summary>Data errors by kind; every kind is present.</summary>
     public required IReadOnlyDictionary<string, long> Errors { get; init; }
+
+    /// <summary>
+    /// Records refused, by code (e.g. <c>unknown_profile</c>, <c>unknown_bin</c>,
+    /// <c>value_out_of_range</c>): found invalid by the queue's own check before sending, listed as
+    /// refused in the receiver's answer, or in a batch the receiver refused as a whole (by the
+    /// failure's code, <c>rejected</c> when it has none). Records, not batches; only codes that occurred are present.
+    /// </summary>
+    public IReadOnlyDictionary<string, long> RejectedRecords { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>
+    /// One line for logs: inserted, aggregated, batches and records sent, retries, buffered, then the
+    /// non-zero drops, errors and rejected records by reason, e.g.
+    /// <c>inserted 3000, aggregated 3000, batches sent 3, records sent 6, retries 0, buffered 0; errors: not_numeric 300</c>.
+    /// </summary>
+    public override string ToString()
+    {
+        var line = new StringBuilder();
+        line.Append(CultureInfo.InvariantCulture,
+            $"inserted {Inserted}, aggregated {Aggregated}, batches sent {BatchesSent}, records sent {RecordsSent}, retries {Retries}, buffered {Buffered}");
+        var dropped = Dropped.Where(d => d.Value.Batches != 0 || d.Value.Items != 0).OrderBy(d => d.Key, StringComparer.Ordinal).ToList();
+        if (dropped.Count > 0)
+        {
+            line.Append("; dropped: ").AppendJoin(", ", dropped.Select(d => d.Value.Batches == 0
+                ? string.Create(CultureInfo.InvariantCulture, $"{d.Key} {d.Value.Items} inserts")
+                : string.Create(CultureInfo.InvariantCulture, $"{d.Key} {d.Value.Batches} batches ({d.Value.Items} records)")));
+        }
+        AppendNonZero(line, "errors", Errors);
+        AppendNonZero(line, "rejected records", RejectedRecords);
+        return line.ToString();
+    }
+
+    private static void AppendNonZero(StringBuilder line, string title, IReadOnlyDictionary<string, long> counts)
+    {
+        var nonZero = counts.Where(c => c.Value != 0).OrderBy(c => c.Key, StringComparer.Ordinal).ToList();
+        if (nonZero.Count == 0) return;
+        line.Append("; ").Append(title).Append(": ").AppendJoin(", ", nonZero.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Key} {c.Value}")));
+    }
 }
 
 internal enum DropReason
 {
     Closed,
     ChannelFull,
-    Rejected,
     BufferFull,
     ShutdownTimeout,
     ProfilePending,
@@ -57,13 +100,21 @@ internal enum InsertError
     NonFiniteMetric,
     NullValue,
     NotConvertible,
+    NotNumeric,
+    UnknownFeature,
+    NoKnownFeatures,
+    NoKnownMetrics,
+    ValueOutOfRange,
 }
 
 /// <summary>The counters behind <see cref="ScouterQueueStatistics"/>, mirrored to the <c>Scouter.Client</c> meter.</summary>
 internal sealed class QueueStats
 {
-    internal static readonly string[] ReasonNames = ["closed", "channel_full", "rejected", "buffer_full", "shutdown_timeout", "profile_pending"];
-    internal static readonly string[] ErrorNames = ["wrong_kind", "unknown_metric", "non_finite_metric", "null_value", "not_convertible"];
+    internal static readonly string[] ReasonNames = ["closed", "channel_full", "buffer_full", "shutdown_timeout", "profile_pending"];
+    internal static readonly string[] ErrorNames = [
+        "wrong_kind", "unknown_metric", "non_finite_metric", "null_value", "not_convertible",
+        "not_numeric", "unknown_feature", "no_known_features", "no_known_metrics", "value_out_of_range",
+    ];
 
     private static readonly Meter s_meter = new("Scouter.Client", "0.1.0");
     private static readonly Counter<long> s_inserted = s_meter.CreateCounter<long>("scouter.queue.inserted", "{insert}", "Inserts accepted by a queue.");
@@ -74,11 +125,13 @@ internal sealed class QueueStats
     private static readonly Counter<long> s_droppedBatches = s_meter.CreateCounter<long>("scouter.queue.dropped_batches", "{batch}", "Batches dropped, by reason.");
     private static readonly Counter<long> s_droppedItems = s_meter.CreateCounter<long>("scouter.queue.dropped_items", "{item}", "Records or inserts dropped, by reason.");
     private static readonly Counter<long> s_errors = s_meter.CreateCounter<long>("scouter.queue.errors", "{error}", "Data errors, by kind.");
+    private static readonly Counter<long> s_rejectedRecords = s_meter.CreateCounter<long>("scouter.queue.rejected_records", "{record}", "Records refused (by the queue's check or the receiver), by code.");
     private static readonly UpDownCounter<long> s_buffered = s_meter.CreateUpDownCounter<long>("scouter.queue.buffered", "{batch}", "Batches waiting for delivery.");
 
     private readonly long[] _droppedBatches = new long[ReasonNames.Length];
     private readonly long[] _droppedItems = new long[ReasonNames.Length];
     private readonly long[] _errors = new long[ErrorNames.Length];
+    private readonly ConcurrentDictionary<string, StrongBox<long>> _rejected = new(StringComparer.Ordinal);
     private long _inserted;
     private long _aggregated;
     private long _batchesSent;
@@ -136,6 +189,14 @@ internal sealed class QueueStats
         s_errors.Add(1, new KeyValuePair<string, object?>("kind", ErrorNames[(int)kind]));
     }
 
+    public void AddRejected(string code, long records)
+    {
+        if (records == 0) return;
+        var box = _rejected.GetOrAdd(code, static _ => new StrongBox<long>());
+        Interlocked.Add(ref box.Value, records);
+        s_rejectedRecords.Add(records, new KeyValuePair<string, object?>("code", code));
+    }
+
     public ScouterQueueStatistics Snapshot()
     {
         var dropped = new Dictionary<string, DroppedCount>(ReasonNames.Length, StringComparer.Ordinal);
@@ -153,6 +214,7 @@ internal sealed class QueueStats
             Buffered = Volatile.Read(ref _buffered),
             Dropped = dropped,
             Errors = errors,
+            RejectedRecords = _rejected.ToDictionary(r => r.Key, r => Volatile.Read(ref r.Value.Value), StringComparer.Ordinal),
         };
     }
 }

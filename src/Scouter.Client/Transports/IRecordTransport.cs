@@ -31,9 +31,17 @@ public sealed class TransportException : Exception
         RetryAfter = retryAfter;
     }
 
-    /// <summary>False when the batch can never be accepted (e.g. rejected as invalid): it is dropped and counted.</summary>
+    /// <summary>False when the batch can never be accepted (e.g. refused as invalid): it is not retried, and its records are counted as rejected.</summary>
     public bool Retryable { get; }
 
     /// <summary>The receiver's requested delay (HTTP <c>Retry-After</c>), if any.</summary>
     public TimeSpan? RetryAfter { get; }
+
+    /// <summary>
+    /// The receiver's stable error code when it gave one (e.g. <c>unknown_profile</c>,
+    /// <c>payload_too_large</c>); the queue counts the records of a batch refused with a
+    /// non-retryable failure under this code in <see cref="ScouterQueueStatistics.RejectedRecords"/>
+    /// (<c>rejected</c> when null).
+    /// </summary>
+    public string? Code { get; init; }
 }

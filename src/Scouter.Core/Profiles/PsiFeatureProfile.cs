@@ -118,25 +118,37 @@ public sealed class PsiFeatureProfile
         return double.IsFinite(value) ? BinOf(value.ToString("R", CultureInfo.InvariantCulture)) : MissingBin;
     }
 
-    /// <summary>The bin id of a category (0 when missing, -1 or <c>__other__</c> when unseen).</summary>
+    /// <summary>
+    /// The bin id of a text value. Categorical: its category's bin, 0 when missing, -1 or
+    /// <c>__other__</c> when unseen. Numeric: the text read by <see cref="Feature.NumberFromText"/> —
+    /// a number string is binned as that number; any other text is missing (0), never unseen, since a
+    /// numeric feature has no unseen bin.
+    /// </summary>
     public int BinOf(string? category)
     {
         if (string.IsNullOrWhiteSpace(category)) return MissingBin;
         if (Kind == FeatureKind.Numeric)
         {
-            return double.TryParse(category, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? Binning.BinOf(_edges, v) : UnseenBin;
+            return Feature.NumberFromText(category, out var v) == FeatureValueKind.Number ? Binning.BinOf(_edges, v) : MissingBin;
         }
         if (_categoryBins!.TryGetValue(category, out var bin)) return bin;
         return HasOtherCategory ? Proportions.Count : UnseenBin;
     }
 
-    /// <summary>The bin id of an inference-time feature value.</summary>
-    public int BinOf(in Feature feature) => feature.Kind switch
+    /// <summary>
+    /// The bin id of an inference-time feature value. For a numeric feature the value is read by
+    /// <see cref="Feature.AsNumber"/>: text that is not a number is missing (0).
+    /// </summary>
+    public int BinOf(in Feature feature)
     {
-        FeatureValueKind.Number => BinOf(feature.Number),
-        FeatureValueKind.Text => BinOf(feature.Text),
-        _ => MissingBin,
-    };
+        if (Kind == FeatureKind.Numeric) return feature.AsNumber(out var v) == FeatureValueKind.Number ? Binning.BinOf(_edges, v) : MissingBin;
+        return feature.Kind switch
+        {
+            FeatureValueKind.Number => BinOf(feature.Number),
+            FeatureValueKind.Text => BinOf(feature.Text),
+            _ => MissingBin,
+        };
+    }
 
     /// <summary>
     /// Baseline proportions laid out as <c>[missing, unseen (categorical only), bin 1..B]</c>, the

@@ -65,6 +65,41 @@ public readonly record struct Feature
     /// <summary>The category when <see cref="Kind"/> is <see cref="FeatureValueKind.Text"/>.</summary>
     public string? Text { get; }
 
+    /// <summary>
+    /// How this value reads for a numeric profile feature — the one rule every aggregator follows:
+    /// a number is itself; a text that parses as a number with the invariant culture (<c>"3.5"</c>,
+    /// <c>"-1e3"</c>, surrounding white space allowed) is that number; a text spelling NaN or
+    /// infinity (<c>"NaN"</c>, <c>"-inf"</c>) is missing, like the number it spells; any other text is
+    /// not a number (<see cref="FeatureValueKind.Text"/>); a missing value is missing.
+    /// </summary>
+    /// <param name="number">The number when the result is <see cref="FeatureValueKind.Number"/>, else NaN.</param>
+    /// <returns><see cref="FeatureValueKind.Number"/>, <see cref="FeatureValueKind.Missing"/> or <see cref="FeatureValueKind.Text"/> (not a number).</returns>
+    public FeatureValueKind AsNumber(out double number)
+    {
+        switch (Kind)
+        {
+            case FeatureValueKind.Number:
+                number = Number;
+                return FeatureValueKind.Number;
+            case FeatureValueKind.Text:
+                return NumberFromText(Text, out number);
+            default:
+                number = double.NaN;
+                return FeatureValueKind.Missing;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="AsNumber"/> for a text value: <see cref="FeatureValueKind.Number"/>,
+    /// <see cref="FeatureValueKind.Missing"/> (null, blank, a NaN or infinity spelling) or
+    /// <see cref="FeatureValueKind.Text"/> (not a number).
+    /// </summary>
+    public static FeatureValueKind NumberFromText(string? text, out double number)
+    {
+        if (!Data.NumberText.TryParse(text, out number)) return FeatureValueKind.Text;
+        return double.IsNaN(number) ? FeatureValueKind.Missing : FeatureValueKind.Number;
+    }
+
     /// <summary>A missing value for <paramref name="name"/>.</summary>
     public static Feature Missing(string name) => new(name, FeatureValueKind.Missing, double.NaN, null);
 

@@ -177,7 +177,8 @@ public sealed class QueueFaultTests
         // shutdown gave up on the full buffer.
         Assert.Equal((piledUp / PsiCutEvery) - capacity, bufferFull.Batches);
         Assert.Equal(capacity, timedOut.Batches);
-        foreach (var reason in new[] { "closed", "channel_full", "rejected" }) Assert.Equal(default, stats.Dropped[reason]);
+        foreach (var reason in new[] { "closed", "channel_full" }) Assert.Equal(default, stats.Dropped[reason]);
+        Assert.Empty(stats.RejectedRecords);
 
         var droppedBatches = bufferFull.Batches + timedOut.Batches;
         Assert.Equal(droppedBatches * FeatureNames.Length, bufferFull.Items + timedOut.Items);

@@ -1,6 +1,6 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Scouter.Client.Transports;
+using Scouter.Resilience;
 using Xunit;
 using static Scouter.Client.Tests.Queue.QueueTestKit;
 
@@ -10,30 +10,41 @@ public class BatchDeliveryTests
 {
     private static readonly TimeSpan Initial = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan Max = TimeSpan.FromSeconds(30);
+    private const int Seed = 1;
 
-    private static (BatchDelivery Delivery, InMemoryTransport Transport, FakeTimeProvider Time, QueueStats Stats) Create(int capacity = 100, int concurrency = 1)
+    private static (BatchDelivery Delivery, InMemoryTransport Transport, FakeTimeProvider Time, QueueStats Stats) Create(
+        int capacity = 100, int concurrency = 1, LogCapture? logs = null)
     {
         var time = new FakeTimeProvider();
-        var transport = new InMemoryTransport();
+        // The test batches carry no registered profile: store them unchecked.
+        var transport = new InMemoryTransport { ValidateRecords = false };
         var stats = new QueueStats();
-        var delivery = new BatchDelivery(transport, capacity, concurrency, Initial, Max, time, new Random(1), stats, NullLogger.Instance);
+        var delivery = new BatchDelivery(transport, capacity, concurrency, new Backoff(Initial, Max, new Random(Seed)), time, stats,
+            (logs ?? new LogCapture()).CreateLogger("queue"));
         return (delivery, transport, time, stats);
     }
 
     [Fact]
-    public async Task RetryableFailure_RetriesWithExponentialBackoff()
+    public async Task RetryableFailure_WaitsTheSeededFullJitterDelays_ThenDelivers()
     {
-        var (delivery, transport, time, stats) = Create();
+        // The delays drawn independently: uniform in [0, 200 ms) then [0, 400 ms) from Random(Seed).
+        var draws = new Random(Seed);
+        var first = TimeSpan.FromTicks((long)(Initial.Ticks * draws.NextDouble()));
+        var second = TimeSpan.FromTicks((long)(2 * Initial.Ticks * draws.NextDouble()));
+        var logs = new LogCapture();
+        var (delivery, transport, time, stats) = Create(logs: logs);
         transport.FailNext(2);
         delivery.Enqueue(Batch(3));
 
         await WaitUntil(() => delivery.BackoffWaits == 1, "first backoff");
         Assert.Equal(1, transport.SendAttempts);
         Assert.Equal(1, stats.Snapshot().Retries);
-        time.Advance(Initial); // full jitter: first delay is in [0, 200 ms)
+        Assert.Equal(first, Assert.Single(logs.WithEventId(1010))["Delay"]);
+        time.Advance(first);
         await WaitUntil(() => delivery.BackoffWaits == 2, "second backoff");
         Assert.Equal(2, transport.SendAttempts);
-        time.Advance(2 * Initial); // second delay is in [0, 400 ms)
+        Assert.Equal([first, second], logs.WithEventId(1010).Select(l => (TimeSpan)l["Delay"]!));
+        time.Advance(second);
         await WaitUntil(() => stats.Snapshot().BatchesSent == 1, "delivery");
 
         var snapshot = stats.Snapshot();
@@ -63,20 +74,34 @@ public class BatchDeliveryTests
     }
 
     [Fact]
-    public void Backoff_IsFullJitterUnderTheExponentialCap()
+    public async Task RetryableFailures_AtTheCap_WaitTheSeededFractionOfMaxBackoff()
     {
-        var (delivery, _, _, _) = Create();
-        for (var attempt = 1; attempt <= 20; attempt++)
+        // Attempts 1..9 have caps 0.2 s .. 51.2 s; from attempt 9 on the cap is Max (30 s).
+        var draws = new Random(Seed);
+        var expected = Enumerable.Range(1, 10)
+            .Select(attempt => TimeSpan.FromTicks((long)(Math.Min(Max.Ticks, Initial.Ticks * (1L << (attempt - 1))) * draws.NextDouble())))
+            .ToArray();
+        var logs = new LogCapture();
+        var (delivery, transport, time, _) = Create(logs: logs);
+        transport.FailNext(10);
+        delivery.Enqueue(Batch(1));
+        for (var attempt = 1; attempt <= 10; attempt++)
         {
-            var cap = TimeSpan.FromTicks(Math.Min(Max.Ticks, Initial.Ticks << Math.Min(attempt - 1, 20)));
-            for (var i = 0; i < 50; i++) Assert.InRange(delivery.Backoff(attempt), TimeSpan.Zero, cap);
+            await WaitUntil(() => delivery.BackoffWaits == attempt, $"backoff {attempt}");
+            time.Advance(expected[attempt - 1]);
         }
+        await delivery.WhenEmptyAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(expected, logs.WithEventId(1010).Select(l => (TimeSpan)l["Delay"]!));
+        Assert.Single(transport.Batches);
+        await delivery.StopAsync(TimeSpan.Zero);
     }
 
     [Fact]
-    public async Task NonRetryableFailure_DropsBatchAsRejected_AndContinues()
+    public async Task NonRetryableFailure_CountsTheBatchRecordsAsRejected_AndContinues()
     {
-        var (delivery, transport, _, stats) = Create();
+        var logs = new LogCapture();
+        var (delivery, transport, _, stats) = Create(logs: logs);
         transport.FailNext(1, retryable: false);
         var rejected = Batch(4);
         var next = Batch(2);
@@ -86,8 +111,14 @@ public class BatchDeliveryTests
 
         Assert.Equal(next.BatchId, Assert.Single(transport.Batches).BatchId);
         var snapshot = stats.Snapshot();
-        Assert.Equal(new DroppedCount(1, 4), snapshot.Dropped["rejected"]);
+        Assert.Equal(new Dictionary<string, long> { ["rejected"] = 4 }, snapshot.RejectedRecords);
+        Assert.All(snapshot.Dropped.Values, d => Assert.Equal(default, d));
+        Assert.Equal((1L, 2L), (snapshot.BatchesSent, snapshot.RecordsSent));
         Assert.Equal(0, snapshot.Retries);
+        var line = Assert.Single(logs.WithEventId(1011));
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Error, line.Level);
+        Assert.Contains("simulated failure", line.Message, StringComparison.Ordinal);
+        Assert.Empty(logs.WithEventId(1014));
         await delivery.StopAsync(TimeSpan.Zero);
     }
 

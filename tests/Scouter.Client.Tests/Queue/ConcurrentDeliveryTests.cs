@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Scouter.Client.Transports;
 using Scouter.Records;
+using Scouter.Resilience;
 using Xunit;
 using static Scouter.Client.Tests.Queue.QueueTestKit;
 
@@ -18,7 +19,7 @@ public class ConcurrentDeliveryTests
         var time = new FakeTimeProvider();
         var transport = new GatedTransport();
         var stats = new QueueStats();
-        return (new BatchDelivery(transport, 100, 4, Initial, TimeSpan.FromSeconds(30), time, new Random(1), stats, NullLogger.Instance), transport, time, stats);
+        return (new BatchDelivery(transport, 100, 4, new Backoff(Initial, TimeSpan.FromSeconds(30), new Random(1)), time, stats, NullLogger.Instance), transport, time, stats);
     }
 
     [Fact]
