@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using Microsoft.Extensions.Logging;
 using Scouter.Client.Transports;
 using Scouter.Records;
