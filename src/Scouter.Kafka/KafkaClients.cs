@@ -9,10 +9,16 @@ internal static class KafkaClients
     /// <param name="config">Producer settings.</param>
     /// <param name="logger">Where librdkafka's log and errors go.</param>
     /// <param name="connectionFailuresAtDebug">True for a client of the record source, which logs broker outages itself.</param>
-    public static IProducer<TKey, byte[]> Producer<TKey>(ProducerConfig config, ILogger logger, bool connectionFailuresAtDebug = false) =>
+    /// <param name="onError">Called, on librdkafka's thread, for each error event (after it is logged at Debug).</param>
+    public static IProducer<TKey, byte[]> Producer<TKey>(ProducerConfig config, ILogger logger, bool connectionFailuresAtDebug = false,
+        Action<Error>? onError = null) =>
         new ProducerBuilder<TKey, byte[]>(config)
             .SetLogHandler((_, message) => Forward(logger, message, connectionFailuresAtDebug))
-            .SetErrorHandler((_, error) => Forward(logger, error))
+            .SetErrorHandler((_, error) =>
+            {
+                Forward(logger, error);
+                onError?.Invoke(error);
+            })
             .Build();
 
     /// <param name="config">Consumer settings.</param>
