@@ -5,7 +5,7 @@ namespace Scouter.IntegrationTests.Fixtures;
 
 /// <summary>
 /// A loopback port that is closed (connections refused) until <see cref="Open"/>, then forwards every connection
-/// to <paramref name="target"/>: a broker that is down and comes back, without touching the shared broker.
+/// to <paramref name="targetPort"/> on loopback: a broker that is down and comes back, without touching the shared broker.
 /// </summary>
 public sealed class TcpProxy(int targetPort) : IAsyncDisposable
 {
