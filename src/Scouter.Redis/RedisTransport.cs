@@ -47,10 +47,14 @@ public sealed class RedisTransport : IRecordTransport
             // One deadline for connecting and appending: the multiplexer queues commands while it reconnects.
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(_settings.SendTimeout);
-            var connection = await Connection().WaitAsync(timeout.Token);
-            // A refused handshake (wrong password) is not an error reply to the command: the command waits in the
-            // multiplexer's backlog for a connection that cannot come, so the refusal ends the wait.
+            // A refused handshake (wrong password) is not an error reply to the command: connecting, or the command
+            // waiting in the multiplexer's backlog, would wait for a connection that cannot come, so the refusal ends the wait.
             var refused = RefusedTask();
+            var connecting = Connection();
+            if (await Task.WhenAny(connecting, refused).WaitAsync(timeout.Token) == refused)
+                throw Refused(batch, payload.Length, await refused, null);
+            var connection = await connecting;
+            refused = RefusedTask();
             var append = connection.GetDatabase().StreamAddAsync(_settings.Stream, "batch", payload, _addOptions);
             var first = await Task.WhenAny(append, refused).WaitAsync(timeout.Token);
             if (first == refused)
@@ -139,17 +143,37 @@ public sealed class RedisTransport : IRecordTransport
     private async Task<ConnectionMultiplexer> ConnectAsync()
     {
         // The first handshake's refusal happens inside ConnectAsync, before an event handler can be attached: its log tells.
-        using var log = new StringWriter(CultureInfo.InvariantCulture);
-        var connection = await ConnectionMultiplexer.ConnectAsync(_settings.Options.Clone(), log);
+        var connection = await ConnectionMultiplexer.ConnectAsync(_settings.Options.Clone(), new RefusalWatch(this));
         connection.ConnectionFailed += (_, e) =>
         {
             if (e.FailureType is ConnectionFailureType.AuthenticationFailure) Refuse(ReplyIn(e.Exception?.Message));
         };
         connection.ConnectionRestored += (_, _) => Accept();
-        var connectLog = log.ToString();
-        if (!connection.IsConnected && connectLog.Contains(nameof(ConnectionFailureType.AuthenticationFailure), StringComparison.Ordinal))
-            Refuse(ReplyIn(connectLog));
         return connection;
+    }
+
+    /// <summary>Reads the multiplexer's connect log as it is written: an authentication refusal fails the sends waiting for the connection.</summary>
+    private sealed class RefusalWatch(RedisTransport transport) : TextWriter(CultureInfo.InvariantCulture)
+    {
+        public override System.Text.Encoding Encoding => System.Text.Encoding.UTF8;
+
+        public override void Write(char value)
+        {
+            // Whole lines only (below).
+        }
+
+        public override void Write(string? value) => Watch(value);
+
+        public override void WriteLine(string? value) => Watch(value);
+
+        private void Watch(string? line)
+        {
+            if (line is null) return;
+            if (ReplyIn(line) is { } reply && (reply.StartsWith("NOAUTH", StringComparison.Ordinal) || reply.StartsWith("WRONGPASS", StringComparison.Ordinal)))
+                transport.Refuse(reply);
+            else if (line.Contains(nameof(ConnectionFailureType.AuthenticationFailure), StringComparison.Ordinal))
+                transport.Refuse(null);
+        }
     }
 
     /// <summary>Redis's error reply quoted in a client message or log (e.g. <c>NOAUTH Authentication required.</c>), if any.</summary>

@@ -105,7 +105,8 @@ public sealed class RedisTransportTests
 
         Assert.False(ex.Retryable);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
-        Assert.Contains("NOAUTH", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("authentication failed", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(redis.Address, ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
