@@ -14,9 +14,12 @@ namespace Scouter.Kafka;
 /// the topic's partitions are shared by the server replicas. It takes the messages already fetched (up to
 /// <see cref="KafkaConfig.ConsumeBatchSize"/>), stores them concurrently through the sink, then commits
 /// each partition's offset past the stored messages: an offset is committed only after its batch is
-/// stored. A message the server cannot store now is retried in place with backoff (never skipped);
-/// an invalid one is copied to <c>&lt;topic&gt;.dlq</c> with the error in its headers, then committed.
-/// On shutdown it finishes the messages in hand, commits, and leaves the group.
+/// stored. What happens to each message is <see cref="RecordSinkPolicy"/>'s: a message the server cannot
+/// store now is retried in place with backoff (never skipped); an invalid one is copied to
+/// <c>&lt;topic&gt;.dlq</c> with the error in its headers, and of a batch stored except some refused records,
+/// those records are; the offset is committed only after the dead letter is written. An outage of the
+/// brokers is logged once when it starts and once when it ends. On shutdown it finishes the messages in
+/// hand, commits, and leaves the group.
 /// </summary>
 public sealed class KafkaRecordSource : IRecordSource
 {

@@ -11,10 +11,12 @@ namespace Scouter.RabbitMQ;
 /// <summary>
 /// The server's RabbitMQ consumer. Up to <see cref="RabbitMQConfig.ConsumerConcurrency"/> messages of the
 /// <see cref="RabbitMQConfig.Prefetch"/> window are stored at once; a message is acknowledged only after the
-/// sink stored it (or found it a duplicate). A message the sink refuses is published to <c>&lt;queue&gt;.dlq</c>
-/// with the reason in the <c>x-scouter-error</c> header, then acknowledged. A message the sink cannot take now
-/// is retried in place with backoff. A lost connection is re-established with backoff; messages whose
-/// acknowledgement was lost with it are redelivered and deduplicated by the server.
+/// sink stored it (or found it a duplicate), following <see cref="RecordSinkPolicy"/>. A message the sink refuses,
+/// or the refused records of a batch it stored, are published to <c>&lt;queue&gt;.dlq</c> with the reason in the
+/// <c>x-scouter-error</c> header, and the message is acknowledged once the broker confirmed that publish. A
+/// message the sink cannot take now is retried in place with backoff. A lost connection is re-established with
+/// backoff (one log line when the outage starts, one when it ends); messages whose acknowledgement was lost with
+/// it are redelivered and deduplicated by the server.
 /// </summary>
 public sealed class RabbitMQRecordSource : IRecordSource
 {

@@ -11,8 +11,10 @@ namespace Scouter.Redis;
 /// The server's Redis consumer: one member of a consumer group on the stream, so that N server replicas
 /// share the entries. Each entry's <c>batch</c> field goes to the ingestion pipeline (up to
 /// <see cref="RedisConfig.MaxInFlight"/> at once) and is acknowledged (<c>XACK</c>) only once stored or
-/// recognised as a duplicate. An entry that can never be stored is appended to <c>&lt;stream&gt;:dlq</c>
-/// (fields <c>batch</c>, <c>error</c>, <c>source_id</c>) and then acknowledged. Entries left pending by a
+/// recognised as a duplicate, following <see cref="RecordSinkPolicy"/>. An entry that can never be stored, or the
+/// refused records of a batch that was stored, are appended to <c>&lt;stream&gt;:dlq</c> (fields <c>batch</c>,
+/// <c>error</c>, <c>source_id</c>) and only then is the entry acknowledged. An outage of Redis is logged once when
+/// it starts and once when it ends. Entries left pending by a
 /// replica that died, or whose acknowledgement was lost, are reclaimed with <c>XAUTOCLAIM</c> after
 /// <see cref="RedisConfig.ClaimMinIdle"/>.
 /// </summary>
