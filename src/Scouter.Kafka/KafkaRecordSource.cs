@@ -5,6 +5,7 @@ using Confluent.Kafka.Admin;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Scouter.Ingestion;
+using Scouter.Resilience;
 
 namespace Scouter.Kafka;
 
@@ -13,9 +14,12 @@ namespace Scouter.Kafka;
 /// the topic's partitions are shared by the server replicas. It takes the messages already fetched (up to
 /// <see cref="KafkaConfig.ConsumeBatchSize"/>), stores them concurrently through the sink, then commits
 /// each partition's offset past the stored messages: an offset is committed only after its batch is
-/// stored. A message the server cannot store now is retried in place with backoff (never skipped);
-/// an invalid one is copied to <c>&lt;topic&gt;.dlq</c> with the error in its headers, then committed.
-/// On shutdown it finishes the messages in hand, commits, and leaves the group.
+/// stored. What happens to each message is <see cref="RecordSinkPolicy"/>'s: a message the server cannot
+/// store now is retried in place with backoff (never skipped); an invalid one is copied to
+/// <c>&lt;topic&gt;.dlq</c> with the error in its headers, and of a batch stored except some refused records,
+/// those records are; the offset is committed only after the dead letter is written. An outage of the
+/// brokers is logged once when it starts and once when it ends. On shutdown it finishes the messages in
+/// hand, commits, and leaves the group.
 /// </summary>
 public sealed class KafkaRecordSource : IRecordSource
 {
@@ -33,13 +37,16 @@ public sealed class KafkaRecordSource : IRecordSource
 
     private static readonly TimeSpan FirstMessageWait = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan BusyPollInterval = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan InitialRetryDelay = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan ConsumeErrorPause = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan TopicSetupTimeout = TimeSpan.FromSeconds(10);
+    // While the brokers are unreachable: how often, and how long, a metadata request checks whether they are back.
+    private static readonly TimeSpan OutageProbeInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan OutageProbeTimeout = TimeSpan.FromSeconds(1);
 
     private readonly ResolvedKafkaConfig _config;
     private readonly ILogger _logger;
+    private readonly RecordSinkPolicy _policy;
+    private readonly Outage _outage;
     private readonly TimeProvider _time;
 
     /// <summary>Creates the source.</summary>
@@ -53,6 +60,8 @@ public sealed class KafkaRecordSource : IRecordSource
         _config = config.Resolve();
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<KafkaRecordSource>();
         _time = timeProvider ?? TimeProvider.System;
+        _policy = new RecordSinkPolicy(_time);
+        _outage = new Outage(_time);
     }
 
     /// <inheritdoc />
@@ -71,7 +80,7 @@ public sealed class KafkaRecordSource : IRecordSource
         if (stoppingToken.IsCancellationRequested) return;
         await EnsureTopicsAsync().ConfigureAwait(false);
 
-        using var deadLetters = KafkaClients.Producer<byte[]?>(_config.ProducerConfig("scouter-dead-letter"), _logger);
+        using var deadLetters = KafkaClients.Producer<byte[]?>(_config.ProducerConfig("scouter-dead-letter"), _logger, connectionFailuresAtDebug: true);
         var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         // Consume blocks, so the loop owns a thread instead of holding a pool thread for the server's lifetime.
         var thread = new Thread(() =>
@@ -100,7 +109,7 @@ public sealed class KafkaRecordSource : IRecordSource
     /// </summary>
     private async Task EnsureTopicsAsync()
     {
-        using var admin = KafkaClients.Admin(_config.AdminConfig(), _logger);
+        using var admin = KafkaClients.Admin(_config.AdminConfig(), _logger, connectionFailuresAtDebug: true);
         string[] topics = [_config.Topic, _config.DeadLetterTopic];
         List<string> missing = [];
         try
@@ -142,6 +151,7 @@ public sealed class KafkaRecordSource : IRecordSource
         private readonly List<ConsumeResult<byte[]?, byte[]>> _carried = [];
         private bool _assignmentChanged;
         private bool _paused;
+        private DateTimeOffset _nextProbe;
 
         public ConsumeLoop(KafkaRecordSource source, IRecordBatchSink sink, IProducer<byte[]?, byte[]> deadLetters, CancellationToken stop)
         {
@@ -157,12 +167,15 @@ public sealed class KafkaRecordSource : IRecordSource
 
         public void Run()
         {
-            using var consumer = KafkaClients.Consumer<byte[]?>(Config.ConsumerConfig(), Logger, _ => _assignmentChanged = true);
+            using var consumer = KafkaClients.Consumer<byte[]?>(Config.ConsumerConfig(), Logger, _ => _assignmentChanged = true, OnError);
+            using var probe = new DependentAdminClientBuilder(consumer.Handle).Build();
             consumer.Subscribe(Config.Topic);
             Log.ConsumerStarted(Logger, Config.Topic, Config.GroupId);
             while (!_stop.IsCancellationRequested)
             {
                 var batch = NextBatch(consumer);
+                if (batch.Count > 0) BrokersReachable();
+                else ProbeDuringOutage(probe);
                 if (batch.Count == 0) continue;
                 var stored = Store(consumer, batch);
                 Commit(consumer, batch, stored);
@@ -170,6 +183,49 @@ public sealed class KafkaRecordSource : IRecordSource
             // Leaving the group hands the partitions to the other replicas now, not after the session timeout.
             consumer.Close();
             Log.ConsumerStopped(Logger, Config.Topic, Config.GroupId);
+        }
+
+        /// <summary>
+        /// librdkafka's error events, raised on this thread inside <c>Consume</c>. It reconnects by itself; an outage
+        /// (every broker down, or the cluster refusing the credentials) is logged once when it starts and once when it
+        /// ends, each further failure at Debug only.
+        /// </summary>
+        private void OnError(Error error)
+        {
+            if (error.Code is not (ErrorCode.Local_AllBrokersDown or ErrorCode.Local_Authentication or ErrorCode.SaslAuthenticationFailed
+                or ErrorCode.Local_Ssl))
+            {
+                return;
+            }
+            if (_source._outage.Failed(out var since, out var failures))
+            {
+                Log.BrokersUnavailable(Logger, Config.Brokers, since, $"{error.Code} {error.Reason}");
+                _nextProbe = _source._time.GetUtcNow() + OutageProbeInterval;
+            }
+            else
+            {
+                Log.BrokersStillUnavailable(Logger, Config.Brokers, failures, $"{error.Code} {error.Reason}");
+            }
+        }
+
+        /// <summary>librdkafka reports brokers going down but not coming back: while an outage lasts, a metadata request every second tells.</summary>
+        private void ProbeDuringOutage(IAdminClient probe)
+        {
+            if (_source._outage.Since is null || _source._time.GetUtcNow() < _nextProbe) return;
+            _nextProbe = _source._time.GetUtcNow() + OutageProbeInterval;
+            try
+            {
+                if (probe.GetMetadata(Config.Topic, OutageProbeTimeout).Brokers.Count > 0) BrokersReachable();
+            }
+            catch (KafkaException)
+            {
+                // Still down: the error events say why.
+            }
+        }
+
+        private void BrokersReachable()
+        {
+            if (_source._outage.Succeeded(out var duration, out var failures)) Log.BrokersBack(Logger, Config.Brokers, duration, failures);
         }
 
         /// <summary>The messages carried over plus what is already fetched, up to the batch size; waits briefly for the first.</summary>
@@ -250,64 +306,59 @@ public sealed class KafkaRecordSource : IRecordSource
 
         private async Task<bool> HandleAsync(ConsumeResult<byte[]?, byte[]> message)
         {
-            var delay = InitialRetryDelay;
-            while (true)
+            // Not the stop token for the sink: the batch in hand is finished on shutdown (the writers outlive the consumers).
+            var decision = await _source._policy.IngestAsync(_sink, message.Message.Value, retry =>
             {
-                RecordSinkResult result;
-                try
-                {
-                    // Not the stop token: the batch in hand is finished on shutdown (the writers outlive the consumers).
-                    result = await _sink.IngestAsync(message.Message.Value, CancellationToken.None).ConfigureAwait(false);
-                }
-                catch (Exception ex)
-                {
-                    Log.SinkFailed(Logger, ex, message.Topic, message.Partition.Value, message.Offset.Value, delay);
-                    if (!await WaitAsync(delay).ConfigureAwait(false)) return false;
-                    delay = Next(delay);
-                    continue;
-                }
-
-                switch (result.Status)
-                {
-                    case RecordSinkStatus.Stored or RecordSinkStatus.Duplicate:
-                        return true;
-                    case RecordSinkStatus.Invalid:
-                        return await DeadLetterAsync(message, result.Error ?? "invalid").ConfigureAwait(false);
-                    default:
-                        Log.RetryLater(Logger, message.Topic, message.Partition.Value, message.Offset.Value, result.Error, delay);
-                        if (!await WaitAsync(delay).ConfigureAwait(false)) return false;
-                        delay = Next(delay);
-                        break;
-                }
-            }
+                if (retry.Exception is { } ex) Log.SinkFailed(Logger, ex, message.Topic, message.Partition.Value, message.Offset.Value, retry.Delay);
+                else Log.RetryLater(Logger, message.Topic, message.Partition.Value, message.Offset.Value, retry.Error, retry.Delay);
+            }, _stop).ConfigureAwait(false);
+            return decision.Action switch
+            {
+                RecordAction.Acknowledge => true,
+                RecordAction.DeadLetterMessage or RecordAction.DeadLetterRejected => await DeadLetterAsync(message, decision).ConfigureAwait(false),
+                _ => false,
+            };
         }
 
-        /// <summary>Copies the message (key, value, headers) to the dead-letter topic with the error and its origin; retried until written or stopping.</summary>
-        private async Task<bool> DeadLetterAsync(ConsumeResult<byte[]?, byte[]> message, string error)
+        /// <summary>
+        /// Writes the dead letter to the dead-letter topic: the message's key and headers, as value the message itself
+        /// or (for a partly stored batch) the batch of its refused records, plus the reason and the origin. Retried
+        /// until written or stopping; the offset is committed only after it was written.
+        /// </summary>
+        private async Task<bool> DeadLetterAsync(ConsumeResult<byte[]?, byte[]> message, RecordDecision decision)
         {
+            var reason = decision.Reason ?? "invalid_record_batch";
             var headers = new Headers();
             foreach (var header in message.Message.Headers ?? []) headers.Add(header.Key, header.GetValueBytes());
-            headers.Add(ErrorHeader, Encoding.UTF8.GetBytes(error));
+            headers.Add(ErrorHeader, Encoding.UTF8.GetBytes(reason));
             headers.Add(SourceTopicHeader, Encoding.UTF8.GetBytes(message.Topic));
             headers.Add(SourcePartitionHeader, Encoding.UTF8.GetBytes(message.Partition.Value.ToString(CultureInfo.InvariantCulture)));
             headers.Add(SourceOffsetHeader, Encoding.UTF8.GetBytes(message.Offset.Value.ToString(CultureInfo.InvariantCulture)));
-            var copy = new Message<byte[]?, byte[]> { Key = message.Message.Key, Value = message.Message.Value, Headers = headers };
+            var copy = new Message<byte[]?, byte[]>
+            {
+                Key = message.Message.Key,
+                Headers = headers,
+                Value = decision.Action == RecordAction.DeadLetterMessage ? message.Message.Value : decision.DeadLetterBody.ToArray(),
+            };
 
-            var delay = InitialRetryDelay;
-            while (true)
+            for (var attempt = 1; ; attempt++)
             {
                 try
                 {
                     await _deadLetters.ProduceAsync(Config.DeadLetterTopic, copy, CancellationToken.None).ConfigureAwait(false);
-                    Log.DeadLettered(Logger, message.Topic, message.Partition.Value, message.Offset.Value, Config.DeadLetterTopic, error);
+                    if (decision.Action == RecordAction.DeadLetterRejected)
+                        Log.RejectedDeadLettered(Logger, message.Topic, message.Partition.Value, message.Offset.Value, decision.Result.Rejected.Count,
+                            Config.DeadLetterTopic, reason);
+                    else
+                        Log.DeadLettered(Logger, message.Topic, message.Partition.Value, message.Offset.Value, Config.DeadLetterTopic, reason);
                     return true;
                 }
                 catch (KafkaException ex)
                 {
+                    var delay = _source._policy.Backoff.Delay(attempt);
                     Log.DeadLetterFailed(Logger, message.Topic, message.Partition.Value, message.Offset.Value, Config.DeadLetterTopic,
                         $"{ex.Error.Code} {ex.Error.Reason}", delay);
-                    if (!await WaitAsync(delay).ConfigureAwait(false)) return false;
-                    delay = Next(delay);
+                    if (!await _source._policy.WaitAsync(delay, _stop).ConfigureAwait(false)) return false;
                 }
             }
         }
@@ -337,20 +388,5 @@ public sealed class KafkaRecordSource : IRecordSource
                 Log.CommitFailed(Logger, Config.Topic, ex.Error.Code, ex.Error.Reason);
             }
         }
-
-        private async Task<bool> WaitAsync(TimeSpan delay)
-        {
-            try
-            {
-                await Task.Delay(delay, _source._time, _stop).ConfigureAwait(false);
-                return true;
-            }
-            catch (OperationCanceledException)
-            {
-                return false;
-            }
-        }
-
-        private static TimeSpan Next(TimeSpan delay) => delay * 2 < MaxRetryDelay ? delay * 2 : MaxRetryDelay;
     }
 }

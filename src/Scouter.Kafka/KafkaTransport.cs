@@ -15,7 +15,8 @@ namespace Scouter.Kafka;
 /// batches keep their order in one partition), the record-batch JSON as value, a <c>batch_id</c>
 /// header, lz4 by default, idempotent producer with <c>acks=all</c>. A send completes when the
 /// brokers acknowledged the message. Broker, network and timeout failures are retryable; a message
-/// too large, an authorization or authentication failure, or an invalid setting is not.
+/// too large, an authorization or authentication failure (a SASL refusal fails the send as soon as
+/// librdkafka reports it, not at the send timeout), or an invalid setting is not.
 /// </summary>
 public sealed class KafkaTransport : IRecordTransport
 {
@@ -24,7 +25,13 @@ public sealed class KafkaTransport : IRecordTransport
 
     private readonly ResolvedKafkaConfig _config;
     private readonly ILogger _logger;
+    // Longer than librdkafka's largest reconnect backoff (reconnect.backoff.max.ms, 10 s by default).
+    private static readonly TimeSpan RefusalValidity = TimeSpan.FromSeconds(15);
+
     private readonly Lock _lock = new();
+    private TaskCompletionSource<Error> _refusal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Error? _lastRefusal;
+    private long _lastRefusalAt;
     private IProducer<string?, byte[]> _producer;
     private bool _disposed;
 
@@ -60,7 +67,17 @@ public sealed class KafkaTransport : IRecordTransport
         var producer = CurrentProducer();
         try
         {
-            await producer.ProduceAsync(_config.Topic, message, cancellationToken).ConfigureAwait(false);
+            // librdkafka retries a refused authentication in the background and lets the message time out: a
+            // refusal seen during the send (or just before) fails it at once, as not retryable.
+            if (RecentRefusal() is { } refused) throw Refused(batch, refused);
+            var refusal = NextRefusal();
+            var produce = producer.ProduceAsync(_config.Topic, message, cancellationToken);
+            if (await Task.WhenAny(produce, refusal).ConfigureAwait(false) == refusal)
+            {
+                _ = produce.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                throw Refused(batch, await refusal.ConfigureAwait(false));
+            }
+            await produce.ConfigureAwait(false);
             return [];
         }
         catch (ProduceException<string?, byte[]> ex)
@@ -101,8 +118,47 @@ public sealed class KafkaTransport : IRecordTransport
             ? string.Create(CultureInfo.InvariantCulture, $" ({bytes} bytes)")
             : string.Empty;
         return new TransportException(
-            $"Kafka send of batch {batch.BatchId} to topic '{_config.Topic}' failed{size}: {error.Code} {error.Reason}",
+            $"Kafka send of batch {batch.BatchId} to topic '{_config.Topic}' at {_config.Brokers} {(retryable ? "failed" : "refused, not retried")}{size}: {error.Code} {error.Reason}",
             retryable, null, ex);
+    }
+
+    private TransportException Refused(RecordBatch batch, Error error) =>
+        new($"Kafka send of batch {batch.BatchId} to topic '{_config.Topic}' at {_config.Brokers} refused, not retried: {error.Code} {error.Reason}",
+            retryable: false);
+
+    /// <summary>Authentication refused by the brokers (wrong SASL credentials or mechanism): no retry of a send can change it.</summary>
+    private static bool IsRefusal(Error error) => error.Code is ErrorCode.Local_Authentication or ErrorCode.SaslAuthenticationFailed;
+
+    /// <summary>An error event of the producer: a refusal fails the sends under way and those of the next moments.</summary>
+    private void OnError(Error error)
+    {
+        if (!IsRefusal(error)) return;
+        TaskCompletionSource<Error> pulse;
+        lock (_lock)
+        {
+            _lastRefusal = error;
+            _lastRefusalAt = Environment.TickCount64;
+            pulse = _refusal;
+            _refusal = new TaskCompletionSource<Error>(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        pulse.TrySetResult(error);
+    }
+
+    /// <summary>
+    /// The refusal reported within <see cref="RefusalValidity"/> (librdkafka retries the connection every few seconds
+    /// and reports each refusal, so an older one no longer says anything about the brokers), or null.
+    /// </summary>
+    private Error? RecentRefusal()
+    {
+        lock (_lock)
+        {
+            return _lastRefusal is not null && Environment.TickCount64 - _lastRefusalAt < RefusalValidity.TotalMilliseconds ? _lastRefusal : null;
+        }
+    }
+
+    private Task<Error> NextRefusal()
+    {
+        lock (_lock) return _refusal.Task;
     }
 
     /// <summary>
@@ -141,5 +197,5 @@ public sealed class KafkaTransport : IRecordTransport
     }
 
     private IProducer<string?, byte[]> BuildProducer() =>
-        KafkaClients.Producer<string?>(_config.ProducerConfig("scouter-producer"), _logger);
+        KafkaClients.Producer<string?>(_config.ProducerConfig("scouter-producer"), _logger, onError: OnError);
 }

@@ -47,4 +47,16 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1251, Level = LogLevel.Warning, Message = "Kafka message {Topic}/{Partition}@{Offset} could not be written to '{DeadLetterTopic}' ({Reason}); retrying in {Delay}")]
     public static partial void DeadLetterFailed(ILogger logger, string topic, int partition, long offset, string deadLetterTopic, string reason, TimeSpan delay);
+
+    [LoggerMessage(EventId = 1252, Level = LogLevel.Warning, Message = "Kafka message {Topic}/{Partition}@{Offset} was stored except {Count} refused records, which were written to '{DeadLetterTopic}': {Error}")]
+    public static partial void RejectedDeadLettered(ILogger logger, string topic, int partition, long offset, int count, string deadLetterTopic, string error);
+
+    [LoggerMessage(EventId = 1260, Level = LogLevel.Warning, Message = "Kafka brokers {Brokers} unavailable since {Since:O} ({Reason}); the consumer keeps retrying and logs when they are back")]
+    public static partial void BrokersUnavailable(ILogger logger, string brokers, DateTimeOffset since, string reason);
+
+    [LoggerMessage(EventId = 1261, Level = LogLevel.Debug, Message = "Kafka brokers {Brokers} still unavailable (failure {Failures}): {Reason}")]
+    public static partial void BrokersStillUnavailable(ILogger logger, string brokers, int failures, string reason);
+
+    [LoggerMessage(EventId = 1262, Level = LogLevel.Information, Message = "Kafka brokers {Brokers} reachable again after an outage of {Duration} ({Failures} failures)")]
+    public static partial void BrokersBack(ILogger logger, string brokers, TimeSpan duration, int failures);
 }

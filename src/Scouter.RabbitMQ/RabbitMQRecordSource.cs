@@ -4,26 +4,30 @@ using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 using RabbitMQ.Client.Exceptions;
 using Scouter.Ingestion;
+using Scouter.Resilience;
 
 namespace Scouter.RabbitMQ;
 
 /// <summary>
 /// The server's RabbitMQ consumer. Up to <see cref="RabbitMQConfig.ConsumerConcurrency"/> messages of the
 /// <see cref="RabbitMQConfig.Prefetch"/> window are stored at once; a message is acknowledged only after the
-/// sink stored it (or found it a duplicate). A message the sink refuses is published to <c>&lt;queue&gt;.dlq</c>
-/// with the reason in the <c>x-scouter-error</c> header, then acknowledged. A message the sink cannot take now
-/// is retried in place with backoff. A lost connection is re-established with backoff; messages whose
-/// acknowledgement was lost with it are redelivered and deduplicated by the server.
+/// sink stored it (or found it a duplicate), following <see cref="RecordSinkPolicy"/>. A message the sink refuses,
+/// or the refused records of a batch it stored, are published to <c>&lt;queue&gt;.dlq</c> with the reason in the
+/// <c>x-scouter-error</c> header, and the message is acknowledged once the broker confirmed that publish. A
+/// message the sink cannot take now is retried in place with backoff. A lost connection is re-established with
+/// backoff (one log line when the outage starts, one when it ends); messages whose acknowledgement was lost with
+/// it are redelivered and deduplicated by the server.
 /// </summary>
 public sealed class RabbitMQRecordSource : IRecordSource
 {
     private static readonly TimeSpan InitialReconnectDelay = TimeSpan.FromMilliseconds(250);
-    private static readonly TimeSpan InitialRetryDelay = TimeSpan.FromMilliseconds(200);
-    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
 
     private readonly ResolvedRabbitMQConfig _config;
     private readonly ConnectionFactory _factory;
     private readonly ILogger _logger;
+    private readonly RecordSinkPolicy _policy;
+    private readonly Backoff _reconnect;
+    private readonly Outage _outage;
 
     /// <summary>Creates the source; it connects when <see cref="RunAsync"/> starts.</summary>
     /// <exception cref="ArgumentException">A setting is invalid (the message names it).</exception>
@@ -33,6 +37,9 @@ public sealed class RabbitMQRecordSource : IRecordSource
         _config = config.Resolve();
         _factory = RabbitMQTopology.CreateConnectionFactory(_config, _config.ConsumerConcurrency);
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<RabbitMQRecordSource>();
+        _policy = new RecordSinkPolicy(_config.Time);
+        _reconnect = new Backoff(InitialReconnectDelay, _config.MaxReconnectDelay < InitialReconnectDelay ? InitialReconnectDelay : _config.MaxReconnectDelay);
+        _outage = new Outage(_config.Time);
     }
 
     /// <inheritdoc />
@@ -42,12 +49,16 @@ public sealed class RabbitMQRecordSource : IRecordSource
     public async Task RunAsync(IRecordBatchSink sink, CancellationToken stoppingToken)
     {
         ArgumentNullException.ThrowIfNull(sink);
-        var delay = InitialReconnectDelay;
+        var attempt = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await ConsumeAsync(sink, () => delay = InitialReconnectDelay, stoppingToken);
+                await ConsumeAsync(sink, () =>
+                {
+                    attempt = 0;
+                    if (_outage.Succeeded(out var duration, out var failures)) Log.Reconnected(_logger, _config.DisplayAddress, duration, failures);
+                }, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -60,20 +71,24 @@ public sealed class RabbitMQRecordSource : IRecordSource
             }
             catch (Exception ex)
             {
-                Log.ConnectionFailed(_logger, ex, _config.DisplayAddress, delay);
+                var delay = _reconnect.Delay(++attempt);
+                if (_outage.Failed(out var since, out var failures)) Log.Unavailable(_logger, _config.DisplayAddress, since, Describe(ex));
+                else Log.StillUnavailable(_logger, ex, _config.DisplayAddress, failures, delay);
+                if (!await _policy.WaitAsync(delay, stoppingToken)) break;
             }
-            if (stoppingToken.IsCancellationRequested) break;
-            try
-            {
-                await Task.Delay(delay, _config.Time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _config.MaxReconnectDelay.Ticks));
         }
         Log.Stopped(_logger, _config.Queue);
+    }
+
+    /// <summary>The messages of an exception and its causes, without repeats: what went wrong, for one log line.</summary>
+    internal static string Describe(Exception exception)
+    {
+        List<string> parts = [];
+        for (var ex = exception; ex is not null; ex = ex.InnerException)
+        {
+            if (!parts.Any(p => p.Contains(ex.Message, StringComparison.Ordinal))) parts.Add(ex.Message);
+        }
+        return string.Join(": ", parts);
     }
 
     /// <summary>One connection's life: consume until the token is cancelled (drain, close, return) or the connection is lost (throw).</summary>
@@ -95,6 +110,12 @@ public sealed class RabbitMQRecordSource : IRecordSource
         };
         await using var deadLetterChannel = await connection.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), stoppingToken);
+        // A dead-letter channel the broker closed (e.g. a message over its size limit) cannot publish any more: start over.
+        deadLetterChannel.ChannelShutdownAsync += (_, e) =>
+        {
+            if (e.Initiator != ShutdownInitiator.Application) lost.TrySetResult(e);
+            return Task.CompletedTask;
+        };
         await RabbitMQTopology.DeclareAsync(channel, _config.Queue, stoppingToken);
         await channel.BasicQosAsync(0, _config.Prefetch, global: false, stoppingToken);
 
@@ -182,6 +203,8 @@ public sealed class RabbitMQRecordSource : IRecordSource
 
         private ResolvedRabbitMQConfig Config => _source._config;
 
+        private RecordSinkPolicy Policy => _source._policy;
+
         public async Task HandleAsync(object sender, BasicDeliverEventArgs delivery)
         {
             var messageId = delivery.BasicProperties.MessageId ?? $"(delivery {delivery.DeliveryTag})";
@@ -203,51 +226,22 @@ public sealed class RabbitMQRecordSource : IRecordSource
 
         private async Task ProcessAsync(BasicDeliverEventArgs delivery, string messageId)
         {
-            var retryDelay = InitialRetryDelay;
-            while (true)
+            var decision = await Policy.IngestAsync(_sink, delivery.Body, retry =>
             {
-                RecordSinkResult result;
-                try
-                {
-                    result = await _sink.IngestAsync(delivery.Body, _abandon.Token);
-                }
-                catch (OperationCanceledException) when (_abandon.IsCancellationRequested)
-                {
+                if (retry.Exception is { } ex) Log.SinkFailed(Logger, ex, messageId, retry.Delay);
+                else Log.RetryLater(Logger, messageId, retry.Error ?? "retry later", retry.Delay);
+            }, _retryStop.Token, _abandon.Token);
+            switch (decision.Action)
+            {
+                case RecordAction.Acknowledge:
+                    await SettleAsync(messageId, c => c.BasicAckAsync(delivery.DeliveryTag, multiple: false));
+                    break;
+                case RecordAction.DeadLetterMessage or RecordAction.DeadLetterRejected:
+                    await DeadLetterAsync(delivery, messageId, decision);
+                    break;
+                default:
                     await RequeueAsync(delivery, messageId);
-                    return;
-                }
-                catch (Exception ex)
-                {
-                    Log.SinkFailed(Logger, ex, messageId, retryDelay);
-                    result = new RecordSinkResult(RecordSinkStatus.RetryLater, 0, ex.Message);
-                }
-
-                switch (result.Status)
-                {
-                    case RecordSinkStatus.Stored or RecordSinkStatus.Duplicate:
-                        await SettleAsync(messageId, c => c.BasicAckAsync(delivery.DeliveryTag, multiple: false));
-                        return;
-                    case RecordSinkStatus.Invalid:
-                        await DeadLetterAsync(delivery, messageId, result.Error ?? "invalid record batch");
-                        return;
-                }
-
-                if (_retryStop.IsCancellationRequested)
-                {
-                    await RequeueAsync(delivery, messageId);
-                    return;
-                }
-                Log.RetryLater(Logger, messageId, result.Error ?? "retry later", retryDelay);
-                try
-                {
-                    await Task.Delay(retryDelay, Config.Time, _retryStop.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    await RequeueAsync(delivery, messageId);
-                    return;
-                }
-                retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, MaxRetryDelay.Ticks));
+                    break;
             }
         }
 
@@ -255,11 +249,13 @@ public sealed class RabbitMQRecordSource : IRecordSource
             SettleAsync(messageId, c => c.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true));
 
         /// <summary>
-        /// Publishes the message to the dead-letter queue with the reason, and acks it once confirmed. When that
-        /// publish fails, rejects it instead: the queue's dead-letter exchange moves it (the reason stays in the log).
+        /// Publishes the dead letter (the message itself, or the batch of its refused records) to the dead-letter queue
+        /// with the reason, and acks the message once the broker confirmed it. A failed publish is retried with backoff;
+        /// when stopping or the channel is lost first, the message is requeued instead, never acked.
         /// </summary>
-        private async Task DeadLetterAsync(BasicDeliverEventArgs delivery, string messageId, string reason)
+        private async Task DeadLetterAsync(BasicDeliverEventArgs delivery, string messageId, RecordDecision decision)
         {
+            var reason = decision.Reason ?? "invalid_record_batch";
             var original = delivery.BasicProperties;
             var headers = original.Headers is null ? new Dictionary<string, object?>() : new Dictionary<string, object?>(original.Headers);
             headers[RabbitMQTopology.ErrorHeader] = reason;
@@ -271,19 +267,31 @@ public sealed class RabbitMQRecordSource : IRecordSource
                 DeliveryMode = DeliveryModes.Persistent,
                 Headers = headers,
             };
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                using var timeout = new CancellationTokenSource(Config.SendTimeout, Config.Time);
-                await _deadLetterChannel.BasicPublishAsync(string.Empty, Config.DeadLetterQueue, mandatory: true, properties, delivery.Body,
-                    timeout.Token);
+                try
+                {
+                    using var timeout = new CancellationTokenSource(Config.SendTimeout, Config.Time);
+                    using var publish = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _abandon.Token);
+                    await _deadLetterChannel.BasicPublishAsync(string.Empty, Config.DeadLetterQueue, mandatory: true, properties,
+                        decision.DeadLetterBody, publish.Token);
+                    break;
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    var delay = Policy.Backoff.Delay(attempt);
+                    Log.DeadLetterPublishFailed(Logger, ex, messageId, Config.DeadLetterQueue, reason, delay);
+                    if (!await Policy.WaitAsync(delay, _retryStop.Token))
+                    {
+                        await RequeueAsync(delivery, messageId);
+                        return;
+                    }
+                }
             }
-            catch (Exception ex)
-            {
-                Log.DeadLetterPublishFailed(Logger, ex, messageId, Config.DeadLetterQueue, reason);
-                await SettleAsync(messageId, c => c.BasicRejectAsync(delivery.DeliveryTag, requeue: false));
-                return;
-            }
-            Log.DeadLettered(Logger, messageId, Config.DeadLetterQueue, reason);
+            if (decision.Action == RecordAction.DeadLetterRejected)
+                Log.RejectedDeadLettered(Logger, messageId, decision.Result.Rejected.Count, Config.DeadLetterQueue, reason);
+            else
+                Log.DeadLettered(Logger, messageId, Config.DeadLetterQueue, reason);
             await SettleAsync(messageId, c => c.BasicAckAsync(delivery.DeliveryTag, multiple: false));
         }
 

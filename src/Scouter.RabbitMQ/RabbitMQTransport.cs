@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text.Json;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
 using RabbitMQ.Client.Exceptions;
 using Scouter.Client.Transports;
 using Scouter.Records;
@@ -9,9 +11,11 @@ namespace Scouter.RabbitMQ;
 
 /// <summary>
 /// Publishes record batches to a durable RabbitMQ queue as persistent messages (JSON body, message id =
-/// batch id) and completes only when the broker has confirmed them. Every failure (broker unreachable,
-/// connection lost, nack, unroutable return, no confirm within <see cref="RabbitMQConfig.SendTimeout"/>)
-/// is a retryable <see cref="TransportException"/>; the next send reconnects. Safe for concurrent sends:
+/// batch id) and completes only when the broker has confirmed them. A refusal that no retry can change (failed
+/// authentication, access refused, no access to the virtual host, message over the broker's size limit, queue
+/// declared with other settings) is a non-retryable <see cref="TransportException"/>; every other failure (broker
+/// unreachable, connection lost, nack, unroutable return, no confirm within <see cref="RabbitMQConfig.SendTimeout"/>)
+/// is retryable, and the next send reconnects. Safe for concurrent sends:
 /// the queues of several profiles may share one transport and its channel.
 /// </summary>
 public sealed class RabbitMQTransport : IRecordTransport
@@ -63,19 +67,22 @@ public sealed class RabbitMQTransport : IRecordTransport
         catch (OperationCanceledException ex)
         {
             // The connection may be half dead (no TCP reset yet): start over on the next send.
+            var closed = publisher?.Channel.CloseReason;
             await ResetAsync(publisher);
-            throw Failure(batch, $"not confirmed by RabbitMQ at {_config.DisplayAddress} within {_config.SendTimeout}", ex);
+            throw Failure(batch, body.Length, $"not confirmed by RabbitMQ at {_config.DisplayAddress} within {_config.SendTimeout}", ex, closed);
         }
         catch (PublishException ex)
         {
             // A return means the queue is gone: reconnecting declares it again.
-            if (ex.IsReturn) await ResetAsync(publisher);
-            throw Failure(batch, ex.IsReturn ? $"returned as unroutable (queue '{_config.Queue}' missing)" : "nacked by the broker", ex);
+            var closed = publisher?.Channel.CloseReason;
+            if (ex.IsReturn || closed is not null) await ResetAsync(publisher);
+            throw Failure(batch, body.Length, ex.IsReturn ? $"returned as unroutable (queue '{_config.Queue}' missing)" : "nacked by the broker", ex, closed);
         }
         catch (Exception ex)
         {
+            var closed = publisher?.Channel.CloseReason;
             await ResetAsync(publisher);
-            throw Failure(batch, $"failed, RabbitMQ at {_config.DisplayAddress} unreachable or connection lost: {ex.Message}", ex);
+            throw Failure(batch, body.Length, $"failed, RabbitMQ at {_config.DisplayAddress} unreachable or connection lost: {ex.Message}", ex, closed);
         }
     }
 
@@ -89,8 +96,54 @@ public sealed class RabbitMQTransport : IRecordTransport
         _connectLock.Dispose();
     }
 
-    private static TransportException Failure(RecordBatch batch, string what, Exception inner) =>
-        new($"RabbitMQ send of batch {batch.BatchId} {what}", retryable: true, inner: inner);
+    /// <summary>
+    /// The send's exception: not retryable when the broker refused for good (see <see cref="PermanentCause"/>), with
+    /// the address and the broker's reason; retryable otherwise.
+    /// </summary>
+    private TransportException Failure(RecordBatch batch, int bytes, string what, Exception inner, ShutdownEventArgs? channelClose)
+    {
+        if (PermanentCause(inner, channelClose, bytes) is { } cause)
+        {
+            return new TransportException(
+                $"RabbitMQ send of batch {batch.BatchId} to queue '{_config.Queue}' at {_config.DisplayAddress} refused, not retried: {cause}",
+                retryable: false, inner: inner);
+        }
+        return new TransportException($"RabbitMQ send of batch {batch.BatchId} {what}", retryable: true, inner: inner);
+    }
+
+    /// <summary>
+    /// Why the broker will refuse this send however often it is repeated, or null when a retry may succeed (broker
+    /// unreachable, connection lost, timeout, nack). Permanent: failed authentication, access refused (403) or not
+    /// allowed (530, e.g. no access to the virtual host), a message over the broker's size limit (406), and a queue
+    /// declared with other settings.
+    /// </summary>
+    internal static string? PermanentCause(Exception exception, ShutdownEventArgs? channelClose, int bytes)
+    {
+        for (var ex = exception; ex is not null; ex = ex.InnerException)
+        {
+            switch (ex)
+            {
+                case AuthenticationFailureException:
+                    return $"authentication failed (wrong user name or password): {ex.Message}";
+                case OperationInterruptedException { ShutdownReason: { } reason } when RefusalIn(reason, bytes) is { } cause:
+                    return cause;
+                case InvalidOperationException { InnerException: OperationInterruptedException { ShutdownReason.ReplyCode: Constants.PreconditionFailed } }:
+                    // RabbitMQTopology: the queue exists with other arguments.
+                    return ex.Message;
+            }
+        }
+        return channelClose is null ? null : RefusalIn(channelClose, bytes);
+    }
+
+    private static string? RefusalIn(ShutdownEventArgs reason, int bytes) => reason.ReplyCode switch
+    {
+        Constants.AccessRefused => $"access refused (the user lacks a permission): {reason.ReplyCode} {reason.ReplyText}",
+        Constants.NotAllowed => $"not allowed (e.g. no access to the virtual host): {reason.ReplyCode} {reason.ReplyText}",
+        Constants.ContentTooLarge => string.Create(CultureInfo.InvariantCulture, $"message too large ({bytes} bytes): {reason.ReplyCode} {reason.ReplyText}"),
+        Constants.PreconditionFailed when reason.ReplyText.Contains("max size", StringComparison.OrdinalIgnoreCase) =>
+            string.Create(CultureInfo.InvariantCulture, $"message too large ({bytes} bytes): {reason.ReplyCode} {reason.ReplyText}"),
+        _ => null,
+    };
 
     private async Task<Publisher> GetPublisherAsync(CancellationToken cancellationToken)
     {

@@ -37,4 +37,16 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1432, Level = LogLevel.Information, Message = "Removed idle consumer {Consumer} (nothing pending) from group {Group} of stream {Stream}")]
     public static partial void ConsumerRemoved(ILogger logger, string consumer, string group, string stream);
+
+    [LoggerMessage(EventId = 1421, Level = LogLevel.Warning, Message = "Entry {EntryId} of stream {Stream} was stored except {Count} refused records, which were moved to {DeadLetterStream}: {Error}")]
+    public static partial void RejectedDeadLettered(ILogger logger, string entryId, string stream, int count, string deadLetterStream, string error);
+
+    [LoggerMessage(EventId = 1440, Level = LogLevel.Warning, Message = "Redis at {Address} unavailable since {Since:O} ({Reason}); the consumer keeps retrying and logs when it is back")]
+    public static partial void Unavailable(ILogger logger, string address, DateTimeOffset since, string reason);
+
+    [LoggerMessage(EventId = 1441, Level = LogLevel.Debug, Message = "Redis at {Address} still unavailable (failure {Failures}); retrying in {Delay}")]
+    public static partial void StillUnavailable(ILogger logger, Exception exception, string address, int failures, TimeSpan delay);
+
+    [LoggerMessage(EventId = 1442, Level = LogLevel.Information, Message = "Redis at {Address} reachable again after an outage of {Duration} ({Failures} failed attempts)")]
+    public static partial void Reachable(ILogger logger, string address, TimeSpan duration, int failures);
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Scouter.Ingestion;
+using Scouter.Resilience;
 using StackExchange.Redis;
 
 namespace Scouter.Redis;
@@ -10,21 +11,23 @@ namespace Scouter.Redis;
 /// The server's Redis consumer: one member of a consumer group on the stream, so that N server replicas
 /// share the entries. Each entry's <c>batch</c> field goes to the ingestion pipeline (up to
 /// <see cref="RedisConfig.MaxInFlight"/> at once) and is acknowledged (<c>XACK</c>) only once stored or
-/// recognised as a duplicate. An entry that can never be stored is appended to <c>&lt;stream&gt;:dlq</c>
-/// (fields <c>batch</c>, <c>error</c>, <c>source_id</c>) and then acknowledged. Entries left pending by a
+/// recognised as a duplicate, following <see cref="RecordSinkPolicy"/>. An entry that can never be stored, or the
+/// refused records of a batch that was stored, are appended to <c>&lt;stream&gt;:dlq</c> (fields <c>batch</c>,
+/// <c>error</c>, <c>source_id</c>) and only then is the entry acknowledged. An outage of Redis is logged once when
+/// it starts and once when it ends. Entries left pending by a
 /// replica that died, or whose acknowledgement was lost, are reclaimed with <c>XAUTOCLAIM</c> after
 /// <see cref="RedisConfig.ClaimMinIdle"/>.
 /// </summary>
 public sealed class RedisRecordSource : IRecordSource
 {
     private const string BatchField = "batch";
-    private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
     // A consumer with nothing pending is only a name; one idle this long belonged to a replica that is gone.
     private static readonly TimeSpan ForgetConsumerAfter = TimeSpan.FromHours(1);
 
     private readonly RedisSettings _settings;
     private readonly ILogger _logger;
+    private readonly RecordSinkPolicy _policy;
+    private readonly Outage _outage;
 
     /// <summary>Creates the source.</summary>
     /// <exception cref="ArgumentException">A setting is invalid (the message names it).</exception>
@@ -33,6 +36,8 @@ public sealed class RedisRecordSource : IRecordSource
         ArgumentNullException.ThrowIfNull(config);
         _settings = config.Resolve();
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<RedisRecordSource>();
+        _policy = new RecordSinkPolicy(_settings.Time);
+        _outage = new Outage(_settings.Time);
     }
 
     /// <inheritdoc />
@@ -65,14 +70,10 @@ public sealed class RedisRecordSource : IRecordSource
         }
     }
 
-    /// <summary>Exponential backoff with equal jitter, capped.</summary>
-    private static TimeSpan Backoff(int attempt)
-    {
-        var cap = Math.Min(MaxBackoff.Ticks, MinBackoff.Ticks * Math.Pow(2, Math.Min(attempt - 1, 20)));
-        return TimeSpan.FromTicks((long)(cap / 2 + (cap / 2 * Random.Shared.NextDouble())));
-    }
-
     private static bool IsRedisFailure(Exception ex) => ex is RedisException or TimeoutException or ObjectDisposedException;
+
+    /// <summary>Redis not reachable (or refusing the connection), as opposed to an error reply to one command.</summary>
+    private static bool IsUnavailable(Exception ex) => ex is RedisConnectionException or TimeoutException or ObjectDisposedException;
 
     /// <summary>One run of the consumer loop, with its in-flight entries.</summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "ConsumeAsync ends the lifetime and disposes the semaphore.")]
@@ -80,6 +81,8 @@ public sealed class RedisRecordSource : IRecordSource
     {
         private readonly RedisSettings _s;
         private readonly ILogger _logger;
+        private readonly RecordSinkPolicy _policy;
+        private readonly Outage _outage;
         private readonly IRecordBatchSink _sink;
         private readonly IDatabase _db;
         private readonly CancellationToken _stopping;
@@ -94,6 +97,8 @@ public sealed class RedisRecordSource : IRecordSource
         {
             _s = source._settings;
             _logger = source._logger;
+            _policy = source._policy;
+            _outage = source._outage;
             _sink = sink;
             _db = db;
             _stopping = stopping;
@@ -126,6 +131,7 @@ public sealed class RedisRecordSource : IRecordSource
                         : [];
                     foreach (var entry in entries) Start(entry);
                     errors = 0;
+                    Reachable();
                     // Jitter keeps replicas polling at the same interval from locking into one phase, in which
                     // the one that always wakes first takes every new entry and the others idle.
                     if (entries.Length == 0) await Task.Delay(_s.PollInterval * (0.5 + Random.Shared.NextDouble()), _s.Time, _stopping);
@@ -138,16 +144,9 @@ public sealed class RedisRecordSource : IRecordSource
                 {
                     // NOGROUP: the stream or group was deleted (or Redis lost its data): create it again.
                     if (ex is RedisServerException && ex.Message.StartsWith("NOGROUP", StringComparison.Ordinal)) _groupReady = false;
-                    var delay = Backoff(++errors);
-                    Log.RedisError(_logger, ex, _s.Stream, delay);
-                    try
-                    {
-                        await Task.Delay(delay, _s.Time, _stopping);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        break;
-                    }
+                    var delay = _policy.Backoff.Delay(++errors);
+                    Failed(ex, delay);
+                    if (!await _policy.WaitAsync(delay, _stopping)) break;
                 }
             }
 
@@ -250,52 +249,40 @@ public sealed class RedisRecordSource : IRecordSource
         private async Task ProcessAsync(string id, StreamEntry entry)
         {
             var body = entry[BatchField];
-            string? invalid = null;
-            if (body.IsNull)
-            {
-                invalid = $"missing_batch_field (field {BatchField}): the stream entry has no '{BatchField}' field";
-            }
-            else
-            {
-                for (var attempt = 1; ; attempt++)
+            var decision = body.IsNull
+                ? new RecordDecision(RecordAction.DeadLetterMessage, ReadOnlyMemory<byte>.Empty,
+                    $"missing_batch_field (field {BatchField}): the stream entry has no '{BatchField}' field", default)
+                // Not the stopping token for the sink: on shutdown the in-flight batch is finished, not abandoned.
+                : await _policy.IngestAsync(_sink, (ReadOnlyMemory<byte>)body, retry =>
                 {
-                    RecordSinkResult result;
-                    try
-                    {
-                        // Not the stopping token: on shutdown the in-flight batch is finished, not abandoned.
-                        result = await _sink.IngestAsync((ReadOnlyMemory<byte>)body, CancellationToken.None);
-                    }
-                    catch (Exception ex)
-                    {
-                        Log.SinkFailed(_logger, ex, id, _s.Stream);
-                        result = new RecordSinkResult(RecordSinkStatus.RetryLater, 0, ex.Message);
-                    }
-                    if (result.IsStored) break;
-                    if (result.Status == RecordSinkStatus.Invalid)
-                    {
-                        invalid = result.Error ?? "invalid_record_batch";
-                        break;
-                    }
+                    if (retry.Exception is { } ex) Log.SinkFailed(_logger, ex, id, _s.Stream);
+                    Log.RetryLater(_logger, id, _s.Stream, retry.Error, retry.Attempt, retry.Delay);
+                }, _stopping);
 
-                    var delay = Backoff(attempt);
-                    Log.RetryLater(_logger, id, _s.Stream, result.Error, attempt, delay);
-                    if (!await DelayUnlessStoppingAsync(delay))
-                    {
-                        Log.LeftPending(_logger, id, _s.Stream);
-                        return;
-                    }
-                }
-            }
-
-            if (invalid is not null)
+            if (decision.Action == RecordAction.Keep)
             {
-                NameValueEntry[] fields = [new(BatchField, body.IsNull ? RedisValue.EmptyString : body), new("error", invalid), new("source_id", id)];
+                Log.LeftPending(_logger, id, _s.Stream);
+                return;
+            }
+            if (decision.Action is RecordAction.DeadLetterMessage or RecordAction.DeadLetterRejected)
+            {
+                var reason = decision.Reason ?? "invalid_record_batch";
+                NameValueEntry[] fields =
+                [
+                    new(BatchField, decision.Action == RecordAction.DeadLetterMessage && !body.IsNull ? body : (RedisValue)decision.DeadLetterBody),
+                    new("error", reason),
+                    new("source_id", id),
+                ];
+                // Acknowledged only once the dead letter is written: until then the entry stays pending.
                 if (!await RetryRedisAsync(() => _db.StreamAddAsync(_s.DeadLetterStream, fields, _deadLetterOptions)))
                 {
                     Log.LeftPending(_logger, id, _s.Stream);
                     return;
                 }
-                Log.DeadLettered(_logger, id, _s.Stream, _s.DeadLetterStream, invalid);
+                if (decision.Action == RecordAction.DeadLetterRejected)
+                    Log.RejectedDeadLettered(_logger, id, _s.Stream, decision.Result.Rejected.Count, _s.DeadLetterStream, reason);
+                else
+                    Log.DeadLettered(_logger, id, _s.Stream, _s.DeadLetterStream, reason);
             }
 
             if (!await RetryRedisAsync(() => _db.StreamAcknowledgeAsync(_s.Stream, _s.Group, id)))
@@ -307,6 +294,27 @@ public sealed class RedisRecordSource : IRecordSource
             // backlog (MAXLEN trimming is the bound for an outage, not the steady state). A failed delete
             // only leaves the entry for trimming.
             if (_s.DeleteAfterAck) await RetryRedisAsync(() => _db.StreamDeleteAsync(_s.Stream, [id]));
+        }
+
+        /// <summary>Redis answered: ends an outage under way (logged once, at Information).</summary>
+        private void Reachable()
+        {
+            if (_outage.Succeeded(out var duration, out var failures)) Log.Reachable(_logger, _s.RedactedAddress, duration, failures);
+        }
+
+        /// <summary>
+        /// A failed Redis command. Unavailability is logged once per outage (Warning), each further failure at Debug;
+        /// an error reply to a command (e.g. WRONGTYPE) is logged every time.
+        /// </summary>
+        private void Failed(Exception ex, TimeSpan delay)
+        {
+            if (!IsUnavailable(ex))
+            {
+                Log.RedisError(_logger, ex, _s.Stream, delay);
+                return;
+            }
+            if (_outage.Failed(out var since, out var failures)) Log.Unavailable(_logger, _s.RedactedAddress, since, ex.Message);
+            else Log.StillUnavailable(_logger, ex, _s.RedactedAddress, failures, delay);
         }
 
         /// <summary>
@@ -322,36 +330,19 @@ public sealed class RedisRecordSource : IRecordSource
                 try
                 {
                     await command();
+                    Reachable();
                     return true;
                 }
                 catch (Exception ex) when (IsRedisFailure(ex))
                 {
                     if (_stopping.IsCancellationRequested && ++stoppingAttempts >= attemptsWhenStopping) return false;
                     var stopping = _stopping.IsCancellationRequested;
-                    var delay = stopping ? MinBackoff : Backoff(attempt);
-                    Log.RedisError(_logger, ex, _s.Stream, delay);
-                    try
-                    {
-                        await Task.Delay(delay, _s.Time, stopping ? CancellationToken.None : _stopping);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        // Stopping began: go straight to the final attempts.
-                    }
+                    var delay = stopping ? _policy.Backoff.Initial : _policy.Backoff.Delay(attempt);
+                    Failed(ex, delay);
+                    // Once stopping, the last attempts wait without the token (they are few and short); a wait cut short
+                    // by the stop goes straight to them.
+                    _ = await _policy.WaitAsync(delay, stopping ? CancellationToken.None : _stopping);
                 }
-            }
-        }
-
-        private async Task<bool> DelayUnlessStoppingAsync(TimeSpan delay)
-        {
-            try
-            {
-                await Task.Delay(delay, _s.Time, _stopping);
-                return true;
-            }
-            catch (OperationCanceledException)
-            {
-                return false;
             }
         }
     }

@@ -43,6 +43,35 @@ public sealed class KafkaTransportTests
     }
 
     [Fact]
+    public async Task SendAsync_SaslRefused_FailsNotRetryableAtOnce_NamingBrokersAndCause()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var cluster = new KafkaMockCluster(1);
+        var topic = KafkaTestSupport.UniqueName("sasl");
+        cluster.CreateTopics(topic);
+        // The mock brokers do not offer SASL: librdkafka reports an authentication failure, as for wrong credentials.
+        await using var transport = new KafkaTransport(new KafkaConfig
+        {
+            Brokers = cluster.BootstrapServers, Topic = topic, SendTimeout = TimeSpan.FromSeconds(20),
+            SecurityProtocol = SecurityProtocol.SaslPlaintext, SaslMechanism = SaslMechanism.Plain, SaslUsername = "scouter", SaslPassword = "wrong-pw",
+        });
+        var clock = Stopwatch.StartNew();
+
+        var ex = await Assert.ThrowsAsync<TransportException>(() => transport.SendAsync(Batch(Guid.NewGuid(), "x"), ct));
+
+        Assert.False(ex.Retryable);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}, the send timeout is 20 s");
+        Assert.Contains(cluster.BootstrapServers, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Local_Authentication", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("wrong-pw", ex.ToString(), StringComparison.Ordinal);
+
+        // The next send is refused at once too.
+        clock.Restart();
+        Assert.False((await Assert.ThrowsAsync<TransportException>(() => transport.SendAsync(Batch(Guid.NewGuid(), "y"), ct))).Retryable);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
     public async Task SendAsync_KeysByProfileUid_AndCarriesBatchIdHeader()
     {
         var ct = TestContext.Current.CancellationToken;

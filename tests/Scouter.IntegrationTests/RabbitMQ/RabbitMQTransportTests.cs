@@ -2,7 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
 using Scouter.Client.Transports;
+using Scouter.RabbitMQ;
 using Scouter.Records;
 using Xunit;
 
@@ -38,6 +41,47 @@ public sealed class RabbitMQTransportTests
         Assert.True(elapsed.Elapsed < TimeSpan.FromSeconds(3), $"took {elapsed.Elapsed}");
         Assert.DoesNotContain("s3cret", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task SendAsync_WrongPassword_FailsNotRetryableAtOnce_NamingAddressAndCause()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var broker = new Uri(RabbitMQTestBroker.Address);
+        await using var transport = RabbitMQEndToEndTests.Transport(
+            string.Create(CultureInfo.InvariantCulture, $"amqp://guest:wrong-pw@{broker.Host}:{broker.Port}/"), "unused", TimeSpan.FromSeconds(20));
+
+        var elapsed = Stopwatch.StartNew();
+        var ex = await Assert.ThrowsAsync<TransportException>(() => transport.SendAsync(Batch(), ct));
+
+        Assert.False(ex.Retryable);
+        Assert.True(elapsed.Elapsed < TimeSpan.FromSeconds(5), $"took {elapsed.Elapsed}, the send timeout is 20 s");
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"{broker.Host}:{broker.Port}"), ex.Message, StringComparison.Ordinal);
+        Assert.Contains("authentication failed", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("ACCESS_REFUSED", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("wrong-pw", ex.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(Constants.AccessRefused, "ACCESS_REFUSED - access to queue 'q' in vhost '/' refused for user 'u'", "access refused")]
+    [InlineData(Constants.NotAllowed, "NOT_ALLOWED - access to vhost '/' refused for user 'u'", "not allowed")]
+    [InlineData(Constants.PreconditionFailed, "PRECONDITION_FAILED - message size 5000 is larger than configured max size 4096", "message too large (5000 bytes)")]
+    [InlineData(Constants.ContentTooLarge, "CONTENT_TOO_LARGE", "message too large (5000 bytes)")]
+    public void PermanentCause_RefusalsNoRetryCanChange_AreNamed(int replyCode, string replyText, string expectedStart)
+    {
+        var closed = new ShutdownEventArgs(ShutdownInitiator.Peer, (ushort)replyCode, replyText);
+
+        var cause = RabbitMQTransport.PermanentCause(new IOException("channel closed"), closed, 5000);
+
+        Assert.StartsWith(expectedStart, cause, StringComparison.Ordinal);
+        Assert.Contains(replyText, cause, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(Constants.ConnectionForced, "CONNECTION_FORCED - broker forced connection closure with reason 'shutdown'")]
+    [InlineData(Constants.PreconditionFailed, "PRECONDITION_FAILED - unknown delivery tag 3")]
+    [InlineData(Constants.ResourceError, "RESOURCE_ERROR")]
+    public void PermanentCause_OtherClosures_AreRetryable(int replyCode, string replyText) =>
+        Assert.Null(RabbitMQTransport.PermanentCause(new IOException("channel closed"), new ShutdownEventArgs(ShutdownInitiator.Peer, (ushort)replyCode, replyText), 5000));
 
     [Fact]
     public async Task SendAsync_PeerNeverAnswers_ThrowsRetryableAtSendTimeout()

@@ -15,10 +15,13 @@ public sealed class RedisProcess : IAsyncDisposable
     private readonly string _dir;
     private Process? _process;
 
-    private RedisProcess(int port, string dir)
+    private readonly string[] _extraArguments;
+
+    private RedisProcess(int port, string dir, string[] extraArguments)
     {
         Port = port;
         _dir = dir;
+        _extraArguments = extraArguments;
     }
 
     /// <summary>The loopback port.</summary>
@@ -27,10 +30,10 @@ public sealed class RedisProcess : IAsyncDisposable
     /// <summary><c>127.0.0.1:port</c>.</summary>
     public string Address => $"127.0.0.1:{Port}";
 
-    /// <summary>Starts a server on a free port in a new temporary directory.</summary>
-    public static async Task<RedisProcess> StartAsync()
+    /// <summary>Starts a server on a free port in a new temporary directory, with <paramref name="extraArguments"/> (e.g. <c>--requirepass</c>).</summary>
+    public static async Task<RedisProcess> StartAsync(params string[] extraArguments)
     {
-        var redis = new RedisProcess(FreePort(), Directory.CreateTempSubdirectory("scouter-redis-").FullName);
+        var redis = new RedisProcess(FreePort(), Directory.CreateTempSubdirectory("scouter-redis-").FullName, extraArguments);
         await redis.RestartAsync();
         return redis;
     }
@@ -56,6 +59,8 @@ public sealed class RedisProcess : IAsyncDisposable
             },
             UseShellExecute = false,
         };
+        foreach (var argument in _extraArguments) start.ArgumentList.Add(argument);
+        var password = Array.IndexOf(_extraArguments, "--requirepass") is var at and >= 0 ? _extraArguments[at + 1] : null;
         try
         {
             _process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start");
@@ -70,7 +75,7 @@ public sealed class RedisProcess : IAsyncDisposable
         {
             try
             {
-                await using var probe = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions { EndPoints = { Address }, ConnectTimeout = 1_000 });
+                await using var probe = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions { EndPoints = { Address }, ConnectTimeout = 1_000, Password = password });
                 await probe.GetDatabase().PingAsync();
                 return;
             }

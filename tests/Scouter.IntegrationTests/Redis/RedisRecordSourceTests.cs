@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
+using Microsoft.Extensions.Time.Testing;
+using Scouter.IntegrationTests.Fixtures;
 using Scouter.Ingestion;
 using Scouter.Redis;
 using Xunit;
@@ -51,6 +53,95 @@ public sealed class RedisRecordSourceTests
 
         Assert.Equal(4, sink.Attempts);
         Assert.Empty(await stream.DeadLettersAsync());
+    }
+
+    [Fact]
+    public async Task StoredWithRejectedRecords_DeadLettersOnlyThemWithTheReason_ThenAcknowledgesOnce()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var stream = await RedisTestStream.CreateAsync();
+        await stream.Db.StreamAddAsync(stream.Name, "batch", "partly-valid");
+        var sink = new PartlyStoredSink();
+        var source = new RedisRecordSource(new RedisConfig { Address = stream.Address, Stream = stream.Name, PollInterval = TimeSpan.FromMilliseconds(20) });
+
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var run = source.RunAsync(sink, stopping.Token);
+        await WaitUntilAsync(async () => (await stream.DeadLettersAsync()).Length > 0 && await stream.PendingAsync() == 0, ct);
+        await stopping.CancelAsync();
+        await run;
+
+        var dead = Assert.Single(await stream.DeadLettersAsync());
+        Assert.Equal(sink.DeadLetter, (byte[])dead["batch"]!);
+        PartlyStoredSink.AssertReasonListsRejected(dead["error"]);
+        Assert.Equal(1, sink.Calls);
+        Assert.Equal(0, await stream.PendingAsync());
+        // Acknowledged and deleted: nothing left for another consumer.
+        Assert.Equal(0, await stream.Db.StreamLengthAsync(stream.Name));
+    }
+
+    [Fact]
+    public async Task DeadLetterWriteFails_EntryStaysPending_UntilTheWriteSucceeds()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var stream = await RedisTestStream.CreateAsync();
+        // A string where the dead-letter stream belongs: XADD to it fails (WRONGTYPE).
+        await stream.Db.StringSetAsync(stream.DeadLetterName, "in the way");
+        await stream.Db.StreamAddAsync(stream.Name, "batch", "partly-valid");
+        var sink = new PartlyStoredSink();
+        var logs = new LogCapture();
+        var source = new RedisRecordSource(new RedisConfig { Address = stream.Address, Stream = stream.Name, PollInterval = TimeSpan.FromMilliseconds(20) }, logs);
+
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var run = source.RunAsync(sink, stopping.Token);
+        await logs.WaitForAsync(1410, 2, TimeSpan.FromSeconds(10), ct);
+        Assert.Equal(1, await stream.PendingAsync());
+        Assert.Equal(1, await stream.Db.StreamLengthAsync(stream.Name));
+
+        await stream.Db.KeyDeleteAsync(stream.DeadLetterName);
+        await WaitUntilAsync(async () => await stream.PendingAsync() == 0, ct);
+        await stopping.CancelAsync();
+        await run;
+
+        var dead = Assert.Single(await stream.DeadLettersAsync());
+        Assert.Equal(sink.DeadLetter, (byte[])dead["batch"]!);
+        Assert.Equal(1, sink.Calls);
+    }
+
+    [Fact]
+    public async Task RedisUnreachable_LogsOneWarningPerOutage_AndOneLineWhenBack()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var stream = await RedisTestStream.CreateAsync();
+        await using var proxy = new TcpProxy(int.Parse(stream.Address.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture));
+        var time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        var logs = new LogCapture();
+        var source = new RedisRecordSource(new RedisConfig
+        {
+            Address = $"127.0.0.1:{proxy.Port}", Stream = stream.Name, PollInterval = TimeSpan.FromMilliseconds(20),
+            SendTimeout = TimeSpan.FromSeconds(1), TimeProvider = time,
+        }, logs);
+
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var run = source.RunAsync(new PartlyStoredSink(), stopping.Token);
+        // Each failed attempt waits its backoff on the fake clock: advancing it lets the next attempt run.
+        await logs.WaitForAsync(1441, 3, TimeSpan.FromSeconds(30), ct, () => time.Advance(TimeSpan.FromSeconds(5)));
+
+        var warning = Assert.Single(logs.WithId(1440));
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, warning.Level);
+        Assert.Contains($"127.0.0.1:{proxy.Port}", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("since", warning.Message, StringComparison.Ordinal);
+        Assert.Null(warning.Exception);
+        Assert.DoesNotContain(logs.Entries, e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning && e.EventId != 1440);
+
+        proxy.Open();
+        await logs.WaitForAsync(1442, 1, TimeSpan.FromSeconds(30), ct, () => time.Advance(TimeSpan.FromSeconds(5)));
+        await stopping.CancelAsync();
+        await run;
+
+        var back = Assert.Single(logs.WithId(1442));
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Information, back.Level);
+        Assert.Contains("after an outage of", back.Message, StringComparison.Ordinal);
+        Assert.Single(logs.WithId(1440));
     }
 
     internal static async Task WaitUntilAsync(Func<Task<bool>> condition, CancellationToken ct, double seconds = 10)

@@ -70,6 +70,94 @@ public sealed class RedisTransportTests
     }
 
     [Fact]
+    public async Task Send_WrongPassword_FailsNotRetryableAtOnce_NamingAddressAndCause()
+    {
+        await using var redis = await RedisProcess.StartAsync("--requirepass", "right-pw");
+        await using var transport = new RedisTransport(new RedisConfig
+        {
+            Address = $"redis://:wrong-pw@{redis.Address}", Stream = "auth", SendTimeout = TimeSpan.FromSeconds(20),
+        });
+
+        var clock = Stopwatch.StartNew();
+        var ex = await Assert.ThrowsAsync<TransportException>(() => transport.SendAsync(Batch(), TestContext.Current.CancellationToken));
+
+        Assert.False(ex.Retryable);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}, the send timeout is 20 s");
+        Assert.Contains(redis.Address, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("authentication failed", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("wrong-pw", ex.ToString(), StringComparison.Ordinal);
+
+        // Still refused on the next send, equally fast.
+        clock.Restart();
+        var again = await Assert.ThrowsAsync<TransportException>(() => transport.SendAsync(Batch(), TestContext.Current.CancellationToken));
+        Assert.False(again.Retryable);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Send_PasswordRequiredButNoneGiven_FailsNotRetryable()
+    {
+        await using var redis = await RedisProcess.StartAsync("--requirepass", "right-pw");
+        await using var transport = new RedisTransport(new RedisConfig { Address = redis.Address, Stream = "auth", SendTimeout = TimeSpan.FromSeconds(20) });
+
+        var clock = Stopwatch.StartNew();
+        var ex = await Assert.ThrowsAsync<TransportException>(() => transport.SendAsync(Batch(), TestContext.Current.CancellationToken));
+
+        Assert.False(ex.Retryable);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+        Assert.Contains("authentication failed", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(redis.Address, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Send_UserWithoutXaddPermission_FailsNotRetryable()
+    {
+        await using var redis = await RedisProcess.StartAsync();
+        await using var stream = await RedisTestStream.CreateAsync(redis.Address);
+        await stream.Db.ExecuteAsync("ACL", "SETUSER", "no-xadd", "on", ">pw", "~*", "&*", "+@all", "-xadd");
+        await using var transport = new RedisTransport(new RedisConfig { Address = $"redis://no-xadd:pw@{redis.Address}", Stream = stream.Name });
+
+        var ex = await Assert.ThrowsAsync<TransportException>(() => transport.SendAsync(Batch(), TestContext.Current.CancellationToken));
+
+        Assert.False(ex.Retryable);
+        Assert.Contains("permission denied", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("NOPERM", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(redis.Address, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Send_BatchOverTheServersBulkLimit_FailsNotRetryable()
+    {
+        await using var redis = await RedisProcess.StartAsync("--proto-max-bulk-len", "1mb");
+        await using var transport = new RedisTransport(new RedisConfig { Address = redis.Address, Stream = "large" });
+        var batch = new RecordBatch
+        {
+            BatchId = Guid.CreateVersion7(),
+            SentAt = TimeProvider.System.GetUtcNow(),
+            Records = [new LlmDriftRecord { Uid = Guid.NewGuid(), CreatedAt = TimeProvider.System.GetUtcNow(), RecordId = Guid.CreateVersion7(), Input = new string('x', 2_000_000) }],
+        };
+
+        var ex = await Assert.ThrowsAsync<TransportException>(() => transport.SendAsync(batch, TestContext.Current.CancellationToken));
+
+        Assert.False(ex.Retryable);
+        Assert.Contains("message too large", ex.Message, StringComparison.Ordinal);
+        // A normal batch goes through afterwards (the client reconnects after Redis closed the connection).
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                await transport.SendAsync(Batch(), TestContext.Current.CancellationToken);
+                break;
+            }
+            catch (TransportException again) when (again.Retryable && deadline.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                await Task.Delay(100, TestContext.Current.CancellationToken);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Send_RedisComesBack_NextSendSucceeds()
     {
         await using var redis = await RedisProcess.StartAsync();
