@@ -41,7 +41,11 @@ public enum RecordSinkStatus
     /// </summary>
     Stored,
 
-    /// <summary>Stored before under the same batch id (a redelivery): acknowledge the message (its rejected records were dead-lettered the first time).</summary>
+    /// <summary>
+    /// Stored before under the same batch id (a redelivery): acknowledge the message. When the first
+    /// delivery had rejected records, <see cref="RecordSinkResult.DeadLetter"/> holds them again (the
+    /// first dead letter may not have been written): publish it first, as for <see cref="Stored"/>.
+    /// </summary>
     Duplicate,
 
     /// <summary>Can never be stored (bad JSON, not a batch, every record invalid): dead-letter the message as it is, then acknowledge.</summary>

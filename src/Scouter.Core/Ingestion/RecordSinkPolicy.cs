@@ -71,7 +71,7 @@ public sealed class RecordSinkPolicy
     /// <summary>Maps the sink's answer for <paramref name="message"/> to what the source does with the message.</summary>
     public static RecordDecision Decide(RecordSinkResult result, ReadOnlyMemory<byte> message) => result.Status switch
     {
-        RecordSinkStatus.Stored when !result.DeadLetter.IsEmpty =>
+        RecordSinkStatus.Stored or RecordSinkStatus.Duplicate when !result.DeadLetter.IsEmpty =>
             new(RecordAction.DeadLetterRejected, result.DeadLetter, DescribeRejected(result), result),
         RecordSinkStatus.Stored or RecordSinkStatus.Duplicate => new(RecordAction.Acknowledge, default, null, result),
         RecordSinkStatus.Invalid => new(RecordAction.DeadLetterMessage, message, result.Error ?? "invalid_record_batch", result),

@@ -58,8 +58,14 @@ public sealed class PipelineRecordSink : IRecordBatchSink
                 Rejected = result.Rejected,
                 DeadLetter = result.Rejected.Count == 0 ? ReadOnlyMemory<byte>.Empty : DeadLetterBody(batch, result.Rejected),
             },
-            // The first delivery dead-lettered the rejected records already.
-            IngestStatus.Duplicate => new RecordSinkResult(RecordSinkStatus.Duplicate, result.Records) { Rejected = result.Rejected },
+            // A redelivery: the first delivery's dead letter may not have been written (the consumer stopped
+            // before it could), so it is offered again; a second copy in the dead-letter destination carries
+            // the same batch_id and is recognisable, a missing one would be a lost record.
+            IngestStatus.Duplicate => new RecordSinkResult(RecordSinkStatus.Duplicate, result.Records)
+            {
+                Rejected = result.Rejected,
+                DeadLetter = result.Rejected.Count == 0 ? ReadOnlyMemory<byte>.Empty : DeadLetterBody(batch, result.Rejected),
+            },
             IngestStatus.Rejected => new RecordSinkResult(RecordSinkStatus.Invalid, result.Records,
                 $"{result.Error!.Code} (field {result.Error.Field}): {result.Error.Detail}"),
             IngestStatus.Overloaded => new RecordSinkResult(RecordSinkStatus.RetryLater, result.Records, "ingest_queue_full: the ingestion queue is full"),

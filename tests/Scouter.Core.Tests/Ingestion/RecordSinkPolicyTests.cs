@@ -60,7 +60,7 @@ public sealed class RecordSinkPolicyTests
     }
 
     [Fact]
-    public void Decide_DuplicateWithRejectedRecords_OnlyAcknowledges()
+    public void Decide_DuplicateWithRejectedRecordsButNoDeadLetter_OnlyAcknowledges()
     {
         var result = new RecordSinkResult(RecordSinkStatus.Duplicate, 5) { Rejected = [new RejectedRecord(0, "c", "records[0]", "d")] };
 
@@ -68,6 +68,18 @@ public sealed class RecordSinkPolicyTests
 
         Assert.Equal(RecordAction.Acknowledge, decision.Action);
         Assert.True(decision.DeadLetterBody.IsEmpty);
+    }
+
+    [Fact]
+    public void Decide_DuplicateWithADeadLetter_DeadLettersTheRejectedRecordsAgain()
+    {
+        byte[] deadLetter = [1, 2, 3];
+        var result = new RecordSinkResult(RecordSinkStatus.Duplicate, 5) { Rejected = [new RejectedRecord(0, "c", "records[0]", "d")], DeadLetter = deadLetter };
+
+        var decision = RecordSinkPolicy.Decide(result, Message);
+
+        Assert.Equal(RecordAction.DeadLetterRejected, decision.Action);
+        Assert.Equal(deadLetter, decision.DeadLetterBody.ToArray());
     }
 
     [Fact]

@@ -283,13 +283,13 @@ public sealed class RetriedBatchTests
     }
 }
 
-/// <summary>The broker consumers' sink: stored with the rejected records and their dead-letter body, duplicate without one, invalid when nothing is valid.</summary>
+/// <summary>The broker consumers' sink: stored with the rejected records and their dead-letter body, a duplicate offering it again, invalid when nothing is valid.</summary>
 public sealed class PartialRejectionSinkTests
 {
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task MixedBody_IsStored_WithTheRejectedRecordsAndADeadLetterBatchOfThem_AndARedeliveryIsADuplicateWithoutOne(SqlDialect dialect)
+    public async Task MixedBody_IsStored_WithTheRejectedRecordsAndADeadLetterBatchOfThem_AndARedeliveryIsADuplicateOfferingTheSameDeadLetter(SqlDialect dialect)
     {
         await using var server = await TestServer.StartAsync(dialect);
         var custom = await RegisterAsync(server, TestProfiles.Custom("sink" + Guid.NewGuid().ToString("N")[..8]));
@@ -318,7 +318,8 @@ public sealed class PartialRejectionSinkTests
         var redelivered = await sink.IngestAsync(body, TestContext.Current.CancellationToken);
 
         Assert.Equal(RecordSinkStatus.Duplicate, redelivered.Status);
-        Assert.True(redelivered.DeadLetter.IsEmpty);
+        // The first dead letter may never have been written (consumer stopped): the redelivery offers it again.
+        Assert.Equal(result.DeadLetter.ToArray(), redelivered.DeadLetter.ToArray());
         Assert.Equal(result.Rejected, redelivered.Rejected);
         var stored = await Seed.CountAsync(server.Database.Database, "select count(*) from custom_values");
         Assert.Equal(2, stored);
