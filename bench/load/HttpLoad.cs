@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Text.Json;
-using Scouter.Serialization;
 
 namespace Scouter.Load;
 
@@ -33,7 +31,7 @@ internal static class HttpLoad
             var random = new Random(sender);
             while (stop.Elapsed < deadline)
             {
-                var body = JsonSerializer.SerializeToUtf8Bytes(setup.NextBatch(random), ScouterJsonContext.Default.RecordBatch);
+                var body = setup.NextBatch(random).ToUtf8Json();
                 var started = Stopwatch.GetTimestamp();
                 using var content = new ByteArrayContent(body);
                 content.Headers.ContentType = new("application/json");

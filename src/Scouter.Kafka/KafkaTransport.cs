@@ -1,12 +1,10 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Scouter.Client.Transports;
 using Scouter.Records;
-using Scouter.Serialization;
 
 namespace Scouter.Kafka;
 
@@ -60,7 +58,7 @@ public sealed class KafkaTransport : IRecordTransport
         {
             // A queue batch holds one profile's records.
             Key = batch.Records.Count > 0 ? batch.Records[0].Uid.ToString("D") : null,
-            Value = JsonSerializer.SerializeToUtf8Bytes(batch, ScouterJsonContext.Default.RecordBatch),
+            Value = batch.ToUtf8Json(),
             Headers = new Headers { { BatchIdHeader, Encoding.UTF8.GetBytes(batch.BatchId.ToString("D")) } },
         };
 

@@ -1,11 +1,9 @@
 using System.Globalization;
-using System.Text.Json;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 using RabbitMQ.Client.Exceptions;
 using Scouter.Client.Transports;
 using Scouter.Records;
-using Scouter.Serialization;
 
 namespace Scouter.RabbitMQ;
 
@@ -42,7 +40,7 @@ public sealed class RabbitMQTransport : IRecordTransport
     {
         ArgumentNullException.ThrowIfNull(batch);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
-        var body = JsonSerializer.SerializeToUtf8Bytes(batch, ScouterJsonContext.Default.RecordBatch);
+        var body = batch.ToUtf8Json();
         var properties = new BasicProperties
         {
             MessageId = batch.BatchId.ToString(),

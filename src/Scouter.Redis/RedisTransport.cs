@@ -1,8 +1,6 @@
 using System.Globalization;
-using System.Text.Json;
 using Scouter.Client.Transports;
 using Scouter.Records;
-using Scouter.Serialization;
 using StackExchange.Redis;
 
 namespace Scouter.Redis;
@@ -41,7 +39,7 @@ public sealed class RedisTransport : IRecordTransport
     public async Task<IReadOnlyList<RejectedRecord>> SendAsync(RecordBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var payload = JsonSerializer.SerializeToUtf8Bytes(batch, ScouterJsonContext.Default.RecordBatch);
+        var payload = batch.ToUtf8Json();
         try
         {
             // One deadline for connecting and appending: the multiplexer queues commands while it reconnects.

@@ -21,12 +21,12 @@ public class TransportExceptionTests
 
         public string Name => "fail-first";
 
-        public Task SendAsync(RecordBatch batch, CancellationToken cancellationToken)
+        public Task<IReadOnlyList<RejectedRecord>> SendAsync(RecordBatch batch, CancellationToken cancellationToken)
         {
             Attempts.Enqueue(time.GetUtcNow());
             if (Interlocked.Increment(ref _calls) == 1) throw error;
             Accepted.Enqueue(batch);
-            return Task.CompletedTask;
+            return Task.FromResult<IReadOnlyList<RejectedRecord>>([]);
         }
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
@@ -43,7 +43,7 @@ public class TransportExceptionTests
     }
 
     [Fact]
-    public async Task NotRetryable_DropsTheBatchAsRejected_AfterOneAttempt()
+    public async Task NotRetryable_CountsTheBatchsRecordsAsRejected_AfterOneAttempt()
     {
         var (queue, transport, _) = Create(new TransportException("invalid", retryable: false));
         await using var _q = queue;
@@ -53,7 +53,9 @@ public class TransportExceptionTests
         await queue.FlushAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
 
         var stats = queue.Statistics;
-        Assert.Equal(new DroppedCount(1, 1), stats.Dropped["rejected"]);
+        // A failure without a problem code counts its records under "rejected"; nothing is dropped besides.
+        Assert.Equal(1, stats.RejectedRecords["rejected"]);
+        Assert.All(stats.Dropped.Values, d => Assert.Equal(default, d));
         Assert.Equal(0, stats.Retries);
         Assert.Single(transport.Attempts);
         Assert.Empty(transport.Accepted);

@@ -5,7 +5,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using Scouter.Records;
-using Scouter.Serialization;
 
 namespace Scouter.Client;
 
@@ -167,7 +166,7 @@ public sealed class ScouterClient : IAsyncDisposable, IDisposable
     public Task<IngestReceipt> SendBatchAsync(RecordBatch batch, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var body = JsonSerializer.SerializeToUtf8Bytes(batch, ScouterJsonContext.Default.RecordBatch);
+        var body = batch.ToUtf8Json();
         return SendAsync(HttpMethod.Post, "records", body, ClientJsonContext.Default.IngestReceipt, cancellationToken);
     }
 

@@ -6,12 +6,11 @@ namespace Scouter.Client;
 
 /// <summary>
 /// An upper bound of a record's size inside a batch as the transports send it
-/// (<see cref="ScouterJsonContext"/>: snake_case, indented, the record at depth 2), computed without
-/// serializing PSI, SPC and custom records: fixed parts at their longest (uid, timestamp, numbers,
-/// indentation and two-byte line ends), names at 6 bytes for each character JSON escapes
-/// (<c>\uXXXX</c>), PSI bin entries by their digits. An LLM record is serialized: its user values are
-/// indented line by line, which no size of their compact payload bounds; LLM records are sampled
-/// and few.
+/// (<see cref="RecordBatch.ToUtf8Json"/>: compact snake_case JSON), computed without serializing PSI,
+/// SPC and custom records: fixed parts at their longest as if indented (uid, timestamp, numbers,
+/// indentation and two-byte line ends — a bound of the compact form too), names at 6 bytes for each
+/// character JSON escapes (<c>\uXXXX</c>), PSI bin entries by their digits. An LLM record is
+/// serialized (its user values have no size bound short of that); LLM records are sampled and few.
 /// </summary>
 internal static class RecordSize
 {
@@ -61,11 +60,7 @@ internal static class RecordSize
         return digits;
     }
 
-    /// <summary>The record serialized alone, each of its lines 4 spaces deeper as in a batch, plus a line end before it.</summary>
-    private static long Serialized(LlmDriftRecord record)
-    {
-        var json = JsonSerializer.SerializeToUtf8Bytes<DriftRecord>(record, ScouterJsonContext.Default.DriftRecord);
-        var lines = 1 + json.AsSpan().Count((byte)'\n');
-        return json.Length + (4 * lines) + 2;
-    }
+    /// <summary>The record serialized alone in the wire form, plus the comma that separates it from the next.</summary>
+    private static long Serialized(LlmDriftRecord record) =>
+        JsonSerializer.SerializeToUtf8Bytes<DriftRecord>(record, ScouterJsonContext.Wire.DriftRecord).Length + 1;
 }

@@ -17,6 +17,9 @@ public sealed record RecordBatch
 
     /// <summary>The records.</summary>
     public required IReadOnlyList<DriftRecord> Records { get; init; }
+
+    /// <summary>The batch as every transport sends it: compact UTF-8 JSON of the wire format.</summary>
+    public byte[] ToUtf8Json() => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(this, Serialization.ScouterJsonContext.Wire.RecordBatch);
 }
 
 /// <summary>One aggregated record; <c>type</c> selects the drift type.</summary>

@@ -21,10 +21,22 @@ namespace Scouter.Serialization;
 [JsonSerializable(typeof(JsonNode))]
 public sealed partial class ScouterJsonContext : JsonSerializerContext
 {
+    /// <summary>
+    /// The same metadata without indentation: the wire form of record batches (about half the bytes
+    /// of the indented form that profile files use).
+    /// </summary>
+    public static ScouterJsonContext Wire => WireHolder.Instance;
+
     /// <summary>Reflection-based options with the same conventions, for user values of unknown type (LLM record fields).</summary>
     internal static JsonSerializerOptions Reflection { get; } = new(JsonSerializerDefaults.General)
     {
         TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
     };
+
+    // A holder, so that the generated Default (in another part of this class) exists when Wire is built.
+    private static class WireHolder
+    {
+        public static readonly ScouterJsonContext Instance = new(new JsonSerializerOptions(Default.Options) { WriteIndented = false, TypeInfoResolver = null });
+    }
 }

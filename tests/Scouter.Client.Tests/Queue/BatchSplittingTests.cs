@@ -1,8 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Scouter.Client.Transports;
 using Scouter.Records;
-using Scouter.Serialization;
 using Xunit;
 
 namespace Scouter.Client.Tests.Queue;
@@ -16,7 +14,7 @@ public class BatchSplittingTests
         new PsiDriftConfig { Space = "s", Name = "wide" },
         Enumerable.Range(0, features).ToDictionary(name, _ => new PsiFeatureProfile(FeatureKind.Numeric, [0.5], null, [0.5, 0.5], 0, 10, 0)));
 
-    private static int JsonBytes(RecordBatch batch) => JsonSerializer.SerializeToUtf8Bytes(batch, ScouterJsonContext.Default.RecordBatch).Length;
+    private static int JsonBytes(RecordBatch batch) => batch.ToUtf8Json().Length;
 
     private static async Task<(ScouterQueue Queue, InMemoryTransport Transport)> InsertOneRowAsync(PsiDriftProfile profile)
     {
