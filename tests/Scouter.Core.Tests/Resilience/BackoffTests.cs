@@ -1,4 +1,5 @@
 using Scouter.Resilience;
+using Xunit;
 
 namespace Scouter.Core.Tests.Resilience;
 
