@@ -14,7 +14,7 @@ internal static class DemoCommand
     {
         var transport = new Option<string>("--transport")
         {
-            Description = "Queue transport: http, or a broker the embedded server consumes (kafka: KAFKA_BROKERS, else an in-process mock cluster; rabbitmq: RABBITMQ_ADDR; redis: REDIS_ADDR).",
+            Description = "Queue transport: http, or a broker the embedded server consumes (kafka: KAFKA_BROKERS, else an in-process mock cluster; rabbitmq: RABBITMQ_ADDR, else 127.0.0.1:55672; redis: REDIS_ADDR, else 127.0.0.1:56379 — the local services of scripts/services.sh).",
             DefaultValueFactory = _ => "http",
         };
         transport.AcceptOnlyFromAmong(DemoTransport.Names);

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+using Scouter.Api;
 using Scouter.Client;
 using Scouter.Data;
 using Scouter.Server;
@@ -46,6 +47,11 @@ internal static class DemoRunner
         {
             var samples = FindSampleData();
             transport = DemoTransport.Create(options.Transport, options.Broker);
+            if (await transport.CheckReachableAsync(cancellationToken) is { } unreachable)
+            {
+                await context.Error.WriteLineAsync($"error: {unreachable}");
+                return CliApp.BadInput;
+            }
             tempDir = Directory.CreateTempSubdirectory("scouter-demo-").FullName;
             var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
             var secret = RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 48);

@@ -9,9 +9,12 @@ namespace Scouter.Cli.Demo;
 
 /// <summary>
 /// The demo's route from the queue to the embedded server: HTTP, or a broker whose consumer the
-/// server runs. Broker addresses come from the usual variables (<c>KAFKA_BROKERS</c>,
-/// <c>RABBITMQ_ADDR</c>, <c>REDIS_ADDR</c>); for Kafka without <c>KAFKA_BROKERS</c>, librdkafka's
-/// in-process mock cluster stands in (a demo convenience, never for production).
+/// server runs. Broker addresses come from <c>--broker</c>, else the usual variables
+/// (<c>KAFKA_BROKERS</c>, <c>RABBITMQ_ADDR</c>, <c>REDIS_ADDR</c>), else the local servers that
+/// <c>scripts/services.sh</c> starts (RabbitMQ <c>amqp://guest:guest@127.0.0.1:55672/</c>, Redis
+/// <c>127.0.0.1:56379</c>, ports overridden by <c>SCOUTER_TEST_RABBITMQ_PORT</c> /
+/// <c>SCOUTER_TEST_REDIS_PORT</c> as in that script); for Kafka without <c>KAFKA_BROKERS</c>,
+/// librdkafka's in-process mock cluster stands in (a demo convenience, never for production).
 /// </summary>
 internal sealed class DemoTransport : IDisposable
 {
@@ -47,18 +50,54 @@ internal sealed class DemoTransport : IDisposable
         ? new UriBuilder(uri) { UserName = string.Empty, Password = string.Empty }.Uri.ToString()
         : Address;
 
-    /// <summary>The route for <paramref name="name"/>; <paramref name="broker"/> (<c>--broker</c>) wins over the environment variable.</summary>
-    public static DemoTransport Create(string name, string? broker) => name switch
+    /// <summary>
+    /// The route for <paramref name="name"/>; <paramref name="broker"/> (<c>--broker</c>) wins over the environment
+    /// variable, which wins over the address of the local service. <paramref name="environment"/> reads variables
+    /// (default: the process environment).
+    /// </summary>
+    public static DemoTransport Create(string name, string? broker, Func<string, string?>? environment = null)
     {
-        "http" => new DemoTransport(name, null, null),
-        "kafka" when (broker ?? Env("KAFKA_BROKERS")) is { } brokers => new DemoTransport(name, brokers, null),
-        "kafka" => StartMockCluster(),
-        "rabbitmq" => new DemoTransport(name, broker ?? Env("RABBITMQ_ADDR") ?? "amqp://guest:guest@localhost:5672/", null),
-        "redis" => new DemoTransport(name, broker ?? Env("REDIS_ADDR") ?? "localhost:6379", null),
-        _ => throw new ArgumentException($"--transport '{name}' must be one of {string.Join(", ", Names)}."),
-    };
+        environment ??= Environment.GetEnvironmentVariable;
+        string? Env(string variable) => environment(variable) is { Length: > 0 } value ? value : null;
+        return name switch
+        {
+            "http" => new DemoTransport(name, null, null),
+            "kafka" when (broker ?? Env("KAFKA_BROKERS")) is { } brokers => new DemoTransport(name, brokers, null),
+            "kafka" => StartMockCluster(),
+            "rabbitmq" => new DemoTransport(name, broker ?? Env("RABBITMQ_ADDR")
+                ?? $"amqp://guest:guest@127.0.0.1:{Env("SCOUTER_TEST_RABBITMQ_PORT") ?? "55672"}/", null),
+            "redis" => new DemoTransport(name, broker ?? Env("REDIS_ADDR") ?? $"127.0.0.1:{Env("SCOUTER_TEST_REDIS_PORT") ?? "56379"}", null),
+            _ => throw new ArgumentException($"--transport '{name}' must be one of {string.Join(", ", Names)}."),
+        };
+    }
 
-    private static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
+    /// <summary>
+    /// Null when the broker accepts connections (or is the in-process mock, or the route is HTTP); else one
+    /// line naming the address and how to start the local services.
+    /// </summary>
+    public async Task<string?> CheckReachableAsync(CancellationToken cancellationToken)
+    {
+        if (Address is null || _mockCluster is not null) return null;
+        IReadOnlyList<(string Host, int Port)> endpoints;
+        try
+        {
+            endpoints = BrokerProbe.Endpoints(Name, Address);
+        }
+        catch (ArgumentException)
+        {
+            return $"{Description}: the address names no host:port.";
+        }
+        if (await BrokerProbe.FirstProblemAsync(endpoints, cancellationToken) is not { } problem) return null;
+        var at = string.Join(", ", endpoints.Select(e => e.Host.Contains(':', StringComparison.Ordinal) ? $"[{e.Host}]:{e.Port}" : $"{e.Host}:{e.Port}"));
+        var (label, variable) = Name switch
+        {
+            "kafka" => ("Kafka", "KAFKA_BROKERS (unset it for the in-process mock cluster)"),
+            "rabbitmq" => ("RabbitMQ", "RABBITMQ_ADDR"),
+            _ => ("Redis", "REDIS_ADDR"),
+        };
+        var start = Name == "kafka" ? string.Empty : "start the local services with scripts/services.sh, or ";
+        return $"cannot reach {label} at {at} ({problem}); {start}point --broker or {variable} at a running server.";
+    }
 
     private static DemoTransport StartMockCluster()
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Scouter.Api;
 using Scouter.Records;
 
 namespace Scouter.Client;
@@ -11,7 +12,6 @@ namespace Scouter.Client;
     UseStringEnumConverter = true)]
 [JsonSerializable(typeof(ProfileInfo))]
 [JsonSerializable(typeof(ProfileList))]
-[JsonSerializable(typeof(RegisteredProfile))]
 [JsonSerializable(typeof(StatusBody))]
 [JsonSerializable(typeof(LoginBody))]
 [JsonSerializable(typeof(RefreshBody))]

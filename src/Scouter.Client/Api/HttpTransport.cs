@@ -10,7 +10,7 @@ namespace Scouter.Client;
 /// </summary>
 public sealed class HttpTransportConfig
 {
-    /// <summary>Server base address. Default: <c>SCOUTER_SERVER_URI</c>, else <c>http://localhost:8000</c>.</summary>
+    /// <summary>Server base address. Default: <c>SCOUTER_SERVER_URI</c>, else <c>SCOUTER_SERVER_URL</c>, else <c>http://localhost:8000</c>.</summary>
     public string? ServerUri { get; set; }
 
     /// <summary>API key (<c>X-Scouter-Api-Key</c>); wins over user name and password. Default: <c>SCOUTER_API_KEY</c>.</summary>

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
+using Scouter.Api;
 using Scouter.Records;
 
 namespace Scouter.Client;
@@ -48,8 +49,11 @@ public sealed class ScouterClient : IAsyncDisposable, IDisposable
 
     /// <summary>
     /// Registers <paramref name="profile"/> and returns it as stored, with the server-assigned uid and
-    /// version. With <paramref name="bump"/> the server assigns the next patch version instead of failing
-    /// with 409 <c>profile_exists</c>; <paramref name="setActive"/> activates it and deactivates the other versions.
+    /// version. Registering a profile identical to the stored one of the same space, name, version and
+    /// drift type returns the stored one (same uid), so a registration script can run again; one with
+    /// different contents throws <see cref="ScouterApiException"/> 409 <c>profile_exists</c>. With
+    /// <paramref name="bump"/> the server always assigns the next patch version instead;
+    /// <paramref name="setActive"/> activates it and deactivates the other versions.
     /// </summary>
     public async Task<TProfile> RegisterProfileAsync<TProfile>(TProfile profile, bool setActive = false, bool bump = false, CancellationToken cancellationToken = default)
         where TProfile : DriftProfile
@@ -61,9 +65,11 @@ public sealed class ScouterClient : IAsyncDisposable, IDisposable
             ["set_active"] = setActive,
             ["bump"] = bump,
         };
-        var registered = await SendAsync(HttpMethod.Post, "profiles", Encoding.UTF8.GetBytes(body.ToJsonString()), ClientJsonContext.Default.RegisteredProfile,
+        var registered = await SendAsync(HttpMethod.Post, "profiles", Encoding.UTF8.GetBytes(body.ToJsonString()), ClientJsonContext.Default.ProfileInfo,
             cancellationToken);
-        return DriftProfile.FromJson(registered.Profile.GetRawText(), "server") switch
+        if (registered.Profile is not { } stored)
+            throw new ScouterApiException(200, "invalid_response", "The server's answer to POST profiles has no profile.");
+        return DriftProfile.FromJson(stored.GetRawText(), "server") switch
         {
             TProfile typed => typed,
             var other => throw new ScouterApiException(201, "invalid_response", $"The server returned a {other.GetType().Name} for a {typeof(TProfile).Name}."),

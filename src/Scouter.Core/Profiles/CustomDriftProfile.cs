@@ -26,9 +26,12 @@ public sealed class CustomDriftProfile : DriftProfile
     {
     }
 
-    /// <summary>Restores a saved profile (used by deserialization).</summary>
+    /// <summary>
+    /// Restores a saved profile (used by deserialization). A missing <c>scouter_version</c> is this library's
+    /// version; a missing <c>created_at</c> (or the default value) is now.
+    /// </summary>
     [JsonConstructor]
-    public CustomDriftProfile(CustomMetricDriftConfig config, IReadOnlyList<CustomMetric> metrics, string scouterVersion, DateTimeOffset createdAt)
+    public CustomDriftProfile(CustomMetricDriftConfig config, IReadOnlyList<CustomMetric> metrics, string? scouterVersion = null, DateTimeOffset createdAt = default)
         : base(scouterVersion, createdAt)
     {
         Config = Guard.NotNull("config", config);

@@ -16,10 +16,11 @@ namespace Scouter;
 [JsonDerivedType(typeof(LlmDriftProfile), "llm")]
 public abstract class DriftProfile
 {
-    private protected DriftProfile(string scouterVersion, DateTimeOffset createdAt)
+    private protected DriftProfile(string? scouterVersion, DateTimeOffset createdAt)
     {
-        ScouterVersion = Guard.Name("scouter_version", scouterVersion);
-        CreatedAt = createdAt;
+        // Both are stamps, not content: a hand-written profile may leave them out.
+        ScouterVersion = scouterVersion is null ? CurrentVersion : Guard.Name("scouter_version", scouterVersion);
+        CreatedAt = createdAt == default ? TimeProvider.System.GetUtcNow() : createdAt;
     }
 
     /// <summary>The profile's identity and alert settings.</summary>
@@ -29,17 +30,17 @@ public abstract class DriftProfile
     [JsonIgnore]
     public DriftType DriftType => Config.DriftType;
 
-    /// <summary>Version of Scouter that created the profile.</summary>
+    /// <summary>Version of Scouter that created the profile (default: this library's version).</summary>
     public string ScouterVersion { get; }
 
-    /// <summary>When the profile was created (UTC).</summary>
+    /// <summary>When the profile was created (UTC; default: when it was built or loaded).</summary>
     public DateTimeOffset CreatedAt { get; }
 
     internal static string CurrentVersion { get; } =
         typeof(DriftProfile).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
     /// <summary>The profile as indented snake_case JSON.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, ScouterJsonContext.Default.DriftProfile);
+    public string ToJson() => JsonSerializer.Serialize(this, ScouterJsonContext.Profile);
 
     /// <summary>Writes the profile to <paramref name="path"/> atomically (temp file, then rename).</summary>
     public void Save(string path)
@@ -50,7 +51,7 @@ public abstract class DriftProfile
         var temp = full + ".tmp";
         using (var stream = File.Create(temp))
         {
-            JsonSerializer.Serialize(stream, this, ScouterJsonContext.Default.DriftProfile);
+            JsonSerializer.Serialize(stream, this, ScouterJsonContext.Profile);
         }
         File.Move(temp, full, overwrite: true);
     }
@@ -59,7 +60,7 @@ public abstract class DriftProfile
     public static DriftProfile FromJson(string json, string source = "profile")
     {
         ArgumentNullException.ThrowIfNull(json);
-        return Parse(() => JsonSerializer.Deserialize(json, ScouterJsonContext.Default.DriftProfile), source);
+        return Parse(() => JsonSerializer.Deserialize(json, ScouterJsonContext.Profile), source);
     }
 
     /// <summary>Reads a profile of any drift type from <paramref name="path"/>.</summary>
@@ -70,7 +71,7 @@ public abstract class DriftProfile
         return Parse(() =>
         {
             using var stream = File.OpenRead(path);
-            return JsonSerializer.Deserialize(stream, ScouterJsonContext.Default.DriftProfile);
+            return JsonSerializer.Deserialize(stream, ScouterJsonContext.Profile);
         }, path);
     }
 

@@ -29,9 +29,12 @@ public sealed class LlmDriftProfile : DriftProfile
     {
     }
 
-    /// <summary>Restores a saved profile (used by deserialization).</summary>
+    /// <summary>
+    /// Restores a saved profile (used by deserialization). A missing <c>scouter_version</c> is this library's
+    /// version; a missing <c>created_at</c> (or the default value) is now.
+    /// </summary>
     [JsonConstructor]
-    public LlmDriftProfile(LlmDriftConfig config, IReadOnlyList<LlmMetric> metrics, string scouterVersion, DateTimeOffset createdAt)
+    public LlmDriftProfile(LlmDriftConfig config, IReadOnlyList<LlmMetric> metrics, string? scouterVersion = null, DateTimeOffset createdAt = default)
         : base(scouterVersion, createdAt)
     {
         Config = Guard.NotNull("config", config);

@@ -11,9 +11,12 @@ public sealed class PsiDriftProfile : DriftProfile
     {
     }
 
-    /// <summary>Restores a saved profile (used by deserialization).</summary>
+    /// <summary>
+    /// Restores a saved profile (used by deserialization). A missing <c>scouter_version</c> is this library's
+    /// version; a missing <c>created_at</c> (or the default value) is now.
+    /// </summary>
     [JsonConstructor]
-    public PsiDriftProfile(PsiDriftConfig config, IReadOnlyDictionary<string, PsiFeatureProfile> features, string scouterVersion, DateTimeOffset createdAt)
+    public PsiDriftProfile(PsiDriftConfig config, IReadOnlyDictionary<string, PsiFeatureProfile> features, string? scouterVersion = null, DateTimeOffset createdAt = default)
         : base(scouterVersion, createdAt)
     {
         Config = Guard.NotNull("config", config);

@@ -50,9 +50,12 @@ public sealed class SpcDriftProfile : DriftProfile
     {
     }
 
-    /// <summary>Restores a saved profile (used by deserialization).</summary>
+    /// <summary>
+    /// Restores a saved profile (used by deserialization). A missing <c>scouter_version</c> is this library's
+    /// version; a missing <c>created_at</c> (or the default value) is now.
+    /// </summary>
     [JsonConstructor]
-    public SpcDriftProfile(SpcDriftConfig config, IReadOnlyDictionary<string, SpcFeatureProfile> features, string scouterVersion, DateTimeOffset createdAt)
+    public SpcDriftProfile(SpcDriftConfig config, IReadOnlyDictionary<string, SpcFeatureProfile> features, string? scouterVersion = null, DateTimeOffset createdAt = default)
         : base(scouterVersion, createdAt)
     {
         Config = Guard.NotNull("config", config);

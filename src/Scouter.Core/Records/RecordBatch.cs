@@ -12,8 +12,12 @@ public sealed record RecordBatch
     /// <summary>Idempotency key (UUIDv7); the server stores a batch id at most once.</summary>
     public required Guid BatchId { get; init; }
 
-    /// <summary>When the batch was cut.</summary>
-    public required DateTimeOffset SentAt { get; init; }
+    /// <summary>
+    /// When the batch was cut (the queue always sets it). Optional on the wire and informational only:
+    /// the server stamps a batch with its own receipt time and never reads this value.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? SentAt { get; init; }
 
     /// <summary>The records.</summary>
     public required IReadOnlyList<DriftRecord> Records { get; init; }

@@ -25,7 +25,25 @@ public sealed partial class ScouterJsonContext : JsonSerializerContext
     /// The same metadata without indentation: the wire form of record batches (about half the bytes
     /// of the indented form that profile files use).
     /// </summary>
-    public static ScouterJsonContext Wire => WireHolder.Instance;
+    public static ScouterJsonContext Wire => field ??= new(new JsonSerializerOptions(Default.Options) { WriteIndented = false, TypeInfoResolver = null });
+
+    /// <summary>
+    /// This context with optional init-only properties of profiles and configs keeping their defaults when
+    /// left out of the JSON. Use it (not <see cref="JsonSerializerContext.Options"/>' resolver alone) to
+    /// read profiles; <see cref="DriftProfile.FromJson"/> and <see cref="DriftProfile.Load"/> do.
+    /// </summary>
+    // Lazy: the order of static initializers across the parts of this partial class (Default is generated) is undefined.
+    public static IJsonTypeInfoResolver Resolver => field ??= JsonTypeInfoResolver.Combine(InitOnlyDefaultsResolver.Instance, Default);
+
+    /// <summary>Metadata of <see cref="DriftProfile"/> through <see cref="Resolver"/>.</summary>
+    internal static JsonTypeInfo<DriftProfile> Profile => field ??= CreateProfileTypeInfo();
+
+    private static JsonTypeInfo<DriftProfile> CreateProfileTypeInfo()
+    {
+        var options = new JsonSerializerOptions(Default.Options) { TypeInfoResolver = Resolver };
+        options.MakeReadOnly();
+        return (JsonTypeInfo<DriftProfile>)options.GetTypeInfo(typeof(DriftProfile));
+    }
 
     /// <summary>Reflection-based options with the same conventions, for user values of unknown type (LLM record fields).</summary>
     internal static JsonSerializerOptions Reflection { get; } = new(JsonSerializerDefaults.General)
@@ -33,10 +51,4 @@ public sealed partial class ScouterJsonContext : JsonSerializerContext
         TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
     };
-
-    // A holder, so that the generated Default (in another part of this class) exists when Wire is built.
-    private static class WireHolder
-    {
-        public static readonly ScouterJsonContext Instance = new(new JsonSerializerOptions(Default.Options) { WriteIndented = false, TypeInfoResolver = null });
-    }
 }

@@ -1,44 +1,14 @@
 using System.Globalization;
 using System.Security.Claims;
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Scouter.Api;
 using Scouter.Server.Alerts;
 using Scouter.Server.Auth;
 using Scouter.Server.Storage;
 
 namespace Scouter.Server.Apis;
-
-/// <summary>An alert as the API returns it.</summary>
-/// <param name="Id">Alert id.</param>
-/// <param name="Uid">Profile uid.</param>
-/// <param name="Space">Profile space.</param>
-/// <param name="FeatureOrMetric">The feature or metric.</param>
-/// <param name="Kind">psi; consecutive, alternating, out_of_bounds, trend; custom; llm.</param>
-/// <param name="Zone">SPC zone 1-4, else null.</param>
-/// <param name="Severity">warning or critical.</param>
-/// <param name="Status">firing, acknowledged or resolved.</param>
-/// <param name="CreatedAt">When it first fired.</param>
-/// <param name="UpdatedAt">Last change (a check that found it again, acknowledgement, resolution).</param>
-/// <param name="ResolvedAt">When a check no longer found it.</param>
-/// <param name="Payload">The latest finding: the feature/metric's inputs and decision.</param>
-/// <param name="LastNotifiedAt">Last delivered notice.</param>
-/// <param name="NotifyPending">Queued notice: fire, resolve or null.</param>
-/// <param name="NotifyAttempts">Failed attempts of the queued notice.</param>
-/// <param name="NotifyError">Last delivery error.</param>
-/// <param name="NextAttemptAt">When the queued notice is (re)tried.</param>
-/// <param name="AcknowledgedBy">Who acknowledged it.</param>
-/// <param name="AcknowledgedAt">When.</param>
-public sealed record AlertView(long Id, Guid Uid, string Space, string FeatureOrMetric, string Kind, int? Zone, string Severity, string Status,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? ResolvedAt, JsonNode? Payload, DateTimeOffset? LastNotifiedAt, string? NotifyPending,
-    int NotifyAttempts, string? NotifyError, DateTimeOffset? NextAttemptAt, string? AcknowledgedBy, DateTimeOffset? AcknowledgedAt);
-
-/// <summary>One page of alerts, newest first.</summary>
-/// <param name="Items">The alerts.</param>
-/// <param name="Page">1-based page number.</param>
-/// <param name="PageSize">Page size.</param>
-/// <param name="Total">Alerts matching the filters.</param>
-public sealed record AlertPage(IReadOnlyList<AlertView> Items, int Page, int PageSize, long Total);
 
 /// <summary><c>GET /alerts</c> and <c>POST /alerts/{id}/acknowledge</c>.</summary>
 public static class AlertsApi
@@ -88,7 +58,7 @@ public static class AlertsApi
         return TypedResults.Ok(new AlertPage([.. items.Select(ToView)], pageNo, size, total));
     }
 
-    internal static async Task<Results<Ok<AlertView>, ProblemHttpResult>> AcknowledgeAsync(string id, ClaimsPrincipal user, AlertStore alerts, TimeProvider time,
+    internal static async Task<Results<Ok<Alert>, ProblemHttpResult>> AcknowledgeAsync(string id, ClaimsPrincipal user, AlertStore alerts, TimeProvider time,
         CancellationToken cancellationToken)
     {
         if (!long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var alertId)) return AlertNotFound(id);
@@ -117,7 +87,7 @@ public static class AlertsApi
 
     private static ProblemHttpResult AlertNotFound(string id) => Problems.NotFound("alert_not_found", $"No alert with id '{id}'.");
 
-    internal static AlertView ToView(AlertRow a) => new(a.Id, a.Uid, a.Space, a.FeatureOrMetric, a.Kind, a.Zone, a.Severity, a.Status, a.CreatedAt, a.UpdatedAt,
-        a.ResolvedAt, JsonNode.Parse(a.PayloadJson), a.LastNotifiedAt, a.NotifyPending, a.NotifyAttempts, a.NotifyError, a.NextAttemptAt, a.AcknowledgedBy,
+    internal static Alert ToView(AlertRow a) => new(a.Id, a.Uid, a.Space, a.FeatureOrMetric, a.Kind, a.Zone, a.Severity, a.Status, a.CreatedAt, a.UpdatedAt,
+        a.ResolvedAt, JsonElement.Parse(a.PayloadJson), a.LastNotifiedAt, a.NotifyPending, a.NotifyAttempts, a.NotifyError, a.NextAttemptAt, a.AcknowledgedBy,
         a.AcknowledgedAt);
 }

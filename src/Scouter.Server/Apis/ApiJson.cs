@@ -20,7 +20,8 @@ public static class ApiJson
         // A repeated property or dictionary key ({"1": 27, "01": 7} in bin_counts) is ambiguous input;
         // last-wins would silently drop observations, so it is a 400 instead.
         options.AllowDuplicateProperties = false;
-        options.TypeInfoResolverChain.Insert(0, ScouterJsonContext.Default);
+        // Resolver, not Default: profile fields left out keep their documented defaults.
+        options.TypeInfoResolverChain.Insert(0, ScouterJsonContext.Resolver);
         options.TypeInfoResolverChain.Add(new DefaultJsonTypeInfoResolver());
     }
 

@@ -1,27 +1,15 @@
 using System.Globalization;
 using System.Security.Claims;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Scouter.Api;
 using Scouter.Server.Auth;
 using Scouter.Server.Jobs;
 using Scouter.Server.Storage;
 
 namespace Scouter.Server.Apis;
-
-/// <summary>A persisted drift check run.</summary>
-/// <param name="Id">Check run id.</param>
-/// <param name="Uid">Profile uid.</param>
-/// <param name="Slot">The cron slot (scheduled) or the run time (manual).</param>
-/// <param name="WindowStart">Exclusive start of the record window; null when unbounded (first check).</param>
-/// <param name="WindowEnd">Inclusive end of the record window.</param>
-/// <param name="RanAt">When the check ran.</param>
-/// <param name="Runner">The runner that ran it (replica owner id, or <c>api:&lt;user&gt;</c>).</param>
-/// <param name="Trigger"><c>schedule</c> or <c>manual</c>.</param>
-/// <param name="AlertCount">Alert findings of the check.</param>
-/// <param name="Result">Per feature/metric inputs and decisions.</param>
-public sealed record CheckRunView(long Id, Guid Uid, DateTimeOffset Slot, DateTimeOffset? WindowStart, DateTimeOffset WindowEnd, DateTimeOffset RanAt, string Runner,
-    string Trigger, int AlertCount, JsonNode? Result);
 
 /// <summary><c>POST /profiles/{uid}/run</c> and <c>GET /profiles/{uid}/checks</c>.</summary>
 public static class JobsApi
@@ -54,7 +42,7 @@ public static class JobsApi
         return TypedResults.Ok(result);
     }
 
-    internal static async Task<Results<Ok<List<CheckRunView>>, ProblemHttpResult>> ChecksAsync(string uid, ClaimsPrincipal user, JobStore store,
+    internal static async Task<Results<Ok<List<CheckRun>>, ProblemHttpResult>> ChecksAsync(string uid, ClaimsPrincipal user, JobStore store,
         string? from, string? to, string? page, [FromQuery(Name = "page_size")] string? pageSize, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(uid, CultureInfo.InvariantCulture, out var id)) return ProfileNotFound(uid);
@@ -66,8 +54,8 @@ public static class JobsApi
         if (profile is null) return ProfileNotFound(uid);
         if (!user.Can(profile.Space, SpaceRole.Read)) return Problems.Forbidden(profile.Space, "read");
         var rows = await store.ListChecksAsync(id, fromTime, toTime, size, (pageNo - 1) * size, cancellationToken);
-        return TypedResults.Ok(rows.Select(r => new CheckRunView(r.Id, id, r.Slot, r.WindowStart, r.WindowEnd, r.RanAt, r.Runner, r.Trigger, r.AlertCount,
-            JsonNode.Parse(r.ResultJson))).ToList());
+        return TypedResults.Ok(rows.Select(r => new CheckRun(r.Id, id, r.Slot, r.WindowStart, r.WindowEnd, r.RanAt, r.Runner, r.Trigger, r.AlertCount,
+            JsonElement.Parse(r.ResultJson))).ToList());
     }
 
     internal static ProblemHttpResult ProfileNotFound(string uid) => Problems.NotFound("profile_not_found", $"No profile with uid '{uid}'.");

@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Scouter.Api;
+using Scouter.Records;
 using Scouter.Server.Auth;
 using Scouter.Server.Ingestion;
 using Scouter.Server.Storage;
@@ -40,32 +41,14 @@ public sealed class ProfileStatusRequest
     public bool DeactivateOthers { get; set; }
 }
 
-/// <summary>A registered profile's metadata, with the profile JSON where the route returns it.</summary>
-/// <param name="Uid">Server-assigned uid.</param>
-/// <param name="Space">Space.</param>
-/// <param name="Name">Model name.</param>
-/// <param name="Version">Version.</param>
-/// <param name="DriftType">Drift type.</param>
-/// <param name="Active">Whether scheduled checks run.</param>
-/// <param name="Schedule">Check schedule (cron).</param>
-/// <param name="TimeZone">Schedule time zone (null: UTC).</param>
-/// <param name="NextRun">Next scheduled check.</param>
-/// <param name="CreatedAt">Registration time.</param>
-/// <param name="UpdatedAt">Last change.</param>
-/// <param name="Profile">The stored profile (POST and PUT responses).</param>
-public sealed record ProfileResponse(
-    Guid Uid, string Space, string Name, string Version, DriftType DriftType, bool Active, string Schedule, string? TimeZone,
-    DateTimeOffset? NextRun, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? Profile = null)
+/// <summary>Builds the API's view of a stored profile.</summary>
+internal static class ProfileViews
 {
-    internal static ProfileResponse From(StoredProfile p, bool withProfile) => new(
+    /// <summary>The metadata of <paramref name="p"/>, with its profile JSON when <paramref name="withProfile"/>.</summary>
+    public static ProfileInfo From(StoredProfile p, bool withProfile) => new(
         p.Uid, p.Space, p.Name, p.Version, p.DriftType, p.Active, p.Schedule, p.TimeZone, p.NextRun, p.CreatedAt, p.UpdatedAt,
-        withProfile ? JsonDocument.Parse(p.ProfileJson).RootElement.Clone() : null);
+        withProfile ? JsonElement.Parse(p.ProfileJson) : null);
 }
-
-/// <summary>Answer of <c>GET /profiles</c>.</summary>
-/// <param name="Profiles">Matching profiles the caller may read (metadata only; fetch one for its JSON).</param>
-public sealed record ProfileListResponse(IReadOnlyList<ProfileResponse> Profiles);
 
 /// <summary><c>/profiles</c>: register, list, get, update alert settings, activate.</summary>
 public static class ProfilesApi
@@ -84,15 +67,21 @@ public static class ProfilesApi
         return api;
     }
 
-    /// <summary><c>POST /profiles</c>.</summary>
-    public static async Task<Results<Created<ProfileResponse>, ProblemHttpResult>> RegisterAsync(
-        HttpRequest request, ClaimsPrincipal user, IProfileStore store, TimeProvider time, CancellationToken ct)
+    /// <summary>
+    /// <c>POST /profiles</c>: 201 with the new profile; 200 with the stored one when the same version is
+    /// registered again with identical contents (see <see cref="ProfileDiff.FirstContentDifference"/>);
+    /// 409 <c>profile_exists</c> when it is registered with different contents and no bump; 400
+    /// <c>profile_too_large</c> when the system cannot carry the profile's records.
+    /// </summary>
+    public static async Task<Results<Created<ProfileInfo>, Ok<ProfileInfo>, ProblemHttpResult>> RegisterAsync(
+        HttpRequest request, ClaimsPrincipal user, IProfileStore store, ProfileCache cache, TimeProvider time, CancellationToken ct)
     {
         var (body, problem) = await ApiBody.ReadAsync<RegisterProfileRequest>(request, ct);
         if (problem is not null) return problem;
         if (body!.Profile is not { } profile) return Problems.Validation("invalid_profile", "profile", "profile is required.");
         var config = profile.Config;
         if (!user.Can(config.Space, SpaceRole.Write)) return Problems.Forbidden(config.Space, "write");
+        if (RecordRules.CheckCarriable(profile) is { } tooLarge) return Problems.Validation(tooLarge.Code, "profile." + tooLarge.Member, tooLarge.Detail);
 
         for (var attempt = 1; ; attempt++)
         {
@@ -118,18 +107,66 @@ public static class ProfilesApi
             try
             {
                 var stored = await store.InsertAsync(row, deactivateOthers: body.SetActive, ct);
-                return TypedResults.Created($"/api/v1/profiles/{uid}", ProfileResponse.From(stored, withProfile: true));
+                return TypedResults.Created($"/api/v1/profiles/{uid}", ProfileViews.From(stored, withProfile: true));
             }
             catch (ProfileExistsException ex)
             {
-                // With bump, a concurrent registration took the version we computed: compute again.
-                if (!body.Bump || attempt >= BumpAttempts) return Problems.Conflict("profile_exists", ex.Message);
+                if (body.Bump)
+                {
+                    // A concurrent registration took the version we computed: compute again.
+                    if (attempt >= BumpAttempts) return Problems.Conflict("profile_exists", ex.Message);
+                    continue;
+                }
+                var repeat = await RegisterAgainAsync(row, assigned, body.SetActive, store, cache, ct);
+                if (repeat is not null || attempt >= BumpAttempts) return repeat ?? Problems.Conflict("profile_exists", ex.Message);
+                // The row that was in the way is gone again: insert again.
             }
         }
     }
 
+    /// <summary>
+    /// The answer to registering <paramref name="profile"/> when its (space, name, version, drift type) is
+    /// taken: 200 with the stored profile when the contents are identical (activating it, and
+    /// deactivating the other versions, when <paramref name="setActive"/>), else 409 naming the first
+    /// difference. Null when no such row exists any more.
+    /// </summary>
+    private static async Task<Results<Created<ProfileInfo>, Ok<ProfileInfo>, ProblemHttpResult>?> RegisterAgainAsync(
+        StoredProfile row, DriftProfile profile, bool setActive, IProfileStore store, ProfileCache cache, CancellationToken ct)
+    {
+        var matches = await store.ListAsync(new ProfileFilter(row.Space, row.Name, row.Version, row.DriftType), ct);
+        if (matches.Count == 0) return null;
+        var stored = matches[0];
+        var key = $"{row.Space}/{row.Name} version {row.Version} ({SqlProfileStore.TypeName(row.DriftType)})";
+        JsonNode storedJson;
+        try
+        {
+            // Through the model, so that a profile stored by an older server compares with the same defaults.
+            storedJson = JsonNode.Parse(DriftProfile.FromJson(stored.ProfileJson, "stored profile").ToJson())!;
+        }
+        catch (ScouterDataException)
+        {
+            return Problems.Create(StatusCodes.Status409Conflict, "profile_exists",
+                $"Profile {key} is already registered and cannot be compared; register with bump=true for a new version or change the version.");
+        }
+        var incoming = JsonNode.Parse(profile.ToJson());
+        if (ProfileDiff.FirstContentDifference(storedJson, incoming) is { } field)
+        {
+            var alertsOnly = ProfileDiff.FirstImmutableDifference(storedJson, incoming) is null;
+            var hint = alertsOnly ? $" To change only its alert settings, update it with PUT /api/v1/profiles/{stored.Uid}." : string.Empty;
+            return Problems.Create(StatusCodes.Status409Conflict, "profile_exists",
+                $"Profile {key} is already registered with different contents ('{field}' differs); register with bump=true for a new version or change the version.{hint}",
+                field, new Dictionary<string, object?> { ["uid"] = stored.Uid });
+        }
+        if (setActive)
+        {
+            stored = await store.SetActiveAsync(stored.Uid, active: true, deactivateOthers: true, ct) ?? stored;
+            cache.Invalidate(stored.Uid);
+        }
+        return TypedResults.Ok(ProfileViews.From(stored, withProfile: true));
+    }
+
     /// <summary><c>GET /profiles?space=&amp;name=&amp;version=&amp;drift_type=</c>.</summary>
-    public static async Task<Results<Ok<ProfileListResponse>, ProblemHttpResult>> ListAsync(
+    public static async Task<Results<Ok<ProfileList>, ProblemHttpResult>> ListAsync(
         ClaimsPrincipal user, IProfileStore store, string? space, string? name, string? version,
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "drift_type")] string? driftType, CancellationToken ct)
     {
@@ -141,7 +178,7 @@ public static class ProfilesApi
         }
         if (space is not null && !user.Can(space, SpaceRole.Read)) return Problems.Forbidden(space, "read");
         var rows = await store.ListAsync(new ProfileFilter(space, name, version, type), ct);
-        return TypedResults.Ok(new ProfileListResponse([.. rows.Where(r => user.Can(r.Space, SpaceRole.Read)).Select(r => ProfileResponse.From(r, withProfile: false))]));
+        return TypedResults.Ok(new ProfileList([.. rows.Where(r => user.Can(r.Space, SpaceRole.Read)).Select(r => ProfileViews.From(r, withProfile: false))]));
     }
 
     /// <summary><c>GET /profiles/{uid}</c>: the stored profile JSON itself (loadable with <c>DriftProfile.FromJson</c>).</summary>
@@ -153,7 +190,7 @@ public static class ProfilesApi
     }
 
     /// <summary><c>PUT /profiles/{uid}</c>: replaces alert settings; drift-math fields are immutable (422).</summary>
-    public static async Task<Results<Ok<ProfileResponse>, ProblemHttpResult>> UpdateAsync(
+    public static async Task<Results<Ok<ProfileInfo>, ProblemHttpResult>> UpdateAsync(
         string uid, HttpRequest request, ClaimsPrincipal user, IProfileStore store, ProfileCache cache, CancellationToken ct)
     {
         var (row, problem) = await FindAsync(uid, user, SpaceRole.Write, store, ct);
@@ -165,7 +202,7 @@ public static class ProfilesApi
         var stored = JsonNode.Parse(row!.ProfileJson)!.AsObject();
         var incoming = JsonNode.Parse(profile.ToJson())!.AsObject();
         if (profile.DriftType != row.DriftType) return Immutable("profile.drift_type");
-        if (FirstDifference(stored, incoming, "profile") is { } field) return Immutable(field);
+        if (ProfileDiff.FirstImmutableDifference(stored, incoming) is { } field) return Immutable(field);
 
         stored["config"]!["alert_config"] = incoming["config"]!["alert_config"]!.DeepClone();
         DriftProfile merged;
@@ -180,11 +217,11 @@ public static class ProfilesApi
         var alerts = merged.Config.Alerts;
         var updated = await store.UpdateAsync(row.Uid, merged.ToJson(), alerts.Schedule, alerts.TimeZone, ct);
         cache.Invalidate(row.Uid);
-        return updated is null ? NotFound(uid) : TypedResults.Ok(ProfileResponse.From(updated, withProfile: true));
+        return updated is null ? NotFound(uid) : TypedResults.Ok(ProfileViews.From(updated, withProfile: true));
     }
 
     /// <summary><c>PUT /profiles/{uid}/status</c>.</summary>
-    public static async Task<Results<Ok<ProfileResponse>, ProblemHttpResult>> SetStatusAsync(
+    public static async Task<Results<Ok<ProfileInfo>, ProblemHttpResult>> SetStatusAsync(
         string uid, HttpRequest request, ClaimsPrincipal user, IProfileStore store, ProfileCache cache, CancellationToken ct)
     {
         var (row, problem) = await FindAsync(uid, user, SpaceRole.Write, store, ct);
@@ -194,7 +231,7 @@ public static class ProfilesApi
         if (body!.Active is not { } active) return Problems.Validation("invalid_request", "active", "active is required.");
         var updated = await store.SetActiveAsync(row!.Uid, active, body.DeactivateOthers, ct);
         cache.Invalidate(row.Uid);
-        return updated is null ? NotFound(uid) : TypedResults.Ok(ProfileResponse.From(updated, withProfile: false));
+        return updated is null ? NotFound(uid) : TypedResults.Ok(ProfileViews.From(updated, withProfile: false));
     }
 
     /// <summary>
@@ -244,37 +281,6 @@ public static class ProfilesApi
         LlmDriftProfile p => new LlmDriftProfile(p.Config with { Uid = uid, Version = version }, p.Metrics, p.ScouterVersion, p.CreatedAt),
         _ => throw new ArgumentException($"Unknown profile type {profile.GetType().Name}.", nameof(profile)),
     };
-
-    /// <summary>
-    /// The first path where two profile JSON trees differ, ignoring what PUT may change or the server
-    /// owns: <c>config.alert_config</c>, <c>config.uid</c>, <c>config.version</c>, <c>created_at</c>,
-    /// <c>scouter_version</c>.
-    /// </summary>
-    internal static string? FirstDifference(JsonNode? stored, JsonNode? incoming, string path)
-    {
-        if (path is "profile.config.alert_config" or "profile.config.uid" or "profile.config.version" or "profile.created_at" or "profile.scouter_version")
-            return null;
-        switch (stored, incoming)
-        {
-            case (JsonObject a, JsonObject b):
-                foreach (var key in a.Select(p => p.Key).Union(b.Select(p => p.Key)))
-                {
-                    a.TryGetPropertyValue(key, out var av);
-                    b.TryGetPropertyValue(key, out var bv);
-                    if (FirstDifference(av, bv, path + "." + key) is { } diff) return diff;
-                }
-                return null;
-            case (JsonArray a, JsonArray b):
-                if (a.Count != b.Count) return path;
-                for (var i = 0; i < a.Count; i++)
-                {
-                    if (FirstDifference(a[i], b[i], string.Create(CultureInfo.InvariantCulture, $"{path}[{i}]")) is { } diff) return diff;
-                }
-                return null;
-            default:
-                return JsonNode.DeepEquals(stored, incoming) ? null : path;
-        }
-    }
 
     private static ProblemHttpResult Immutable(string field) =>
         Problems.Create(StatusCodes.Status422UnprocessableEntity, "profile_immutable", $"'{field}' differs from the stored profile; only alert_config may change. Register a new version instead.", field);

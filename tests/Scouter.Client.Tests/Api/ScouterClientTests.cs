@@ -30,11 +30,13 @@ public sealed class ScouterClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task RegisterProfile_ExistingVersionWithoutBump_ThrowsConflictWithCode()
+    public async Task RegisterProfile_ExistingVersionWithOtherContentsWithoutBump_ThrowsConflictWithCode()
     {
         await using var client = server.AdminClient();
         await client.RegisterProfileAsync(TestData.Custom("dup"));
-        var ex = await Assert.ThrowsAsync<ScouterApiException>(() => client.RegisterProfileAsync(TestData.Custom("dup")));
+        var changed = new CustomDriftProfile(new CustomMetricDriftConfig { Space = "dup", Name = "model", Version = "1.0.0" },
+            [new CustomMetric("mae", 2.0, AlertThreshold.Above, 0.5)]);
+        var ex = await Assert.ThrowsAsync<ScouterApiException>(() => client.RegisterProfileAsync(changed));
         Assert.Equal(409, ex.StatusCode);
         Assert.Equal("profile_exists", ex.Code);
     }

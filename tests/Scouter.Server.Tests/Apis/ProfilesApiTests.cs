@@ -44,7 +44,7 @@ public sealed class ProfilesApiTests(ServerFixture fixture) : IClassFixture<Serv
         var space = NewSpace();
         var first = await Server.RegisterAsync(TestProfiles.Custom(space, version: "1.2.3"));
 
-        using var conflict = await Client.PostAsync("profiles", DataTestServer.Json(DataTestServer.RegisterBody(TestProfiles.Custom(space, version: "1.2.3"))));
+        using var conflict = await Client.PostAsync("profiles", DataTestServer.Json(DataTestServer.RegisterBody(TestProfiles.Custom(space, version: "1.2.3", schedule: CommonCrons.EveryHour))));
         Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
         Assert.Equal("profile_exists", (await DataTestServer.ReadAsync(conflict)).GetProperty("code").GetString());
 
