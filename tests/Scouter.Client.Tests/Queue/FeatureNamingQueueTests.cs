@@ -45,7 +45,7 @@ public sealed class FeatureNamingQueueTests
     }
 
     [Fact]
-    public async Task InsertTyped_WithoutPolicy_SendsMemberNamesTheProfileDoesNotKnow()
+    public async Task InsertTyped_WithoutPolicy_SharesNoNameWithTheProfile_IsCountedNotAggregated()
     {
         var (queue, transport, _) = Create("credit", CsvProfile());
         await using var _q = queue;
@@ -53,9 +53,8 @@ public sealed class FeatureNamingQueueTests
         queue["credit"].Insert(new CreditRequest(22, 600));
         await queue.FlushAsync(TestContext.Current.CancellationToken);
 
-        // The profile's features are reported missing: the inserted names (Age, CreditScore) are not theirs.
-        var records = RecordsOf<PsiRecord>(transport).ToDictionary(r => r.Feature);
-        Assert.Equal(new Dictionary<int, long> { [0] = 1 }, NonZero(records["age"]));
-        Assert.Equal(new Dictionary<int, long> { [0] = 1 }, NonZero(records["credit_score"]));
+        // The inserted names (Age, CreditScore) are not the profile's: an error, never "every feature missing" (false drift).
+        Assert.Empty(RecordsOf<PsiRecord>(transport));
+        Assert.Equal(1, queue.Statistics.Errors["no_known_features"]);
     }
 }

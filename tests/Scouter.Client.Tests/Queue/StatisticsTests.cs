@@ -44,7 +44,7 @@ public class StatisticsTests
         Assert.Equal(
             ["no_known_features", "no_known_metrics", "non_finite_metric", "not_convertible", "not_numeric", "null_value", "unknown_feature", "unknown_metric", "value_out_of_range", "wrong_kind"],
             snapshot.Errors.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(["buffer_full", "channel_full", "closed", "shutdown_timeout"], snapshot.Dropped.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["buffer_full", "channel_full", "closed", "profile_pending", "shutdown_timeout"], snapshot.Dropped.Keys.Order(StringComparer.Ordinal));
         Assert.Empty(snapshot.RejectedRecords);
     }
 }

@@ -181,8 +181,8 @@ public class AlertDispatchTests
 
         Assert.Empty(http.Requests);
         Assert.Null((await SingleAlertAsync(h, uid)).NotifyPending);
-        // One console notice (event 450) per channel that fell back: Slack and the webhook.
-        var lines = h.ChannelLogs.WithEventId(450);
+        // One console notice (event 550) per channel that fell back: Slack and the webhook.
+        var lines = h.ChannelLogs.WithEventId(550);
         Assert.Equal(2, lines.Count);
         Assert.All(lines, line =>
         {
