@@ -167,7 +167,7 @@ internal static class DemoRunner
                     var rows = i < half ? live : drifted;
                     var row = (i < half ? i : i - half) % rows.Count;
                     psiQueue.Insert(rows.Features[row]);
-                    spcQueue.Insert(rows.Features[row]);
+                    spcQueue.Insert(rows.SpcFeatures[row]);
                     customQueue.Insert(rows.Approved[row] ? Rows.Approve : Rows.Reject);
                     if ((i + 1) % 1000 == 0 || i + 1 == options.Inferences) progress(i + 1);
                 }
@@ -385,13 +385,17 @@ internal static class DemoRunner
         public static readonly Metrics Approve = new([new Metric(MetricName, 1)]);
         public static readonly Metrics Reject = new([new Metric(MetricName, 0)]);
 
-        private Rows(Features[] features, bool[] approved)
+        private Rows(Features[] features, Features[] spcFeatures, bool[] approved)
         {
             Features = features;
+            SpcFeatures = spcFeatures;
             Approved = approved;
         }
 
         public Features[] Features { get; }
+
+        /// <summary>The same rows with only the SPC profile's features, as a serving app would send them (other names would count as unknown_feature).</summary>
+        public Features[] SpcFeatures { get; }
 
         public bool[] Approved { get; }
 
@@ -400,6 +404,7 @@ internal static class DemoRunner
         public static Rows Load(ColumnTable table, PsiDriftProfile profile)
         {
             var features = new Features[table.RowCount];
+            var spcFeatures = new Features[table.RowCount];
             var approved = new bool[table.RowCount];
             var columns = profile.Features.Keys.Select(name => table[name]).ToArray();
             var score = ((NumericColumn)table["credit_score"]).Values;
@@ -417,9 +422,10 @@ internal static class DemoRunner
                     };
                 }
                 features[i] = new Features(row);
+                spcFeatures[i] = new Features(row.Where(f => DemoRunner.SpcFeatures.Contains(f.Name)));
                 approved[i] = Approves(score[i], debt[i]);
             }
-            return new Rows(features, approved);
+            return new Rows(features, spcFeatures, approved);
         }
     }
 }
