@@ -3,14 +3,18 @@ using Scouter.Server.Storage;
 
 namespace Scouter.Server.Apis;
 
-/// <summary><c>/healthz</c> (the process is up) and <c>/readyz</c> (and the database answers).</summary>
+/// <summary>
+/// <c>/healthz</c> (the process is up) and <c>/readyz</c> (and the database answers). Both are
+/// anonymous, so <c>/readyz</c> answers only ready or not ready: why the database does not answer goes
+/// to the server log, never into the response.
+/// </summary>
 public static class HealthApi
 {
     /// <summary>Maps the health endpoints (anonymous).</summary>
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).AllowAnonymous().ExcludeFromDescription();
-        app.MapGet("/readyz", async (ScouterDatabase database, CancellationToken ct) =>
+        app.MapGet("/readyz", async (ScouterDatabase database, ILoggerFactory logs, CancellationToken ct) =>
         {
             try
             {
@@ -20,7 +24,8 @@ public static class HealthApi
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                return Problems.Create(StatusCodes.Status503ServiceUnavailable, "database_unavailable", "The database does not answer: " + ex.Message);
+                ApiLog.NotReady(logs.CreateLogger("Scouter.Server.Api"), ex);
+                return Problems.Create(StatusCodes.Status503ServiceUnavailable, "database_unavailable", "The database does not answer (see the server log).");
             }
         }).AllowAnonymous().ExcludeFromDescription();
         return app;

@@ -33,6 +33,22 @@ public static class Problems
     public static ProblemHttpResult Forbidden(string space, string requiredRole) =>
         Create(StatusCodes.Status403Forbidden, "forbidden", $"This action needs the '{requiredRole}' role on space '{space}'.");
 
+    /// <summary>Seconds a client is told to wait before retrying after a 429 or 503.</summary>
+    public const int RetryAfterSeconds = 1;
+
+    /// <summary>The detail of a 503 <c>storage_unavailable</c> raised by a read or a check (not by ingestion).</summary>
+    internal const string StorageUnavailableDetail = "The database is unavailable (see the server log). Retry later.";
+
+    /// <summary>
+    /// 503 <c>storage_unavailable</c> with <c>Retry-After</c>: the database cannot serve right now. The
+    /// one answer for a store that is down, from ingestion and from every other route.
+    /// </summary>
+    public static ProblemHttpResult StorageUnavailable(HttpResponse response, string detail)
+    {
+        response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Create(StatusCodes.Status503ServiceUnavailable, "storage_unavailable", detail);
+    }
+
     private static string Title(int status) => status switch
     {
         400 => "Bad Request",
@@ -44,6 +60,7 @@ public static class Problems
         415 => "Unsupported Media Type",
         422 => "Unprocessable Entity",
         429 => "Too Many Requests",
+        503 => "Service Unavailable",
         _ => "Error",
     };
 }

@@ -53,7 +53,15 @@ internal static class ProfileViews
 /// <summary><c>/profiles</c>: register, list, get, update alert settings, activate.</summary>
 public static class ProfilesApi
 {
-    private const int BumpAttempts = 5;
+    /// <summary>
+    /// Inserts a bumping registration tries. Each unique-key conflict means a concurrent registration
+    /// committed the version this one computed, and the next attempt reads it and takes a higher one,
+    /// so a caller needs at most one attempt more than there are concurrent registrations of the name.
+    /// </summary>
+    private const int BumpAttempts = 64;
+
+    /// <summary>Inserts a registration without bump tries while the row in its way keeps disappearing.</summary>
+    private const int RegisterAttempts = 5;
 
     /// <summary>Maps the profile routes on <paramref name="api"/>.</summary>
     public static RouteGroupBuilder MapProfilesApi(this RouteGroupBuilder api)
@@ -118,7 +126,7 @@ public static class ProfilesApi
                     continue;
                 }
                 var repeat = await RegisterAgainAsync(row, assigned, body.SetActive, store, cache, ct);
-                if (repeat is not null || attempt >= BumpAttempts) return repeat ?? Problems.Conflict("profile_exists", ex.Message);
+                if (repeat is not null || attempt >= RegisterAttempts) return repeat ?? Problems.Conflict("profile_exists", ex.Message);
                 // The row that was in the way is gone again: insert again.
             }
         }

@@ -10,8 +10,8 @@ namespace Scouter.Server.Apis;
 /// <summary><c>POST /records</c>: one record batch through the ingestion pipeline.</summary>
 public static class RecordsApi
 {
-    /// <summary>Seconds a client is told to wait when the queue is full.</summary>
-    public const int RetryAfterSeconds = 1;
+    /// <summary>Seconds a client is told to wait when the queue is full (<see cref="Problems.RetryAfterSeconds"/>).</summary>
+    public const int RetryAfterSeconds = Problems.RetryAfterSeconds;
 
     /// <summary>Maps the records route on <paramref name="api"/>.</summary>
     public static RouteGroupBuilder MapRecordsApi(this RouteGroupBuilder api)
@@ -55,8 +55,7 @@ public static class RecordsApi
                 context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
                 return Problems.Create(StatusCodes.Status429TooManyRequests, "ingest_queue_full", "The ingestion queue is full; retry after the Retry-After delay. Nothing was stored.");
             case IngestStatus.Failed:
-                context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-                return Problems.Create(StatusCodes.Status503ServiceUnavailable, "storage_unavailable", "The batch could not be stored (see the server log); nothing was stored. Retry later.");
+                return Problems.StorageUnavailable(context.Response, "The batch could not be stored (see the server log); nothing was stored. Retry later.");
             default:
                 return TypedResults.Accepted((string?)null, result.ToReceipt());
         }

@@ -60,11 +60,9 @@ internal sealed class SigningKeyProvider(ServerOptions options, AuthStore store,
     {
         if (!File.Exists(path))
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            PrivateFiles.CreateDirectory(Path.GetDirectoryName(path)!);
             var temp = path + "." + Secrets.NewId() + ".tmp";
-            var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows()) fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            await using (var stream = new FileStream(temp, fileOptions))
+            await using (var stream = new FileStream(temp, PrivateFiles.CreateNew()))
             await using (var writer = new StreamWriter(stream))
             {
                 await writer.WriteAsync(Secrets.RandomToken(64).AsMemory(), ct);

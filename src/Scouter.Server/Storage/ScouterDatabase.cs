@@ -44,8 +44,11 @@ public sealed class ScouterDatabase : IAsyncDisposable
     public static ScouterDatabase Create(ServerOptions options)
     {
         if (options.UsesPostgres) return ForPostgres(ToNpgsqlConnectionString(options.DatabaseUri!));
-        Directory.CreateDirectory(options.DataDir);
-        return ForSqlite(Path.Combine(options.DataDir, "scouter.db"));
+        // The file holds password and key hashes: created owner-only (0600, its directory 0700) on Unix.
+        PrivateFiles.CreateDirectory(options.DataDir);
+        var path = Path.Combine(options.DataDir, "scouter.db");
+        PrivateFiles.EnsureFile(path);
+        return ForSqlite(path);
     }
 
     /// <summary>A PostgreSQL database from an Npgsql connection string.</summary>
