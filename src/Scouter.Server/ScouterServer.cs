@@ -28,8 +28,9 @@ public static class ScouterServer
 
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddProblemDetails();
-        // Binding failures (malformed JSON, wrong types) throw into ApiErrors, which answers a coded problem.
+        builder.Services.AddProblemDetails(p => p.CustomizeProblemDetails = Problems.Complete);
+        // Bodies are read by ApiBody; other binding failures (e.g. a malformed route value) throw into
+        // ApiErrors, which answers a coded problem and logs the client's mistake at Debug only.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(json => ApiJson.Configure(json.SerializerOptions));
         builder.Services.AddOpenApi();
@@ -42,7 +43,7 @@ public static class ScouterServer
         services?.Invoke(builder.Services);
 
         var app = builder.Build();
-        app.UseExceptionHandler(errors => errors.Run(ApiErrors.WriteUnhandledAsync));
+        app.UseExceptionHandler(ApiErrors.Options());
         app.UseStatusCodePages();
         app.UseScouterAuth();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();

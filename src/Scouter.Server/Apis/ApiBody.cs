@@ -36,7 +36,7 @@ internal static class ApiBody
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return (null, Problems.Create(StatusCodes.Status413PayloadTooLarge, "payload_too_large", "The request body is larger than the server accepts."));
+            return (null, Problems.Create(StatusCodes.Status413PayloadTooLarge, Problems.PayloadTooLarge, "The request body is larger than the server accepts."));
         }
         catch (ScouterConfigException ex)
         {

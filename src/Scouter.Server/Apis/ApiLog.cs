@@ -11,4 +11,8 @@ internal static partial class ApiLog
 
     [LoggerMessage(EventId = 602, Level = LogLevel.Warning, Message = "Readiness check failed: the database does not answer")]
     public static partial void NotReady(ILogger logger, Exception exception);
+
+    /// <summary>A client mistake the framework raised (e.g. a malformed route value): Debug only, so anonymous callers cannot flood the log.</summary>
+    [LoggerMessage(EventId = 603, Level = LogLevel.Debug, Message = "Client error {Status} ({Code}) on {Method} {Path}: {Detail}")]
+    public static partial void ClientError(ILogger logger, int status, string code, string method, string path, string detail);
 }

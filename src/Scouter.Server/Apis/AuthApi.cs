@@ -12,14 +12,16 @@ public static class AuthApi
     public static RouteGroupBuilder MapTokenApi(this RouteGroupBuilder api)
     {
         var auth = api.MapGroup("/auth").AllowAnonymous().WithTags("auth");
-        auth.MapPost("/token", IssueAsync).WithName("IssueToken");
-        auth.MapPost("/refresh", RefreshAsync).WithName("RefreshToken");
+        auth.MapPost("/token", IssueAsync).WithName("IssueToken").Accepts<TokenRequest>("application/json");
+        auth.MapPost("/refresh", RefreshAsync).WithName("RefreshToken").Accepts<RefreshRequest>("application/json");
         return api;
     }
 
-    internal static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> IssueAsync(TokenRequest request, HttpContext context, TokenService tokens, CancellationToken ct)
+    internal static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> IssueAsync(HttpContext context, TokenService tokens, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(request.Username)) return Problems.Validation("invalid_request", "username", "username is required.");
+        var (request, problem) = await ApiBody.ReadAsync<TokenRequest>(context.Request, ct);
+        if (problem is not null) return problem;
+        if (string.IsNullOrEmpty(request!.Username)) return Problems.Validation("invalid_request", "username", "username is required.");
         if (string.IsNullOrEmpty(request.Password)) return Problems.Validation("invalid_request", "password", "password is required.");
         var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         var (outcome, response, retryAfter) = await tokens.LoginAsync(request.Username, request.Password, address, ct);
@@ -38,9 +40,11 @@ public static class AuthApi
         }
     }
 
-    internal static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> RefreshAsync(RefreshRequest request, HttpContext context, TokenService tokens, CancellationToken ct)
+    internal static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> RefreshAsync(HttpContext context, TokenService tokens, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(request.RefreshToken)) return Problems.Validation("invalid_request", "refresh_token", "refresh_token is required.");
+        var (request, problem) = await ApiBody.ReadAsync<RefreshRequest>(context.Request, ct);
+        if (problem is not null) return problem;
+        if (string.IsNullOrEmpty(request!.RefreshToken)) return Problems.Validation("invalid_request", "refresh_token", "refresh_token is required.");
         var (outcome, response) = await tokens.RefreshAsync(request.RefreshToken, ct);
         NoStore(context);
         return outcome switch

@@ -30,9 +30,9 @@ public static class DriftApi
 
     /// <summary><c>GET /drift/psi?uid=&amp;from=&amp;to=&amp;buckets=</c>.</summary>
     public static async Task<Results<Ok<PsiDriftResponse>, ProblemHttpResult>> PsiAsync(
-        HttpRequest request, ClaimsPrincipal user, ProfileCache profiles, IRecordStore records, TimeProvider time, CancellationToken ct)
+        [AsParameters] DriftWindowQuery query, ClaimsPrincipal user, ProfileCache profiles, IRecordStore records, TimeProvider time, CancellationToken ct)
     {
-        var (q, problem) = await ParseAsync(request, user, profiles, time, DriftType.Psi, ct);
+        var (q, problem) = await ParseAsync(query, user, profiles, time, DriftType.Psi, ct);
         if (problem is not null) return problem;
         var profile = (PsiDriftProfile)q!.Profile.Profile;
         var rows = await records.PsiCountsAsync(q.Profile.Row.Uid, q.Window, ct);
@@ -73,9 +73,9 @@ public static class DriftApi
 
     /// <summary><c>GET /drift/spc?uid=&amp;from=&amp;to=</c>.</summary>
     public static async Task<Results<Ok<SpcDriftResponse>, ProblemHttpResult>> SpcAsync(
-        HttpRequest request, ClaimsPrincipal user, ProfileCache profiles, IRecordStore records, TimeProvider time, CancellationToken ct)
+        [AsParameters] DriftWindowQuery query, ClaimsPrincipal user, ProfileCache profiles, IRecordStore records, TimeProvider time, CancellationToken ct)
     {
-        var (q, problem) = await ParseAsync(request, user, profiles, time, DriftType.Spc, ct);
+        var (q, problem) = await ParseAsync(query, user, profiles, time, DriftType.Spc, ct);
         if (problem is not null) return problem;
         var profile = (SpcDriftProfile)q!.Profile.Profile;
         var samples = await records.SpcSamplesAsync(q.Profile.Row.Uid, q.Window.From, q.Window.To, MaxSpcSamples + 1, ct);
@@ -96,9 +96,9 @@ public static class DriftApi
 
     /// <summary><c>GET /drift/custom?uid=&amp;from=&amp;to=&amp;buckets=</c>.</summary>
     public static async Task<Results<Ok<MetricDriftResponse>, ProblemHttpResult>> CustomAsync(
-        HttpRequest request, ClaimsPrincipal user, ProfileCache profiles, IRecordStore records, TimeProvider time, CancellationToken ct)
+        [AsParameters] DriftWindowQuery query, ClaimsPrincipal user, ProfileCache profiles, IRecordStore records, TimeProvider time, CancellationToken ct)
     {
-        var (q, problem) = await ParseAsync(request, user, profiles, time, DriftType.Custom, ct);
+        var (q, problem) = await ParseAsync(query, user, profiles, time, DriftType.Custom, ct);
         if (problem is not null) return problem;
         var profile = (CustomDriftProfile)q!.Profile.Profile;
         var rows = await records.CustomValuesAsync(q.Profile.Row.Uid, q.Window, ct);
@@ -107,9 +107,9 @@ public static class DriftApi
 
     /// <summary><c>GET /drift/llm?uid=&amp;from=&amp;to=&amp;buckets=</c>.</summary>
     public static async Task<Results<Ok<MetricDriftResponse>, ProblemHttpResult>> LlmAsync(
-        HttpRequest request, ClaimsPrincipal user, ProfileCache profiles, IRecordStore records, TimeProvider time, CancellationToken ct)
+        [AsParameters] DriftWindowQuery query, ClaimsPrincipal user, ProfileCache profiles, IRecordStore records, TimeProvider time, CancellationToken ct)
     {
-        var (q, problem) = await ParseAsync(request, user, profiles, time, DriftType.Llm, ct);
+        var (q, problem) = await ParseAsync(query, user, profiles, time, DriftType.Llm, ct);
         if (problem is not null) return problem;
         var profile = (LlmDriftProfile)q!.Profile.Profile;
         var rows = await records.LlmScoresAsync(q.Profile.Row.Uid, q.Window, ct);
@@ -121,20 +121,19 @@ public static class DriftApi
 
     /// <summary>Parses and checks <c>uid</c>, <c>from</c>, <c>to</c>, <c>buckets</c> (defaults: to = now, from = to - 24 h, buckets = 24).</summary>
     private static async Task<(DriftQuery? Query, ProblemHttpResult? Problem)> ParseAsync(
-        HttpRequest request, ClaimsPrincipal user, ProfileCache profiles, TimeProvider time, DriftType type, CancellationToken ct)
+        DriftWindowQuery query, ClaimsPrincipal user, ProfileCache profiles, TimeProvider time, DriftType type, CancellationToken ct)
     {
-        var query = request.Query;
-        if (query["uid"].ToString() is not { Length: > 0 } uidText) return (null, Problems.Validation("invalid_query", "uid", "uid is required."));
+        if (query.Uid is not { Length: > 0 } uidText) return (null, Problems.Validation("invalid_query", "uid", "uid is required."));
         if (!Guid.TryParse(uidText, CultureInfo.InvariantCulture, out var uid)) return (null, Problems.Validation("invalid_query", "uid", $"'{uidText}' is not a uuid."));
         DateTimeOffset to = time.GetUtcNow();
-        if (query["to"].ToString() is { Length: > 0 } toText && !TryParseTime(toText, out to))
+        if (query.To is { Length: > 0 } toText && !TryParseTime(toText, out to))
             return (null, Problems.Validation("invalid_query", "to", $"'{toText}' is not an RFC 3339 timestamp."));
         var from = to - TimeSpan.FromHours(24);
-        if (query["from"].ToString() is { Length: > 0 } fromText && !TryParseTime(fromText, out from))
+        if (query.From is { Length: > 0 } fromText && !TryParseTime(fromText, out from))
             return (null, Problems.Validation("invalid_query", "from", $"'{fromText}' is not an RFC 3339 timestamp."));
         if (from >= to) return (null, Problems.Validation("invalid_query", "from", "from must be before to."));
         var buckets = 24;
-        if (query["buckets"].ToString() is { Length: > 0 } bucketText
+        if (query.Buckets is { Length: > 0 } bucketText
             && (!int.TryParse(bucketText, NumberStyles.None, CultureInfo.InvariantCulture, out buckets) || buckets < 1 || buckets > MaxBuckets))
         {
             return (null, Problems.Validation("invalid_query", "buckets", $"buckets must be an integer from 1 to {MaxBuckets}."));

@@ -8,6 +8,14 @@ namespace Scouter.Server.Apis;
 /// </summary>
 public static class Problems
 {
+    /// <summary>Code of a 413: the body is over the server's limit.</summary>
+    public const string PayloadTooLarge = "payload_too_large";
+
+    /// <summary>Code of a 415: the body is not JSON (by its <c>Content-Type</c>).</summary>
+    public const string UnsupportedMediaType = "unsupported_media_type";
+
+    internal const string UnsupportedMediaTypeDetail = "The request body must be JSON (Content-Type: application/json).";
+
     /// <summary>A problem with status, stable code and message; <paramref name="field"/> names the offending input.</summary>
     public static ProblemHttpResult Create(int status, string code, string detail, string? field = null, IDictionary<string, object?>? extra = null)
     {
@@ -49,12 +57,48 @@ public static class Problems
         return Create(StatusCodes.Status503ServiceUnavailable, "storage_unavailable", detail);
     }
 
+    /// <summary>
+    /// Gives a problem the framework writes itself (routing's 415 for a wrong content type, 404, 405,
+    /// status-code pages) the same shape as the API's own: a stable <c>code</c>, its <c>type</c>
+    /// and title. Problems built by <see cref="Create"/> keep theirs.
+    /// </summary>
+    internal static void Complete(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        if (problem.Extensions.ContainsKey("code")) return;
+        var status = problem.Status ?? context.HttpContext.Response.StatusCode;
+        var code = FrameworkCode(status);
+        problem.Extensions["code"] = code;
+        problem.Type = $"https://scouter.dev/problems/{code}";
+        problem.Title = Title(status);
+        problem.Detail ??= status switch
+        {
+            StatusCodes.Status413PayloadTooLarge => "The request body is larger than the server accepts.",
+            StatusCodes.Status415UnsupportedMediaType => UnsupportedMediaTypeDetail,
+            _ => null,
+        };
+    }
+
+    private static string FrameworkCode(int status) => status switch
+    {
+        400 => "bad_request",
+        401 => "unauthorized",
+        403 => "forbidden",
+        404 => "not_found",
+        405 => "method_not_allowed",
+        413 => PayloadTooLarge,
+        415 => UnsupportedMediaType,
+        _ when status >= 500 => "internal_error",
+        _ => "error",
+    };
+
     private static string Title(int status) => status switch
     {
         400 => "Bad Request",
         401 => "Unauthorized",
         403 => "Forbidden",
         404 => "Not Found",
+        405 => "Method Not Allowed",
         409 => "Conflict",
         413 => "Payload Too Large",
         415 => "Unsupported Media Type",
