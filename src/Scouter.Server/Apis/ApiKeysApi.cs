@@ -16,17 +16,19 @@ public static class ApiKeysApi
     public static RouteGroupBuilder MapApiKeysApi(this RouteGroupBuilder api)
     {
         var keys = api.MapGroup("/api-keys").RequireAuthorization().WithTags("api-keys");
-        keys.MapPost("/", CreateAsync);
+        keys.MapPost("/", CreateAsync).Accepts<CreateApiKeyRequest>("application/json");
         keys.MapGet("/", ListAsync);
         keys.MapDelete("/{id}", RevokeAsync);
         return api;
     }
 
     internal static async Task<Results<Created<CreatedApiKey>, ProblemHttpResult>> CreateAsync(
-        CreateApiKeyRequest request, ClaimsPrincipal caller, AuthStore store, TimeProvider time, CancellationToken ct)
+        HttpRequest http, ClaimsPrincipal caller, AuthStore store, TimeProvider time, CancellationToken ct)
     {
         if (NotAUser(caller) is { } denied) return denied;
-        if (request.Name is not { Length: > 0 and <= 128 })
+        var (request, bodyProblem) = await ApiBody.ReadAsync<CreateApiKeyRequest>(http, ct);
+        if (bodyProblem is not null) return bodyProblem;
+        if (request!.Name is not { Length: > 0 and <= 128 })
             return Problems.Validation("invalid_api_key_name", "name", "name must be 1-128 characters.");
         if (AuthValidation.Spaces(request.Spaces, required: true) is { } badSpaces) return badSpaces;
         var now = time.GetUtcNow();

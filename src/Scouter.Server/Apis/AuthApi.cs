@@ -12,14 +12,16 @@ public static class AuthApi
     public static RouteGroupBuilder MapTokenApi(this RouteGroupBuilder api)
     {
         var auth = api.MapGroup("/auth").AllowAnonymous().WithTags("auth");
-        auth.MapPost("/token", IssueAsync).WithName("IssueToken");
-        auth.MapPost("/refresh", RefreshAsync).WithName("RefreshToken");
+        auth.MapPost("/token", IssueAsync).Accepts<TokenRequest>("application/json").WithName("IssueToken");
+        auth.MapPost("/refresh", RefreshAsync).Accepts<RefreshRequest>("application/json").WithName("RefreshToken");
         return api;
     }
 
-    internal static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> IssueAsync(TokenRequest request, HttpContext context, TokenService tokens, CancellationToken ct)
+    internal static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> IssueAsync(HttpRequest http, HttpContext context, TokenService tokens, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(request.Username)) return Problems.Validation("invalid_request", "username", "username is required.");
+        var (request, bodyProblem) = await ApiBody.ReadAsync<TokenRequest>(http, ct);
+        if (bodyProblem is not null) return bodyProblem;
+        if (string.IsNullOrEmpty(request!.Username)) return Problems.Validation("invalid_request", "username", "username is required.");
         if (string.IsNullOrEmpty(request.Password)) return Problems.Validation("invalid_request", "password", "password is required.");
         var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         var (outcome, response, retryAfter) = await tokens.LoginAsync(request.Username, request.Password, address, ct);
@@ -38,9 +40,11 @@ public static class AuthApi
         }
     }
 
-    internal static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> RefreshAsync(RefreshRequest request, HttpContext context, TokenService tokens, CancellationToken ct)
+    internal static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> RefreshAsync(HttpRequest http, HttpContext context, TokenService tokens, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(request.RefreshToken)) return Problems.Validation("invalid_request", "refresh_token", "refresh_token is required.");
+        var (request, bodyProblem) = await ApiBody.ReadAsync<RefreshRequest>(http, ct);
+        if (bodyProblem is not null) return bodyProblem;
+        if (string.IsNullOrEmpty(request!.RefreshToken)) return Problems.Validation("invalid_request", "refresh_token", "refresh_token is required.");
         var (outcome, response) = await tokens.RefreshAsync(request.RefreshToken, ct);
         NoStore(context);
         return outcome switch

@@ -13,9 +13,9 @@ public static class UsersApi
     {
         var users = api.MapGroup("/users").RequireAuthorization(ScouterPolicies.GlobalAdmin).WithTags("users");
         users.MapGet("/", ListAsync);
-        users.MapPost("/", CreateAsync);
+        users.MapPost("/", CreateAsync).Accepts<CreateUserRequest>("application/json");
         users.MapGet("/{name}", GetAsync);
-        users.MapPut("/{name}", UpdateAsync);
+        users.MapPut("/{name}", UpdateAsync).Accepts<UpdateUserRequest>("application/json");
         users.MapDelete("/{name}", DeleteAsync);
         return api;
     }
@@ -26,9 +26,11 @@ public static class UsersApi
     internal static async Task<Results<Ok<UserView>, ProblemHttpResult>> GetAsync(string name, AuthStore store, CancellationToken ct) =>
         await store.GetUserAsync(name, ct) is { } user ? TypedResults.Ok(user.ToView()) : NotFound(name);
 
-    internal static async Task<Results<Created<UserView>, ProblemHttpResult>> CreateAsync(CreateUserRequest request, AuthStore store, TimeProvider time, CancellationToken ct)
+    internal static async Task<Results<Created<UserView>, ProblemHttpResult>> CreateAsync(HttpRequest http, AuthStore store, TimeProvider time, CancellationToken ct)
     {
-        if (AuthValidation.UserName(request.Name) is { } badName) return badName;
+        var (request, bodyProblem) = await ApiBody.ReadAsync<CreateUserRequest>(http, ct);
+        if (bodyProblem is not null) return bodyProblem;
+        if (AuthValidation.UserName(request!.Name) is { } badName) return badName;
         if (AuthValidation.Password(request.Password) is { } badPassword) return badPassword;
         if (AuthValidation.Spaces(request.Spaces, required: false) is { } badSpaces) return badSpaces;
         var now = time.GetUtcNow();
@@ -39,9 +41,11 @@ public static class UsersApi
         return TypedResults.Created($"/api/v1/users/{Uri.EscapeDataString(user.Name)}", user.ToView());
     }
 
-    internal static async Task<Results<Ok<UserView>, ProblemHttpResult>> UpdateAsync(string name, UpdateUserRequest request, AuthStore store, TimeProvider time, CancellationToken ct)
+    internal static async Task<Results<Ok<UserView>, ProblemHttpResult>> UpdateAsync(string name, HttpRequest http, AuthStore store, TimeProvider time, CancellationToken ct)
     {
-        if (request.Password is not null && AuthValidation.Password(request.Password) is { } badPassword) return badPassword;
+        var (request, bodyProblem) = await ApiBody.ReadAsync<UpdateUserRequest>(http, ct);
+        if (bodyProblem is not null) return bodyProblem;
+        if (request!.Password is not null && AuthValidation.Password(request.Password) is { } badPassword) return badPassword;
         if (AuthValidation.Spaces(request.Spaces, required: false) is { } badSpaces) return badSpaces;
         var newHash = request.Password is null ? null : TokenService.HashPassword(request.Password);
         return await store.WriteAsync<Results<Ok<UserView>, ProblemHttpResult>>(async (c, tx) =>
