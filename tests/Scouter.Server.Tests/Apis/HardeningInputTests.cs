@@ -99,7 +99,7 @@ public sealed class HardeningInputTests
             ["batch_id"] = Guid.CreateVersion7().ToString(),
             ["records"] = new JsonArray(new JsonObject
             {
-                ["type"] = "custom", ["uid"] = uid.ToString(), ["created_at"] = "2026-11-20T11:00:00Z", ["metric"] = "m\0", ["value"] = 1.0,
+                ["type"] = "custom", ["uid"] = uid.ToString(), ["created_at"] = "2026-11-20T11:00:00Z", ["metric"] = "m\0", ["sum"] = 1.0, ["count"] = 1,
             }),
         };
         using var response = await server.Client.PostAsync("records", DataTestServer.Json(batch), Ct);
@@ -113,7 +113,7 @@ public sealed class HardeningInputTests
     {
         await using var server = await DataTestServer.StartAsync(dialect);
         var uid = (await server.RegisterAsync(TestProfiles.Custom("nul-broker"))).GetProperty("uid").GetGuid();
-        var body = $$"""{"batch_id":"{{Guid.CreateVersion7()}}","records":[{"type":"custom","uid":"{{uid}}","created_at":"2026-11-20T11:00:00Z","metric":"m\u0000","value":1.0}]}""";
+        var body = $$"""{"batch_id":"{{Guid.CreateVersion7()}}","records":[{"type":"custom","uid":"{{uid}}","created_at":"2026-11-20T11:00:00Z","metric":"m\u0000","sum":1.0,"count":1}]}""";
         var sink = server.App.Services.GetRequiredService<IRecordBatchSink>();
 
         var result = await sink.IngestAsync(Encoding.UTF8.GetBytes(body), Ct);
