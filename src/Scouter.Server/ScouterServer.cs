@@ -50,6 +50,7 @@ public static class ScouterServer
         app.MapHealthApi();
         app.MapScouterTelemetry(options);
         var api = app.MapGroup("/api/v1");
+        api.AddEndpointFilter(TextRules.FilterAsync);
         api.MapAuthApi();
         api.MapDataApi();
         api.MapJobsApi();

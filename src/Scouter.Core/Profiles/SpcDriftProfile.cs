@@ -60,6 +60,12 @@ public sealed class SpcDriftProfile : DriftProfile
     {
         Config = Guard.NotNull("config", config);
         Features = ProfileGuard.Features("features", features);
+        foreach (var (name, limits) in Features)
+        {
+            // Center and sigma are each finite, but the limits (center +/- 3 sigma) must be too, or no sample can be judged.
+            if (!double.IsFinite(limits.ThreeUcl) || !double.IsFinite(limits.ThreeLcl))
+                throw new ScouterConfigException($"features.{name}.sigma", limits.Sigma, "center +/- 3 sigma must be a finite number");
+        }
     }
 
     /// <inheritdoc />

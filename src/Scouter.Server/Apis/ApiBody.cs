@@ -19,6 +19,10 @@ internal static class ApiBody
                 ? (null, Problems.Validation("invalid_json", "body", "The request body must be a JSON object."))
                 : (value, null);
         }
+        catch (InvalidCharacterException ex)
+        {
+            return (null, TextRules.Problem(ex.Field));
+        }
         catch (JsonException ex)
         {
             return (null, Problems.Validation("invalid_json", Field(ex.Path), "Invalid JSON: " + ex.Message.Split(" Path:", 2)[0]));
@@ -52,8 +56,10 @@ internal static class ApiBody
     /// Fast path first (discriminators leading, as Scouter clients send them); anything that fails there
     /// is parsed again with the permissive options, whose result or error is the answer.
     /// </summary>
+    /// <exception cref="InvalidCharacterException">A string or property name holds U+0000 (<see cref="TextRules"/>).</exception>
     internal static T? Deserialize<T>(ReadOnlySpan<byte> json) where T : class
     {
+        if (TextRules.FindInJson(json) is { } field) throw new InvalidCharacterException(field);
         try
         {
             return JsonSerializer.Deserialize<T>(json, ApiJson.InOrderOptions);

@@ -125,12 +125,10 @@ public static class DriftApi
     {
         if (query.Uid is not { Length: > 0 } uidText) return (null, Problems.Validation("invalid_query", "uid", "uid is required."));
         if (!Guid.TryParse(uidText, CultureInfo.InvariantCulture, out var uid)) return (null, Problems.Validation("invalid_query", "uid", $"'{uidText}' is not a uuid."));
-        DateTimeOffset to = time.GetUtcNow();
-        if (query.To is { Length: > 0 } toText && !TryParseTime(toText, out to))
-            return (null, Problems.Validation("invalid_query", "to", $"'{toText}' is not an RFC 3339 timestamp."));
-        var from = to - TimeSpan.FromHours(24);
-        if (query.From is { Length: > 0 } fromText && !TryParseTime(fromText, out from))
-            return (null, Problems.Validation("invalid_query", "from", $"'{fromText}' is not an RFC 3339 timestamp."));
+        if (QueryParsing.Time(query.To, "to", out var toValue) is { } badTo) return (null, badTo);
+        var to = toValue ?? time.GetUtcNow();
+        if (QueryParsing.Time(query.From, "from", out var fromValue) is { } badFrom) return (null, badFrom);
+        var from = fromValue ?? to - TimeSpan.FromHours(24);
         if (from >= to) return (null, Problems.Validation("invalid_query", "from", "from must be before to."));
         var buckets = 24;
         if (query.Buckets is { Length: > 0 } bucketText
@@ -157,9 +155,6 @@ public static class DriftApi
         }
         return (new DriftQuery(profile, window), null);
     }
-
-    private static bool TryParseTime(string text, out DateTimeOffset value) =>
-        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out value);
 
     /// <summary>
     /// The PSI of summed counts, or null when they cannot be evaluated: a bin id the feature lacks or a

@@ -68,16 +68,26 @@ public static class JobsApi
 /// <summary>Query-string validation that answers <c>invalid_query</c> naming the parameter.</summary>
 internal static class QueryParsing
 {
+    /// <summary>Earliest timestamp a query accepts (the Unix epoch).</summary>
+    public static readonly DateTimeOffset MinTime = DateTimeOffset.UnixEpoch;
+
+    /// <summary>
+    /// Latest timestamp a query accepts: a year short of <see cref="DateTimeOffset.MaxValue"/>, so that
+    /// windows and buckets computed from it (defaults of a day, bucket ends) cannot overflow.
+    /// </summary>
+    public static readonly DateTimeOffset MaxTime = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>An optional RFC 3339 timestamp from <see cref="MinTime"/> to <see cref="MaxTime"/> (inclusive), in UTC.</summary>
     public static ProblemHttpResult? Time(string? text, string name, out DateTimeOffset? value)
     {
         value = null;
         if (string.IsNullOrEmpty(text)) return null;
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
-        {
-            value = parsed;
-            return null;
-        }
-        return Problems.Validation("invalid_query", name, $"Query parameter '{name}' must be an RFC 3339 timestamp, got '{text}'.");
+        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+            return Problems.Validation("invalid_query", name, $"Query parameter '{name}' must be an RFC 3339 timestamp, got '{text}'.");
+        if (parsed < MinTime || parsed > MaxTime)
+            return Problems.Validation("invalid_query", name, $"Query parameter '{name}' must be from 1970-01-01T00:00:00Z to 9999-01-01T00:00:00Z, got '{text}'.");
+        value = parsed;
+        return null;
     }
 
     public static ProblemHttpResult? Int(string? text, string name, int fallback, int min, int max, out int value)

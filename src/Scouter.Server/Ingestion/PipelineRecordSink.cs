@@ -34,6 +34,10 @@ public sealed class PipelineRecordSink : IRecordBatchSink
         {
             batch = ApiBody.Deserialize<RecordBatch>(body.Span);
         }
+        catch (InvalidCharacterException ex)
+        {
+            return Invalid(TextRules.InvalidCharacter, ex.Field, ex.Message);
+        }
         catch (JsonException ex)
         {
             return Invalid("invalid_json", ApiBody.Field(ex.Path), "Invalid JSON: " + ex.Message.Split(" Path:", 2)[0]);

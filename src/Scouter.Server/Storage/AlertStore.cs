@@ -90,7 +90,12 @@ internal sealed class AlertStore(ScouterDatabase database)
         var args = new DynamicParameters();
         var where = new List<string> { "1 = 1" };
         if (query.Uid is { } uid) { where.Add("a.uid = @uid"); args.Add("uid", database.Id(uid)); }
-        if (query.Spaces is { } spaces) { where.Add("a.space in @spaces"); args.Add("spaces", spaces.ToArray()); }
+        if (query.Spaces is { } spaces)
+        {
+            // Npgsql takes the array as one parameter (Dapper does not expand "in @list" for it); SQLite needs the expansion.
+            where.Add(database.Dialect == SqlDialect.Postgres ? "a.space = any(@spaces)" : "a.space in @spaces");
+            args.Add("spaces", spaces.ToArray());
+        }
         if (query.Status is { } status) { where.Add("a.status = @status"); args.Add("status", status); }
         if (query.From is { } from) { where.Add("a.created_at >= @from"); args.Add("from", database.Time(from)); }
         if (query.To is { } to) { where.Add("a.created_at <= @to"); args.Add("to", database.Time(to)); }
