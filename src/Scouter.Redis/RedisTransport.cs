@@ -115,13 +115,45 @@ public sealed class RedisTransport : IRecordTransport
         if (connecting is null) return;
         try
         {
-            await (await connecting).DisposeAsync();
+            // Bounded: a connect that Redis keeps refusing (wrong password) may never complete.
+            await connecting.WaitAsync(DisposeWait).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // Never connected, or still trying: closed below once it completes.
+        }
+        if (connecting.IsCompletedSuccessfully)
+        {
+            var connection = await connecting.ConfigureAwait(false);
+            try
+            {
+                await connection.DisposeAsync().AsTask().WaitAsync(DisposeWait).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // The close goes on in the background; disposal does not wait for it.
+            }
+        }
+        else if (!connecting.IsCompleted)
+        {
+            _ = CloseWhenConnectedAsync(connecting);
+        }
+    }
+
+    private static async Task CloseWhenConnectedAsync(Task<ConnectionMultiplexer> connecting)
+    {
+        try
+        {
+            await (await connecting.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             // Never connected: nothing to close.
         }
     }
+
+    /// <summary>How long disposal waits for a connect in progress and for the connection to close.</summary>
+    private static readonly TimeSpan DisposeWait = TimeSpan.FromSeconds(5);
 
     private Task<ConnectionMultiplexer> Connection()
     {
