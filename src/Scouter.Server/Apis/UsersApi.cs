@@ -26,7 +26,7 @@ public static class UsersApi
     internal static async Task<Results<Ok<UserView>, ProblemHttpResult>> GetAsync(string name, AuthStore store, CancellationToken ct) =>
         await store.GetUserAsync(name, ct) is { } user ? TypedResults.Ok(user.ToView()) : NotFound(name);
 
-    internal static async Task<Results<Created<UserView>, ProblemHttpResult>> CreateAsync(HttpRequest http, AuthStore store, TimeProvider time, CancellationToken ct)
+    internal static async Task<Results<Created<UserView>, ProblemHttpResult>> CreateAsync(HttpRequest http, AuthStore store, UserSessions sessions, TimeProvider time, CancellationToken ct)
     {
         var (request, problem) = await ApiBody.ReadAsync<CreateUserRequest>(http, ct);
         if (problem is not null) return problem;
@@ -35,20 +35,21 @@ public static class UsersApi
         if (AuthValidation.Spaces(request.Spaces, required: false) is { } badSpaces) return badSpaces;
         var now = time.GetUtcNow();
         var user = new UserRecord(request.Name!, TokenService.HashPassword(request.Password!), request.GlobalRole ?? GlobalRole.None,
-            request.Spaces ?? [], request.Disabled ?? false, now, now);
+            request.Spaces ?? [], request.Disabled ?? false, now, now, Secrets.RandomToken(16));
         if (!await store.InsertUserAsync(user, onlyIfNoUsers: false, ct))
             return Problems.Conflict("user_exists", $"A user named '{user.Name}' already exists.");
+        sessions.Forget(user.Name);
         return TypedResults.Created($"/api/v1/users/{Uri.EscapeDataString(user.Name)}", user.ToView());
     }
 
-    internal static async Task<Results<Ok<UserView>, ProblemHttpResult>> UpdateAsync(string name, HttpRequest http, AuthStore store, TimeProvider time, CancellationToken ct)
+    internal static async Task<Results<Ok<UserView>, ProblemHttpResult>> UpdateAsync(string name, HttpRequest http, AuthStore store, UserSessions sessions, TimeProvider time, CancellationToken ct)
     {
         var (request, problem) = await ApiBody.ReadAsync<UpdateUserRequest>(http, ct);
         if (problem is not null) return problem;
         if (request!.Password is not null && AuthValidation.Password(request.Password) is { } badPassword) return badPassword;
         if (AuthValidation.Spaces(request.Spaces, required: false) is { } badSpaces) return badSpaces;
         var newHash = request.Password is null ? null : TokenService.HashPassword(request.Password);
-        return await store.WriteAsync<Results<Ok<UserView>, ProblemHttpResult>>(async (c, tx) =>
+        var result = await store.WriteAsync<Results<Ok<UserView>, ProblemHttpResult>>(async (c, tx) =>
         {
             var user = await store.GetUserAsync(name, ct, c, tx);
             if (user is null) return NotFound(name);
@@ -61,17 +62,22 @@ public static class UsersApi
                 Disabled = request.Disabled ?? user.Disabled,
                 UpdatedAt = now,
             };
+            var endsSessions = newHash is not null || (updated.Disabled && !user.Disabled);
+            if (endsSessions) updated = updated with { SecurityStamp = Secrets.RandomToken(16) };
             var wasAdmin = user.GlobalRole == GlobalRole.Admin && !user.Disabled;
             var isAdmin = updated.GlobalRole == GlobalRole.Admin && !updated.Disabled;
             if (wasAdmin && !isAdmin && await store.CountOtherAdminsAsync(name, c, tx, ct) == 0) return LastAdmin();
             await store.UpdateUserAsync(updated, c, tx, ct);
-            if (newHash is not null || (updated.Disabled && !user.Disabled)) await store.RevokeUserRefreshTokensAsync(name, now, c, tx, ct);
+            if (endsSessions) await store.RevokeUserRefreshTokensAsync(name, now, c, tx, ct);
             return TypedResults.Ok(updated.ToView());
         }, lockUsers: true, ct);
+        sessions.Forget(name);
+        return result;
     }
 
-    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string name, AuthStore store, CancellationToken ct) =>
-        await store.WriteAsync<Results<NoContent, ProblemHttpResult>>(async (c, tx) =>
+    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string name, AuthStore store, UserSessions sessions, CancellationToken ct)
+    {
+        var result = await store.WriteAsync<Results<NoContent, ProblemHttpResult>>(async (c, tx) =>
         {
             var user = await store.GetUserAsync(name, ct, c, tx);
             if (user is null) return NotFound(name);
@@ -79,6 +85,9 @@ public static class UsersApi
             await AuthStore.DeleteUserAsync(name, c, tx, ct);
             return TypedResults.NoContent();
         }, lockUsers: true, ct);
+        sessions.Forget(name);
+        return result;
+    }
 
     private static ProblemHttpResult NotFound(string name) => Problems.NotFound("user_not_found", $"No user named '{name}'.");
 

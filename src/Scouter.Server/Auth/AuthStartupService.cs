@@ -21,7 +21,7 @@ internal sealed class AuthStartupService(ServerOptions options, SigningKeyProvid
         var generated = string.IsNullOrEmpty(options.AdminPassword);
         var password = generated ? Secrets.RandomPassword() : options.AdminPassword!;
         var now = time.GetUtcNow();
-        var admin = new UserRecord(BootstrapUser, TokenService.HashPassword(password), GlobalRole.Admin, new Dictionary<string, SpaceRole>(), false, now, now);
+        var admin = new UserRecord(BootstrapUser, TokenService.HashPassword(password), GlobalRole.Admin, new Dictionary<string, SpaceRole>(), false, now, now, Secrets.RandomToken(16));
         if (!await store.InsertUserAsync(admin, onlyIfNoUsers: true, cancellationToken)) return;
         if (generated) AuthLog.AdminCreatedWithGeneratedPassword(logger, password);
         else AuthLog.AdminCreatedWithConfiguredPassword(logger);

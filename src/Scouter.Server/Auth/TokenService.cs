@@ -85,11 +85,15 @@ internal sealed class TokenService(AuthStore store, SigningKeyProvider keys, Log
         return new TokenResponse(_handler.CreateToken(descriptor), "bearer", (int)AccessTokenLifetime.TotalSeconds, refreshToken);
     }
 
-    /// <summary>The claims of a user's access token: <c>sub</c>, <c>jti</c> and the <see cref="SpaceAccess"/> claims.</summary>
+    /// <summary>
+    /// The claims of a user's access token: <c>sub</c>, <c>jti</c>, the security stamp
+    /// (<see cref="UserSessions"/>) and the <see cref="SpaceAccess"/> claims.
+    /// </summary>
     public static IEnumerable<Claim> UserClaims(UserRecord user)
     {
         yield return new Claim(JwtRegisteredClaimNames.Sub, user.Name);
         yield return new Claim(JwtRegisteredClaimNames.Jti, Secrets.NewId());
+        yield return new Claim(UserSessions.StampClaim, user.SecurityStamp);
         yield return new Claim(SpaceAccess.KindClaim, "user");
         if (user.GlobalRole == GlobalRole.Admin) yield return new Claim(SpaceAccess.GlobalRoleClaim, "admin");
         foreach (var (space, role) in user.Spaces) yield return new Claim(SpaceAccess.SpaceClaim, SpaceAccess.Grant(space, role));

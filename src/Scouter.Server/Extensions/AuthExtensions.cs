@@ -34,6 +34,7 @@ public static class AuthExtensions
         services.TryAddSingleton<LoginThrottle>();
         services.TryAddSingleton<TokenService>();
         services.TryAddSingleton<ApiKeyValidator>();
+        services.TryAddSingleton<UserSessions>();
         services.AddHostedService<AuthStartupService>();
 
         services.AddAuthentication(ScouterPolicies.Scheme)
@@ -61,6 +62,12 @@ public static class AuthExtensions
                 };
                 o.Events = new JwtBearerEvents
                 {
+                    OnTokenValidated = async context =>
+                    {
+                        var sessions = context.HttpContext.RequestServices.GetRequiredService<UserSessions>();
+                        if (await sessions.CurrentAsync(context.Principal!, context.HttpContext.RequestAborted) is { } current) context.Principal = current;
+                        else context.Fail(new AccessRevokedException());
+                    },
                     OnChallenge = context =>
                     {
                         context.HandleResponse();
@@ -68,6 +75,7 @@ public static class AuthExtensions
                         {
                             null => ("unauthorized", AuthProblems.NoCredentials),
                             SecurityTokenExpiredException => ("token_expired", "The access token has expired; refresh it or log in again."),
+                            AccessRevokedException => ("token_revoked", "The access token no longer grants access: its user was deleted or disabled, or changed password; log in again."),
                             _ => ("invalid_token", "The access token is invalid."),
                         };
                         return AuthProblems.WriteUnauthorizedAsync(context.HttpContext, code, detail);

@@ -7,8 +7,8 @@ using Scouter.Server.Auth;
 
 namespace Scouter.Server.Storage;
 
-/// <summary>A stored user.</summary>
-internal sealed record UserRecord(string Name, string PasswordHash, GlobalRole GlobalRole, IReadOnlyDictionary<string, SpaceRole> Spaces, bool Disabled, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+/// <summary>A stored user. <see cref="SecurityStamp"/> is carried in access tokens; see <see cref="UserSessions"/>.</summary>
+internal sealed record UserRecord(string Name, string PasswordHash, GlobalRole GlobalRole, IReadOnlyDictionary<string, SpaceRole> Spaces, bool Disabled, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string SecurityStamp)
 {
     public UserView ToView() => new(Name, GlobalRole, Spaces, Disabled, CreatedAt, UpdatedAt);
 }
@@ -87,7 +87,7 @@ internal sealed class AuthStore(ScouterDatabase database)
 
     // ---- users ----
 
-    private const string UserColumns = "name, password_hash, global_role, spaces_json, disabled, created_at, updated_at";
+    private const string UserColumns = "name, password_hash, global_role, spaces_json, disabled, created_at, updated_at, security_stamp";
 
     private sealed class UserRow
     {
@@ -98,9 +98,10 @@ internal sealed class AuthStore(ScouterDatabase database)
         public object disabled { get; set; } = false;
         public object created_at { get; set; } = 0L;
         public object updated_at { get; set; } = 0L;
+        public string security_stamp { get; set; } = "";
 
         public UserRecord ToRecord() => new(name, password_hash, global_role == "admin" ? GlobalRole.Admin : GlobalRole.None,
-            ReadSpaces(spaces_json), ReadBool(disabled), ReadTime(created_at)!.Value, ReadTime(updated_at)!.Value);
+            ReadSpaces(spaces_json), ReadBool(disabled), ReadTime(created_at)!.Value, ReadTime(updated_at)!.Value, security_stamp);
     }
 
     public async Task<UserRecord?> GetUserAsync(string name, CancellationToken ct, DbConnection? connection = null, DbTransaction? tx = null)
@@ -130,7 +131,7 @@ internal sealed class AuthStore(ScouterDatabase database)
         var guard = onlyIfNoUsers ? "where not exists (select 1 from users)" : "where true";
         var sql = $"""
             insert into users ({UserColumns})
-            select @name, @hash, @role, @spaces, @disabled, @created, @updated {guard}
+            select @name, @hash, @role, @spaces, @disabled, @created, @updated, @stamp {guard}
             on conflict (name) do nothing
             """;
         var rows = await c.ExecuteAsync(new CommandDefinition(sql, new
@@ -142,6 +143,7 @@ internal sealed class AuthStore(ScouterDatabase database)
             disabled = user.Disabled,
             created = Time(user.CreatedAt),
             updated = Time(user.UpdatedAt),
+            stamp = user.SecurityStamp,
         }, tx, cancellationToken: ct));
         return rows == 1;
     }, lockUsers: true, ct);
@@ -149,7 +151,8 @@ internal sealed class AuthStore(ScouterDatabase database)
     public async Task UpdateUserAsync(UserRecord user, DbConnection c, DbTransaction tx, CancellationToken ct)
     {
         await c.ExecuteAsync(new CommandDefinition("""
-            update users set password_hash = @hash, global_role = @role, spaces_json = @spaces, disabled = @disabled, updated_at = @updated
+            update users set password_hash = @hash, global_role = @role, spaces_json = @spaces, disabled = @disabled, updated_at = @updated,
+                security_stamp = @stamp
             where name = @name
             """, new
         {
@@ -159,6 +162,7 @@ internal sealed class AuthStore(ScouterDatabase database)
             spaces = SpacesJson(user.Spaces),
             disabled = user.Disabled,
             updated = Time(user.UpdatedAt),
+            stamp = user.SecurityStamp,
         }, tx, cancellationToken: ct));
     }
 
