@@ -18,8 +18,11 @@ public sealed class RedisTransport : IRecordTransport
 {
     private readonly RedisSettings _settings;
     private readonly StreamAddOptions _addOptions;
+    // Guards _connecting and _disposed. Never held while the multiplexer runs: its connect log and events call
+    // back into Refuse/Accept from its own threads, which take _refusedLock only.
     private readonly Lock _lock = new();
     private Task<ConnectionMultiplexer>? _connecting;
+    private readonly Lock _refusedLock = new();
     // Completed (with the reason) while Redis refuses the handshake; replaced by a pending one when a connection succeeds.
     private TaskCompletionSource<string> _refused = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _disposed;
@@ -161,7 +164,8 @@ public sealed class RedisTransport : IRecordTransport
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             // A failed connect (rare with AbortOnConnectFail off) is retried on the next send.
-            if (_connecting is null || _connecting.IsFaulted || _connecting.IsCanceled) _connecting = ConnectAsync();
+            // Task.Run: the multiplexer's synchronous start (which writes its log) runs outside the lock.
+            if (_connecting is null || _connecting.IsFaulted || _connecting.IsCanceled) _connecting = Task.Run(ConnectAsync);
             return _connecting;
         }
     }
@@ -220,12 +224,12 @@ public sealed class RedisTransport : IRecordTransport
     private void Refuse(string? reply)
     {
         var reason = "authentication failed: Redis refused the user name and password, or requires them" + (reply is null ? string.Empty : $" ({reply})");
-        lock (_lock) _refused.TrySetResult(reason);
+        lock (_refusedLock) _refused.TrySetResult(reason);
     }
 
     private void Accept()
     {
-        lock (_lock)
+        lock (_refusedLock)
         {
             if (_refused.Task.IsCompleted) _refused = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         }
@@ -233,7 +237,7 @@ public sealed class RedisTransport : IRecordTransport
 
     private Task<string> RefusedTask()
     {
-        lock (_lock) return _refused.Task;
+        lock (_refusedLock) return _refused.Task;
     }
 
     /// <summary>An abandoned command still completes (or times out) in the multiplexer: observe its failure.</summary>
