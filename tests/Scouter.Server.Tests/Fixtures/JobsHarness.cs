@@ -9,16 +9,21 @@ using Scouter.Server.Telemetry;
 
 namespace Scouter.Server.Tests.Fixtures;
 
-/// <summary>The job services wired by hand on a fresh database and a <see cref="FakeTimeProvider"/> at <see cref="Seed.T0"/>.</summary>
+/// <summary>
+/// The job services wired by hand on a fresh database and a <see cref="FakeTimeProvider"/> at <see cref="Seed.T0"/>.
+/// Alerts go through the server's alert client; 127.0.0.1 (where <see cref="RecordingHttpServer"/> listens)
+/// is an allowed alert destination unless <c>configure</c> changes <see cref="ServerOptions.AlertAllowedHosts"/>.
+/// </summary>
 internal sealed class JobsHarness : IAsyncDisposable
 {
-    private readonly ServiceProvider _http = new ServiceCollection().AddHttpClient().BuildServiceProvider();
+    private readonly ServiceProvider _http;
     private readonly LoggerFactory _loggers;
 
     private JobsHarness(TestDatabase db, ServerOptions options)
     {
         Db = db;
         Options = options;
+        _http = new ServiceCollection().AddAlertHttpClient(options).BuildServiceProvider();
         _loggers = new LoggerFactory([ChannelLogs]);
         Store = new JobStore(db.Database);
         Alerts = new AlertStore(db.Database);
@@ -39,7 +44,10 @@ internal sealed class JobsHarness : IAsyncDisposable
 
     public static async Task<JobsHarness> CreateAsync(SqlDialect dialect, Action<ServerOptions>? configure = null)
     {
-        var options = new ServerOptions { JobWorkers = 4, JobLease = TimeSpan.FromSeconds(60), JobPollInterval = TimeSpan.FromSeconds(1) };
+        var options = new ServerOptions
+        {
+            JobWorkers = 4, JobLease = TimeSpan.FromSeconds(60), JobPollInterval = TimeSpan.FromSeconds(1), AlertAllowedHosts = "127.0.0.1",
+        };
         configure?.Invoke(options);
         return new JobsHarness(await TestDatabase.CreateAsync(dialect), options);
     }
