@@ -28,9 +28,10 @@ internal sealed class AlertDestinationPolicy
                 var normalized = BlockedAddresses.Normalize(address);
                 _networks.Add(new IPNetwork(normalized, normalized.AddressFamily == AddressFamily.InterNetwork ? 32 : 128));
             }
-            else if (entry.Contains('/', StringComparison.Ordinal))
+            else if (entry.Split('/') is [var baseText, _])
             {
-                _networks.Add(IPNetwork.TryParse(entry, out var network)
+                // A base address with bits past the prefix (10.0.0.1/8) is refused rather than guessed at.
+                _networks.Add(IPNetwork.TryParse(entry, out var network) && IPAddress.TryParse(baseText, out var baseAddress) && baseAddress.Equals(network.BaseAddress)
                     ? network
                     : throw new InvalidOperationException(
                         $"Setting {AllowedHostsSetting} entry '{entry}' is not a CIDR network (an address whose bits past the prefix are zero, e.g. 10.0.0.0/8 or fd00::/8)."));

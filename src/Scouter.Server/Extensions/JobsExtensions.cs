@@ -55,6 +55,8 @@ public static class JobsExtensions
                 UseCookies = false,
                 ConnectTimeout = ConnectTimeout,
                 MaxResponseHeadersLength = 16,
+                // An answer left unread closes its connection instead of being drained for reuse.
+                MaxResponseDrainSize = 0,
                 ConnectCallback = policy.ConnectAsync,
             });
         return services;

@@ -193,4 +193,47 @@ public class AlertDispatchTests
         });
         Assert.Equal(lines.Count, h.ChannelLogs.Entries.Count);
     }
+
+    [Fact]
+    public async Task RefusedDestination_DoesNotStopTheOtherChannels_AndIsNotRetried()
+    {
+        var (h, http) = await StartAsync();
+        await using var _ = h;
+        await using var __ = http;
+        var uid = await FiringAlertAsync(h, [
+            new WebhookDispatchConfig { Url = "http://169.254.169.254/latest/meta-data/" },
+            new SlackDispatchConfig { Channel = "#ml" },
+            new WebhookDispatchConfig { Url = http.Url + "/hook" },
+        ]);
+
+        await h.Dispatcher().DispatchDueAsync();
+
+        Assert.Equal(["/slack/api/chat.postMessage", "/hook"], http.Requests.Select(r => r.Path));
+        var alert = await SingleAlertAsync(h, uid);
+        Assert.Equal("not retried: webhook: destination refused: address not allowed", alert.NotifyError);
+        Assert.Null(alert.NotifyPending);
+        Assert.Null(alert.NextAttemptAt);
+    }
+
+    [Fact]
+    public async Task RefusedDestination_BesideAFailingChannel_IsRetriedForThatChannel()
+    {
+        var (h, http) = await StartAsync();
+        await using var _ = h;
+        await using var __ = http;
+        http.Respond = _ => (503, "unavailable");
+        var uid = await FiringAlertAsync(h, [
+            new WebhookDispatchConfig { Url = "http://10.0.0.1/hook" },
+            new WebhookDispatchConfig { Url = http.Url + "/hook" },
+        ]);
+
+        await h.Dispatcher().DispatchDueAsync();
+
+        Assert.Single(http.Requests);
+        var alert = await SingleAlertAsync(h, uid);
+        Assert.Equal("webhook: destination refused: address not allowed; webhook: http 503", alert.NotifyError);
+        Assert.Equal(NotifyKind.Fire, alert.NotifyPending);
+        Assert.Equal(1, alert.NotifyAttempts);
+        Assert.NotNull(alert.NextAttemptAt);
+    }
 }

@@ -18,6 +18,7 @@ internal sealed class JobsHarness : IAsyncDisposable
 {
     private readonly ServiceProvider _http;
     private readonly LoggerFactory _loggers;
+    private readonly LoggerFactory _dispatcherLoggers;
 
     private JobsHarness(TestDatabase db, ServerOptions options)
     {
@@ -25,6 +26,7 @@ internal sealed class JobsHarness : IAsyncDisposable
         Options = options;
         _http = new ServiceCollection().AddAlertHttpClient(options).BuildServiceProvider();
         _loggers = new LoggerFactory([ChannelLogs]);
+        _dispatcherLoggers = new LoggerFactory([DispatcherLogs]);
         Store = new JobStore(db.Database);
         Alerts = new AlertStore(db.Database);
         Checks = new DriftCheckService(Store, new DriftCheckEngine(db.Database), options, Time, Metrics, NullLogger<DriftCheckService>.Instance);
@@ -42,6 +44,9 @@ internal sealed class JobsHarness : IAsyncDisposable
     /// <summary>Log entries of the alert channels (console notices, ...).</summary>
     public TestLoggerProvider ChannelLogs { get; } = new();
 
+    /// <summary>Log entries of the dispatcher (delivered, retry, refused, ...).</summary>
+    public TestLoggerProvider DispatcherLogs { get; } = new();
+
     public static async Task<JobsHarness> CreateAsync(SqlDialect dialect, Action<ServerOptions>? configure = null)
     {
         var options = new ServerOptions
@@ -56,12 +61,13 @@ internal sealed class JobsHarness : IAsyncDisposable
 
     public AlertDispatcher Dispatcher() =>
         new(Alerts, new AlertChannels(_http.GetRequiredService<IHttpClientFactory>(), Options, new Logger<AlertChannels>(_loggers)), Options, Time,
-            NullLogger<AlertDispatcher>.Instance);
+            new Logger<AlertDispatcher>(_dispatcherLoggers));
 
     public async ValueTask DisposeAsync()
     {
         await _http.DisposeAsync();
         _loggers.Dispose();
+        _dispatcherLoggers.Dispose();
         Metrics.Dispose();
         await Db.DisposeAsync();
     }
