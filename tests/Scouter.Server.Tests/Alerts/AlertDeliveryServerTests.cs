@@ -169,8 +169,8 @@ public class AlertDeliveryServerTests
 
         var alert = await DispatchOnceAsync(h, Hook(http.Url + "/hook"));
 
-        Assert.Equal("webhook: http 500", alert.NotifyError);
         Assert.InRange(await sent.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken), 0, MaxBytesSent);
+        Assert.Equal("webhook: http 500", alert.NotifyError);
     }
 
     [Fact]
@@ -183,9 +183,9 @@ public class AlertDeliveryServerTests
 
         var alert = await DispatchOnceAsync(h, new SlackDispatchConfig { Channel = "#ml" });
 
+        Assert.InRange(await sent.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken), 0, MaxBytesSent);
         Assert.Null(alert.NotifyPending); // "ok": true was found in the first kilobyte
         Assert.Null(alert.NotifyError);
-        Assert.InRange(await sent.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken), 0, MaxBytesSent);
     }
 
     [Theory]
