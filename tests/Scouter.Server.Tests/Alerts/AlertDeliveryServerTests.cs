@@ -80,6 +80,7 @@ public class AlertDeliveryServerTests
     [InlineData("127.0.0.1", "127.0.0.1")]
     [InlineData("10.0.0.0/8, 127.0.0.0/8", "127.0.0.1")]
     [InlineData("localhost", "localhost")]
+    [InlineData("127.0.0.1", "[::ffff:127.0.0.1]")]
     public async Task LoopbackWebhook_AllowedByTheOperator_IsDelivered(string allowedHosts, string urlHost)
     {
         var (h, http) = await StartAsync(allowedHosts);
