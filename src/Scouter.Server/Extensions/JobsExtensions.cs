@@ -40,8 +40,9 @@ public static class JobsExtensions
 
     /// <summary>
     /// Registers the named alert client with the <see cref="AlertDestinationPolicy"/> of
-    /// <paramref name="options"/> (checking the alert settings): no redirects, no proxy, no cookies, and every connection opened through the policy,
-    /// so a destination is checked on the addresses actually connected to.
+    /// <paramref name="options"/> (checking the alert settings): no redirects, no proxy, no cookies,
+    /// and every connection opened through the policy, so a destination is checked on the addresses
+    /// actually connected to.
     /// </summary>
     internal static IServiceCollection AddAlertHttpClient(this IServiceCollection services, ServerOptions options)
     {
