@@ -62,6 +62,13 @@ public sealed class ServerOptions
     /// <summary>HMAC secret for webhook signatures.</summary>
     public string? WebhookSecret { get; set; }
 
+    /// <summary>
+    /// Comma-separated host names, IP addresses and CIDR networks alert deliveries may reach although
+    /// they are loopback, private, link-local or otherwise non-public (<c>SCOUTER_ALERT_ALLOWED_HOSTS</c>,
+    /// default none: such destinations are refused).
+    /// </summary>
+    public string? AlertAllowedHosts { get; set; }
+
     /// <summary>Kafka bootstrap servers; setting it enables the Kafka consumer (<c>KAFKA_BROKERS</c>).</summary>
     public string? KafkaBrokers { get; set; }
 
@@ -115,6 +122,7 @@ public sealed class ServerOptions
         o.OpsGenieApiKey = configuration["OPSGENIE_API_KEY"];
         o.OpsGenieApiUrl = configuration["OPSGENIE_API_URL"] ?? o.OpsGenieApiUrl;
         o.WebhookSecret = Get("WEBHOOK_SECRET");
+        o.AlertAllowedHosts = NonEmpty(Get("ALERT_ALLOWED_HOSTS"));
         o.KafkaBrokers = NonEmpty(configuration["KAFKA_BROKERS"]);
         o.KafkaTopic = NonEmpty(configuration["KAFKA_TOPIC"]) ?? o.KafkaTopic;
         o.KafkaGroupId = NonEmpty(configuration["KAFKA_GROUP_ID"]) ?? o.KafkaGroupId;

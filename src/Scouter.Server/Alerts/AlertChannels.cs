@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Scouter.Server.Jobs;
 using Scouter.Server.Storage;
@@ -12,7 +11,9 @@ namespace Scouter.Server.Alerts;
 /// <summary>
 /// Sends one alert notice through one channel, per spec/server.md "Alerts". A channel whose server
 /// settings are missing falls back to the console line. Anything but a 2xx answer (and, for Slack,
-/// <c>"ok": true</c>) throws <see cref="AlertDeliveryException"/>.
+/// <c>"ok": true</c>) throws <see cref="AlertDeliveryException"/>. Every request goes through the
+/// alert client (<c>AddAlertHttpClient</c>): destinations checked by <see cref="AlertDestinationPolicy"/>,
+/// redirects not followed.
 /// </summary>
 internal sealed class AlertChannels(IHttpClientFactory httpFactory, ServerOptions options, ILogger<AlertChannels> logger)
 {
@@ -124,20 +125,8 @@ internal sealed class AlertChannels(IHttpClientFactory httpFactory, ServerOption
         };
         using var request = new HttpRequestMessage(HttpMethod.Post, options.SlackApiUrl.TrimEnd('/') + "/chat.postMessage") { Content = Json(body) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.SlackAppToken);
-        var text = await SendCheckedAsync(request, "slack", ct);
-        bool ok;
-        string? error = null;
-        try
-        {
-            using var doc = JsonDocument.Parse(text);
-            ok = doc.RootElement.TryGetProperty("ok", out var okProp) && okProp.ValueKind == JsonValueKind.True;
-            if (doc.RootElement.TryGetProperty("error", out var err)) error = err.ToString();
-        }
-        catch (JsonException)
-        {
-            ok = false;
-        }
-        if (!ok) throw new AlertDeliveryException($"slack: answered ok=false ({error ?? Truncate(text, 200)})");
+        var answer = SlackAnswer.Parse(await SendCheckedAsync(request, "slack", SlackAnswer.MaxBytes, ct));
+        if (!answer.Ok) throw new AlertDeliveryException($"slack: answered ok=false ({answer.Error ?? "no error code"})");
     }
 
     private async Task OpsGenieAsync(PendingNotice notice, OpsGenieDispatchConfig ops, CancellationToken ct)
@@ -169,7 +158,7 @@ internal sealed class AlertChannels(IHttpClientFactory httpFactory, ServerOption
         using (request)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("GenieKey", options.OpsGenieApiKey);
-            await SendCheckedAsync(request, "opsgenie", ct);
+            await SendCheckedAsync(request, "opsgenie", 0, ct);
         }
     }
 
@@ -180,28 +169,67 @@ internal sealed class AlertChannels(IHttpClientFactory httpFactory, ServerOption
         using var request = new HttpRequestMessage(HttpMethod.Post, hook.Url) { Content = new ByteArrayContent(bytes) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         request.Headers.Add("X-Scouter-Signature", "sha256=" + signature);
-        await SendCheckedAsync(request, "webhook", ct);
+        await SendCheckedAsync(request, "webhook", 0, ct);
     }
 
-    private async Task<string> SendCheckedAsync(HttpRequestMessage request, string channel, CancellationToken ct)
+    /// <summary>
+    /// Sends <paramref name="request"/> through the alert client and throws <see cref="AlertDeliveryException"/>
+    /// unless it is answered 2xx. Reads at most <paramref name="answerBytes"/> of the answer, the rest is
+    /// never received; errors hold the status and a fixed reason, never answer text, since they are
+    /// stored on the alert for every reader of its space.
+    /// </summary>
+    private async Task<byte[]> SendCheckedAsync(HttpRequestMessage request, string channel, int answerBytes, CancellationToken ct)
     {
         var client = httpFactory.CreateClient(HttpClientName);
-        HttpResponseMessage response;
+        // The client's own timeout ends with the headers; this one also bounds reading the answer.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(JobsExtensions.DispatchTimeout);
         try
         {
-            response = await client.SendAsync(request, ct);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            var status = (int)response.StatusCode;
+            if (status is >= 300 and < 400) throw Failure(channel, $"redirect refused (http {status})");
+            if (!response.IsSuccessStatusCode) throw Failure(channel, $"http {status}");
+            return answerBytes == 0 ? [] : await ReadPrefixAsync(response.Content, answerBytes, timeout.Token);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        catch (HttpRequestException ex) when (Refusal(ex) is { } refusal)
         {
-            throw new AlertDeliveryException($"{channel}: {ex.GetType().Name}: {ex.Message}", ex);
+            throw new AlertDeliveryException($"{channel}: destination refused: {refusal.Message}", ex) { Permanent = true };
         }
-        using (response)
+        catch (HttpRequestException ex)
         {
-            var text = await response.Content.ReadAsStringAsync(ct);
-            if (!response.IsSuccessStatusCode)
-                throw new AlertDeliveryException(string.Create(CultureInfo.InvariantCulture, $"{channel}: HTTP {(int)response.StatusCode}: {Truncate(text, 300)}"));
-            return text;
+            throw new AlertDeliveryException($"{channel}: request failed ({ex.HttpRequestError})", ex);
         }
+        catch (IOException ex)
+        {
+            throw new AlertDeliveryException($"{channel}: answer unreadable", ex);
+        }
+        catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
+        {
+            throw new AlertDeliveryException($"{channel}: timeout", ex);
+        }
+    }
+
+    private static AlertDeliveryException Failure(string channel, string reason) =>
+        new(string.Create(CultureInfo.InvariantCulture, $"{channel}: {reason}"));
+
+    private static AlertDestinationRefusedException? Refusal(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is AlertDestinationRefusedException refusal) return refusal;
+        }
+        return null;
+    }
+
+    private static async Task<byte[]> ReadPrefixAsync(HttpContent content, int max, CancellationToken ct)
+    {
+        await using var stream = await content.ReadAsStreamAsync(ct);
+        var buffer = new byte[max];
+        var length = 0;
+        int read;
+        while (length < max && (read = await stream.ReadAsync(buffer.AsMemory(length), ct)) > 0) length += read;
+        return buffer[..length];
     }
 
     private static StringContent Json(JsonObject body) => new(body.ToJsonString(), Encoding.UTF8, "application/json");
@@ -212,6 +240,9 @@ internal sealed class AlertChannels(IHttpClientFactory httpFactory, ServerOption
 /// <summary>A notice a channel did not accept.</summary>
 internal sealed class AlertDeliveryException : Exception
 {
+    /// <summary>Whether trying again cannot help (a refused destination): the notice is not retried for it.</summary>
+    public bool Permanent { get; init; }
+
     public AlertDeliveryException(string message) : base(message)
     {
     }

@@ -6,8 +6,10 @@ namespace Scouter.Server.Alerts;
 /// <summary>
 /// The alert outbox worker: picks alerts with a pending notice whose <c>next_attempt_at</c> has
 /// come, sends it through each of the profile's channels, and records success or the failure with
-/// the next attempt (<see cref="DispatchBackoff"/>). Delivery is at least once: a retry after a
-/// partial failure sends again on every channel.
+/// the next attempt (<see cref="DispatchBackoff"/>). Every channel is tried on each attempt, whatever
+/// the others did. Delivery is at least once: a retry after a partial failure sends again on every
+/// channel. A refused destination is not retried: when every failure of an attempt is such a
+/// refusal, the notice is dropped with its error.
 /// </summary>
 internal sealed class AlertDispatcher(AlertStore store, AlertChannels channels, ServerOptions options, TimeProvider time, ILogger<AlertDispatcher> logger)
     : BackgroundService
@@ -64,29 +66,50 @@ internal sealed class AlertDispatcher(AlertStore store, AlertChannels channels, 
                 targets = [new ConsoleDispatchConfig()];
             }
             if (targets.Count == 0) targets = [new ConsoleDispatchConfig()];
-            try
+            var failures = new List<AlertDeliveryException>();
+            foreach (var target in targets)
             {
-                foreach (var target in targets) await channels.SendAsync(notice, target, cancellationToken);
-                await store.MarkDeliveredAsync(notice.Alert.Id, notice.Pending, time.GetUtcNow(), CancellationToken.None);
-                JobsLog.NoticeDelivered(logger, notice.Alert.Id, notice.Pending, string.Join(',', targets.Select(t => channels.Effective(t).GetType().Name)));
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                var attempts = notice.Alert.NotifyAttempts + 1;
-                var error = ex.Message;
-                if (attempts >= DispatchBackoff.MaxAttempts)
+                try
                 {
-                    JobsLog.NoticeGaveUp(logger, notice.Alert.Id, notice.Pending, attempts, error);
-                    await store.MarkFailedAsync(notice.Alert.Id, notice.Pending, attempts, $"gave up after {attempts} attempts: {error}", null, CancellationToken.None);
+                    await channels.SendAsync(notice, target, cancellationToken);
                 }
-                else
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
-                    var next = time.GetUtcNow() + DispatchBackoff.Delay(attempts, Random.Shared.NextDouble());
-                    JobsLog.NoticeRetry(logger, notice.Alert.Id, notice.Pending, attempts, DriftCheckEngine.Format(next), error);
-                    await store.MarkFailedAsync(notice.Alert.Id, notice.Pending, attempts, error, next, CancellationToken.None);
+                    var failure = ex as AlertDeliveryException ?? new AlertDeliveryException(ex.Message, ex);
+                    if (failure.Permanent) JobsLog.NoticeRefused(logger, notice.Alert.Id, notice.Pending, failure.Message);
+                    failures.Add(failure);
                 }
             }
+            await RecordAsync(notice, targets, failures);
         }
         return notices.Count;
+    }
+
+    private async Task RecordAsync(PendingNotice notice, IReadOnlyList<DispatchConfig> targets, List<AlertDeliveryException> failures)
+    {
+        var id = notice.Alert.Id;
+        if (failures.Count == 0)
+        {
+            await store.MarkDeliveredAsync(id, notice.Pending, time.GetUtcNow(), CancellationToken.None);
+            JobsLog.NoticeDelivered(logger, id, notice.Pending, string.Join(',', targets.Select(t => channels.Effective(t).GetType().Name)));
+            return;
+        }
+        var attempts = notice.Alert.NotifyAttempts + 1;
+        var error = string.Join("; ", failures.Select(f => f.Message));
+        if (failures.TrueForAll(f => f.Permanent))
+        {
+            await store.MarkFailedAsync(id, notice.Pending, attempts, $"not retried: {error}", null, CancellationToken.None);
+        }
+        else if (attempts >= DispatchBackoff.MaxAttempts)
+        {
+            JobsLog.NoticeGaveUp(logger, id, notice.Pending, attempts, error);
+            await store.MarkFailedAsync(id, notice.Pending, attempts, $"gave up after {attempts} attempts: {error}", null, CancellationToken.None);
+        }
+        else
+        {
+            var next = time.GetUtcNow() + DispatchBackoff.Delay(attempts, Random.Shared.NextDouble());
+            JobsLog.NoticeRetry(logger, id, notice.Pending, attempts, DriftCheckEngine.Format(next), error);
+            await store.MarkFailedAsync(id, notice.Pending, attempts, error, next, CancellationToken.None);
+        }
     }
 }

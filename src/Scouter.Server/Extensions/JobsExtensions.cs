@@ -13,6 +13,9 @@ public static class JobsExtensions
     /// <summary>How long one alert delivery HTTP request may take (10 s).</summary>
     public static readonly TimeSpan DispatchTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long opening an alert delivery connection may take (5 s).</summary>
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// Registers the job runner, the alert store and the dispatchers. The runner and the dispatcher
     /// are singletons forwarded as hosted services. Safe to call twice.
@@ -22,7 +25,7 @@ public static class JobsExtensions
         ArgumentNullException.ThrowIfNull(options);
         if (services.Any(d => d.ServiceType == typeof(JobRunner))) return services;
         services.AddAuthorization();
-        services.AddHttpClient(AlertChannels.HttpClientName, c => c.Timeout = DispatchTimeout);
+        services.AddAlertHttpClient(options);
         services.TryAddSingleton<JobStore>();
         services.TryAddSingleton<AlertStore>();
         services.TryAddSingleton<DriftCheckEngine>();
@@ -32,6 +35,31 @@ public static class JobsExtensions
         services.TryAddSingleton<AlertDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<JobRunner>());
         services.AddHostedService(sp => sp.GetRequiredService<AlertDispatcher>());
+        return services;
+    }
+
+    /// <summary>
+    /// Registers the named alert client with the <see cref="AlertDestinationPolicy"/> of
+    /// <paramref name="options"/> (checking the alert settings): no redirects, no proxy, no cookies,
+    /// and every connection opened through the policy, so a destination is checked on the addresses
+    /// actually connected to.
+    /// </summary>
+    internal static IServiceCollection AddAlertHttpClient(this IServiceCollection services, ServerOptions options)
+    {
+        var policy = AlertDestinationPolicy.FromOptions(options);
+        services.AddHttpClient(AlertChannels.HttpClientName, c => c.Timeout = DispatchTimeout)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                // A proxy would be the address connected to, out of the policy's sight.
+                UseProxy = false,
+                UseCookies = false,
+                ConnectTimeout = ConnectTimeout,
+                MaxResponseHeadersLength = 16,
+                // An answer left unread closes its connection instead of being drained for reuse.
+                MaxResponseDrainSize = 0,
+                ConnectCallback = policy.ConnectAsync,
+            });
         return services;
     }
 

@@ -41,4 +41,7 @@ internal static partial class JobsLog
 
     [LoggerMessage(EventId = 555, Level = LogLevel.Information, Message = "Alert {AlertId} {Event} notice delivered via {Channels}")]
     public static partial void NoticeDelivered(ILogger logger, long alertId, string @event, string channels);
+
+    [LoggerMessage(EventId = 556, Level = LogLevel.Error, Message = "Alert {AlertId} {Event} notice not sent, {Error}; not retried (see SCOUTER_ALERT_ALLOWED_HOSTS)")]
+    public static partial void NoticeRefused(ILogger logger, long alertId, string @event, string error);
 }

@@ -123,7 +123,7 @@ public class AlertDispatchTests
 
         var failed = await SingleAlertAsync(h, uid);
         Assert.Equal(1, failed.NotifyAttempts);
-        Assert.Contains("HTTP 500", failed.NotifyError, StringComparison.Ordinal);
+        Assert.Equal("webhook: http 500", failed.NotifyError); // the status only: the answer's text is not kept
         Assert.Equal(NotifyKind.Fire, failed.NotifyPending);
         var delay = failed.NextAttemptAt!.Value - h.Time.GetUtcNow();
         Assert.InRange(delay, DispatchBackoff.Base * 0.8, DispatchBackoff.Base * 1.2);
@@ -192,5 +192,48 @@ public class AlertDispatchTests
             Assert.Contains("\"observed\":5", line.Message, StringComparison.Ordinal);
         });
         Assert.Equal(lines.Count, h.ChannelLogs.Entries.Count);
+    }
+
+    [Fact]
+    public async Task RefusedDestination_DoesNotStopTheOtherChannels_AndIsNotRetried()
+    {
+        var (h, http) = await StartAsync();
+        await using var _ = h;
+        await using var __ = http;
+        var uid = await FiringAlertAsync(h, [
+            new WebhookDispatchConfig { Url = "http://169.254.169.254/latest/meta-data/" },
+            new SlackDispatchConfig { Channel = "#ml" },
+            new WebhookDispatchConfig { Url = http.Url + "/hook" },
+        ]);
+
+        await h.Dispatcher().DispatchDueAsync();
+
+        Assert.Equal(["/slack/api/chat.postMessage", "/hook"], http.Requests.Select(r => r.Path));
+        var alert = await SingleAlertAsync(h, uid);
+        Assert.Equal("not retried: webhook: destination refused: address not allowed", alert.NotifyError);
+        Assert.Null(alert.NotifyPending);
+        Assert.Null(alert.NextAttemptAt);
+    }
+
+    [Fact]
+    public async Task RefusedDestination_BesideAFailingChannel_IsRetriedForThatChannel()
+    {
+        var (h, http) = await StartAsync();
+        await using var _ = h;
+        await using var __ = http;
+        http.Respond = _ => (503, "unavailable");
+        var uid = await FiringAlertAsync(h, [
+            new WebhookDispatchConfig { Url = "http://10.0.0.1/hook" },
+            new WebhookDispatchConfig { Url = http.Url + "/hook" },
+        ]);
+
+        await h.Dispatcher().DispatchDueAsync();
+
+        Assert.Single(http.Requests);
+        var alert = await SingleAlertAsync(h, uid);
+        Assert.Equal("webhook: destination refused: address not allowed; webhook: http 503", alert.NotifyError);
+        Assert.Equal(NotifyKind.Fire, alert.NotifyPending);
+        Assert.Equal(1, alert.NotifyAttempts);
+        Assert.NotNull(alert.NextAttemptAt);
     }
 }

@@ -30,6 +30,9 @@ internal sealed class RecordingHttpServer : IAsyncDisposable
 
     public Func<RecordedRequest, (int Status, string Body)> Respond { get; set; } = _ => (200, """{"ok":true}""");
 
+    /// <summary>When set, writes the answer itself instead of <see cref="Respond"/> (redirects, streamed bodies).</summary>
+    public Func<HttpContext, Task>? Answer { get; set; }
+
     public string Url { get; private set; } = string.Empty;
 
     public static async Task<RecordingHttpServer> StartAsync()
@@ -46,6 +49,11 @@ internal sealed class RecordingHttpServer : IAsyncDisposable
             var request = new RecordedRequest(context.Request.Method, context.Request.Path.Value ?? string.Empty, context.Request.QueryString.Value ?? string.Empty,
                 context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), buffer.ToArray());
             server.Requests.Enqueue(request);
+            if (server.Answer is { } answer)
+            {
+                await answer(context);
+                return;
+            }
             var (status, body) = server.Respond(request);
             context.Response.StatusCode = status;
             context.Response.ContentType = "application/json";
