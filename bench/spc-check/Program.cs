@@ -29,6 +29,7 @@ var bodies = new ConcurrentQueue<long>();
 var receiverBuilder = WebApplication.CreateSlimBuilder();
 receiverBuilder.Logging.ClearProviders();
 receiverBuilder.WebHost.UseUrls("http://127.0.0.1:0");
+receiverBuilder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null); // the bodies are what is measured
 await using var receiver = receiverBuilder.Build();
 receiver.MapPost("/hook", async (HttpRequest request) =>
 {
@@ -126,6 +127,12 @@ Console.WriteLine($"manual run response {Size(runBody.Length)}; stored check row
 Console.WriteLine($"alert payloads: {string.Join(", ", payloads.Select(Size))}");
 Console.WriteLine($"webhook bodies: {string.Join(", ", bodies.Select(Size))}{(bodies.Count < alertCount ? " (some did not arrive within 2 min)" : "")}");
 Console.WriteLine($"GET /alerts response {Size(alertsBody.Length)}");
+if (bodies.Count < alertCount)
+{
+    using var after = JsonDocument.Parse(await http.GetStringAsync($"alerts?uid={uid}"));
+    foreach (var alert in after.RootElement.GetProperty("items").EnumerateArray())
+        Console.WriteLine($"  alert {alert.GetProperty("id")}: notify_error {alert.GetProperty("notify_error")}");
+}
 await app.StopAsync();
 await receiver.StopAsync();
 return 0;
