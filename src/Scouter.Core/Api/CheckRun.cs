@@ -6,7 +6,7 @@ namespace Scouter.Api;
 /// <param name="Id">Check run id.</param>
 /// <param name="Uid">Profile uid.</param>
 /// <param name="Slot">The cron slot (scheduled) or the run time (manual).</param>
-/// <param name="WindowStart">Exclusive start of the record window; null when unbounded (first check).</param>
+/// <param name="WindowStart">Exclusive start of the record window (a first check looks back one schedule period or 24 h, whichever is longer); null only on checks stored by earlier versions, whose first window was unbounded.</param>
 /// <param name="WindowEnd">Inclusive end of the record window.</param>
 /// <param name="RanAt">When the check ran.</param>
 /// <param name="Runner">The runner that ran it (replica owner id, or <c>api:&lt;user&gt;</c>).</param>

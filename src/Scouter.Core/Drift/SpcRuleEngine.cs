@@ -18,75 +18,19 @@ public static class SpcRuleEngine
     public static (int[] Codes, IReadOnlyList<SpcRuleAlert> Alerts) Evaluate(
         ReadOnlySpan<double> means, double center, double sigma, SpcRule rule, IReadOnlyCollection<int> zonesToMonitor, int trendLength)
     {
-        ArgumentNullException.ThrowIfNull(rule);
-        ArgumentNullException.ThrowIfNull(zonesToMonitor);
-        if (trendLength < 0 || trendLength == 1)
-            throw new ArgumentOutOfRangeException(nameof(trendLength), trendLength, "trend length must be 0 (disabled) or >= 2.");
-
-        var monitored = new bool[5];
-        foreach (var zone in zonesToMonitor)
-        {
-            if (zone is < 1 or > 4) throw new ArgumentOutOfRangeException(nameof(zonesToMonitor), zone, "Zones are 1 to 4.");
-            monitored[zone] = true;
-        }
-
+        var scanner = new SpcRuleScanner<int>(center, sigma, rule, zonesToMonitor, trendLength);
         var codes = new int[means.Length];
-        for (var i = 0; i < means.Length; i++) codes[i] = Spc.ZoneCode(means[i], center, sigma);
-
-        var alerts = new List<SpcRuleAlert>();
-        for (var zone = 1; zone <= 4; zone++)
+        // The first run per (zone, kind), slotted in report order: zone 1 consecutive, zone 1 alternating, ..., trend.
+        var first = new SpcRuleAlert?[9];
+        for (var i = 0; i < means.Length; i++)
         {
-            if (!monitored[zone]) continue;
-            if (FirstConsecutiveRun(codes, zone, rule.Consecutive(zone)) is var (cs, ce))
-                alerts.Add(new SpcRuleAlert(zone, zone == 4 ? SpcAlertKind.OutOfBounds : SpcAlertKind.Consecutive, cs, ce));
-            if (FirstAlternatingRun(codes, zone, rule.Alternating(zone)) is var (a0, a1))
-                alerts.Add(new SpcRuleAlert(zone, SpcAlertKind.Alternating, a0, a1));
+            codes[i] = scanner.Add(means[i], i);
+            foreach (var hit in scanner.Hits)
+            {
+                var slot = hit.Zone is { } zone ? (2 * (zone - 1)) + (hit.Kind == SpcAlertKind.Alternating ? 1 : 0) : 8;
+                first[slot] ??= new SpcRuleAlert(hit.Zone, hit.Kind, hit.Start, hit.End);
+            }
         }
-        if (FirstTrend(means, trendLength) is var (t0, t1))
-            alerts.Add(new SpcRuleAlert(null, SpcAlertKind.Trend, t0, t1));
-        return (codes, alerts);
-    }
-
-    /// <summary>First run of <paramref name="length"/> codes all &gt;= zone or all &lt;= -zone.</summary>
-    private static (int Start, int End)? FirstConsecutiveRun(int[] codes, int zone, int length)
-    {
-        if (length <= 0) return null;
-        int above = 0, below = 0;
-        for (var i = 0; i < codes.Length; i++)
-        {
-            above = codes[i] >= zone ? above + 1 : 0;
-            below = codes[i] <= -zone ? below + 1 : 0;
-            if (above >= length || below >= length) return (i - length + 1, i);
-        }
-        return null;
-    }
-
-    /// <summary>First run of <paramref name="length"/> codes with |code| &gt;= zone and strictly alternating signs.</summary>
-    private static (int Start, int End)? FirstAlternatingRun(int[] codes, int zone, int length)
-    {
-        if (length < 2) return null;
-        var run = 0;
-        for (var i = 0; i < codes.Length; i++)
-        {
-            if (Math.Abs(codes[i]) < zone) run = 0;
-            else if (run > 0 && Math.Sign(codes[i]) != Math.Sign(codes[i - 1])) run++;
-            else run = 1;
-            if (run >= length) return (i - length + 1, i);
-        }
-        return null;
-    }
-
-    /// <summary>First run of <paramref name="length"/> strictly increasing or strictly decreasing means.</summary>
-    private static (int Start, int End)? FirstTrend(ReadOnlySpan<double> means, int length)
-    {
-        if (length == 0 || means.IsEmpty) return null;
-        int up = 1, down = 1;
-        for (var i = 1; i < means.Length; i++)
-        {
-            up = means[i] > means[i - 1] ? up + 1 : 1;
-            down = means[i] < means[i - 1] ? down + 1 : 1;
-            if (up >= length || down >= length) return (i - length + 1, i);
-        }
-        return null;
+        return (codes, [.. first.OfType<SpcRuleAlert>()]);
     }
 }

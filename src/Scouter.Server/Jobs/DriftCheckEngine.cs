@@ -21,7 +21,7 @@ internal sealed record CheckOutcome(JsonObject Result, IReadOnlyList<AlertFindin
 /// </summary>
 internal sealed class DriftCheckEngine(ScouterDatabase database)
 {
-    public async Task<CheckOutcome> EvaluateAsync(DriftProfile profile, Guid uid, DateTimeOffset? from, DateTimeOffset to, CancellationToken cancellationToken)
+    public async Task<CheckOutcome> EvaluateAsync(DriftProfile profile, Guid uid, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         var context = new EvalContext();
         var subjects = profile switch
@@ -36,7 +36,7 @@ internal sealed class DriftCheckEngine(ScouterDatabase database)
         {
             ["uid"] = uid.ToString("D", CultureInfo.InvariantCulture),
             ["drift_type"] = DriftTypeName(profile),
-            ["window_start"] = from is { } f ? Format(f) : null,
+            ["window_start"] = Format(from),
             ["window_end"] = Format(to),
             [profile is PsiDriftProfile or SpcDriftProfile ? "features" : "metrics"] = subjects,
             ["alert_count"] = context.Findings.Count,
@@ -51,7 +51,7 @@ internal sealed class DriftCheckEngine(ScouterDatabase database)
         public StringBuilder Summary { get; } = new();
     }
 
-    private async Task<JsonObject> PsiAsync(PsiDriftProfile profile, Guid uid, DateTimeOffset? from, DateTimeOffset to, EvalContext context, CancellationToken ct)
+    private async Task<JsonObject> PsiAsync(PsiDriftProfile profile, Guid uid, DateTimeOffset from, DateTimeOffset to, EvalContext context, CancellationToken ct)
     {
         var sums = new Dictionary<string, Dictionary<int, double>>(StringComparer.Ordinal);
         await using (var connection = await database.OpenAsync(ct))
@@ -125,23 +125,16 @@ internal sealed class DriftCheckEngine(ScouterDatabase database)
         return features;
     }
 
-    private async Task<JsonObject> SpcAsync(SpcDriftProfile profile, Guid uid, DateTimeOffset? from, DateTimeOffset to, EvalContext context, CancellationToken ct)
+    private async Task<JsonObject> SpcAsync(SpcDriftProfile profile, Guid uid, DateTimeOffset from, DateTimeOffset to, EvalContext context, CancellationToken ct)
     {
-        var samples = new Dictionary<string, List<(DateTimeOffset At, double Mean)>>(StringComparer.Ordinal);
+        Dictionary<string, SpcFeatureScan> scans;
         await using (var connection = await database.OpenAsync(ct))
         {
+            // Streamed in time order (the (uid, created_at) index): one pass, nothing per sample kept.
             var (where, args) = Window(uid, from, to);
             await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
-                $"select feature, created_at, mean from spc_samples where {where} order by feature, created_at", args, cancellationToken: ct));
-            while (await reader.ReadAsync(ct))
-            {
-                var feature = reader.GetString(0);
-                var mean = DbValues.ReadDouble(reader.GetValue(2));
-                // Only rows written outside ingestion can hold a non-finite mean; it has no zone code, so it is skipped.
-                if (!double.IsFinite(mean)) continue;
-                if (!samples.TryGetValue(feature, out var list)) samples[feature] = list = [];
-                list.Add((DbValues.ReadNullableTime(reader.GetValue(1))!.Value, mean));
-            }
+                $"select feature, created_at, mean from spc_samples where {where} order by created_at", args, cancellationToken: ct));
+            scans = await SpcFeatureScan.ReadAsync(reader, profile, ct);
         }
 
         var alertConfig = profile.Config.AlertConfig;
@@ -157,47 +150,31 @@ internal sealed class DriftCheckEngine(ScouterDatabase database)
                 ["trend_length"] = alertConfig.TrendLength,
             };
             features[name] = node;
-            if (!samples.TryGetValue(name, out var list) || list.Count == 0)
+            var scan = scans[name];
+            if (scan.Count == 0)
             {
                 NoData(node, context, name);
                 continue;
             }
-            var drift = DriftChecks.EvaluateSpc(profile, name, [.. list.Select(s => s.Mean)]);
             context.Evaluated.Add(name);
             node["status"] = "ok";
-            node["n"] = list.Count;
-            node["sample_times"] = new JsonArray([.. list.Select(s => (JsonNode?)Format(s.At))]);
-            node["means"] = new JsonArray([.. drift.Means.Select(m => (JsonNode?)m)]);
-            node["codes"] = new JsonArray([.. drift.Codes.Select(c => (JsonNode?)c)]);
-            var runs = new JsonArray();
-            foreach (var alert in drift.Alerts)
+            scan.WriteTo(node);
+            var fired = scan.Runs.ToList();
+            node["decision"] = fired.Count > 0 ? "alert" : "no_alert";
+            context.Summary.Append(CultureInfo.InvariantCulture, $"{name}: samples={scan.Count} center={limits.Center:R} sigma={limits.Sigma:R} rules_fired={fired.Count}; ");
+            foreach (var runs in fired)
             {
-                runs.Add(new JsonObject
-                {
-                    ["kind"] = KindName(alert.Kind),
-                    ["zone"] = alert.Zone,
-                    ["start"] = Format(list[alert.StartIndex].At),
-                    ["end"] = Format(list[alert.EndIndex].At),
-                    ["start_index"] = alert.StartIndex,
-                    ["end_index"] = alert.EndIndex,
-                });
-            }
-            node["rule_alerts"] = runs;
-            node["decision"] = drift.Alerts.Count > 0 ? "alert" : "no_alert";
-            context.Summary.Append(CultureInfo.InvariantCulture, $"{name}: samples={list.Count} center={limits.Center:R} sigma={limits.Sigma:R} rules_fired={drift.Alerts.Count}; ");
-            foreach (var group in drift.Alerts.GroupBy(a => (a.Kind, a.Zone)))
-            {
-                var kind = KindName(group.Key.Kind);
+                // The alert of one (kind, zone) carries the feature summary with only its own rule.
                 var payload = (JsonObject)node.DeepClone();
-                payload["rule_alerts"] = new JsonArray([.. runs.Where(r => (string?)r!["kind"] == kind && (int?)r["zone"] == group.Key.Zone).Select(r => r!.DeepClone())]);
-                var severity = group.Key.Kind == SpcAlertKind.OutOfBounds ? "critical" : "warning";
-                context.Findings.Add(Finding(new AlertKey(name, kind, group.Key.Zone), severity, name, payload));
+                payload["rule_alerts"] = new JsonArray(runs.ToJson());
+                var severity = runs.Kind == SpcAlertKind.OutOfBounds ? "critical" : "warning";
+                context.Findings.Add(Finding(new AlertKey(name, KindName(runs.Kind), runs.Zone), severity, name, payload));
             }
         }
         return features;
     }
 
-    private async Task<JsonObject> MetricsAsync(IEnumerable<BaselineMetric> metrics, string table, string kind, Guid uid, DateTimeOffset? from, DateTimeOffset to,
+    private async Task<JsonObject> MetricsAsync(IEnumerable<BaselineMetric> metrics, string table, string kind, Guid uid, DateTimeOffset from, DateTimeOffset to,
         EvalContext context, CancellationToken ct)
     {
         var values = await WindowSums.QueryAsync(async scaled =>
@@ -272,18 +249,13 @@ internal sealed class DriftCheckEngine(ScouterDatabase database)
         return new AlertFinding(key, severity, payload.ToJsonString());
     }
 
-    private (string Where, DynamicParameters Args) Window(Guid uid, DateTimeOffset? from, DateTimeOffset to)
+    private (string Where, DynamicParameters Args) Window(Guid uid, DateTimeOffset from, DateTimeOffset to)
     {
         var args = new DynamicParameters();
         args.Add("uid", database.Id(uid));
+        args.Add("from", database.Time(from));
         args.Add("to", database.Time(to));
-        var where = "uid = @uid and created_at <= @to";
-        if (from is { } f)
-        {
-            args.Add("from", database.Time(f));
-            where += " and created_at > @from";
-        }
-        return (where, args);
+        return ("uid = @uid and created_at > @from and created_at <= @to", args);
     }
 
     /// <summary>JSON cannot hold infinities (a one-bin feature's statistical threshold): those become null.</summary>

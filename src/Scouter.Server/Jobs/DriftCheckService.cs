@@ -11,8 +11,8 @@ internal sealed class DriftCheckService(JobStore store, DriftCheckEngine engine,
 {
     /// <summary>
     /// The scheduled check of a claimed profile: slot = latest cron occurrence at or before now,
-    /// window <c>(last_checked_slot, slot]</c> (a first check has no lower bound). Missed slots
-    /// collapse into this one check.
+    /// window <c>(last_checked_slot, slot]</c> (a first check starts at <see cref="Schedules.FirstWindowStart"/>).
+    /// Missed slots collapse into this one check.
     /// </summary>
     public async Task<CompleteStatus?> RunScheduledAsync(ClaimedJob job, string owner, CancellationToken cancellationToken = default)
     {
@@ -29,8 +29,9 @@ internal sealed class DriftCheckService(JobStore store, DriftCheckEngine engine,
                 await store.RescheduleAsync(job.Uid, owner, next, cancellationToken);
                 return null;
             }
-            var outcome = await engine.EvaluateAsync(profile, job.Uid, job.LastCheckedSlot, s, cancellationToken);
-            var check = new CheckCompletion(job.Uid, job.Space, owner, "schedule", s, job.LastCheckedSlot, s, now, outcome, profile.Config.Alerts.RepeatInterval, next);
+            var from = job.LastCheckedSlot ?? Schedules.FirstWindowStart(job.Schedule, job.TimeZone, s);
+            var outcome = await engine.EvaluateAsync(profile, job.Uid, from, s, cancellationToken);
+            var check = new CheckCompletion(job.Uid, job.Space, owner, "schedule", s, from, s, now, outcome, profile.Config.Alerts.RepeatInterval, next);
             var result = await store.CompleteAsync(check, cancellationToken);
             Report(profile, check, result, started);
             return result.Status;
@@ -47,15 +48,17 @@ internal sealed class DriftCheckService(JobStore store, DriftCheckEngine engine,
     }
 
     /// <summary>
-    /// A manual check over <c>(last_checked_slot, now]</c>, persisted with trigger <c>manual</c>; it
+    /// A manual check over <c>(last_checked_slot, now]</c> (before a first check, from
+    /// <see cref="Schedules.FirstWindowStart"/>), persisted with trigger <c>manual</c>; it
     /// reconciles alerts like a scheduled one but does not move the schedule.
     /// </summary>
     public async Task<(JsonObject Result, CompleteResult Stored)> RunManualAsync(JobProfile job, DriftProfile profile, string runner, CancellationToken cancellationToken = default)
     {
         var started = time.GetTimestamp();
         var now = time.GetUtcNow();
-        var outcome = await engine.EvaluateAsync(profile, job.Uid, job.LastCheckedSlot, now, cancellationToken);
-        var check = new CheckCompletion(job.Uid, job.Space, runner, "manual", now, job.LastCheckedSlot, now, now, outcome, profile.Config.Alerts.RepeatInterval, null);
+        var from = job.LastCheckedSlot ?? Schedules.FirstWindowStart(job.Schedule, job.TimeZone, now);
+        var outcome = await engine.EvaluateAsync(profile, job.Uid, from, now, cancellationToken);
+        var check = new CheckCompletion(job.Uid, job.Space, runner, "manual", now, from, now, now, outcome, profile.Config.Alerts.RepeatInterval, null);
         var stored = await store.RecordManualAsync(check, cancellationToken);
         Report(profile, check, stored, started);
         var result = (JsonObject)outcome.Result.DeepClone();

@@ -22,6 +22,23 @@ internal static class Schedules
         return null;
     }
 
+    /// <summary>The shortest look-back of a profile's first check.</summary>
+    public static readonly TimeSpan FirstWindowMinimum = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// The exclusive start of a profile's first check window (no <c>last_checked_slot</c>) ending at
+    /// <paramref name="end"/>: one schedule period back (the gap between the latest occurrence at
+    /// or before <paramref name="end"/> and the one before it) or <see cref="FirstWindowMinimum"/>,
+    /// whichever is further, so a first check reads a bounded window however much history is stored.
+    /// </summary>
+    public static DateTimeOffset FirstWindowStart(string schedule, string? timeZone, DateTimeOffset end)
+    {
+        var period = LatestAtOrBefore(schedule, timeZone, end) is { } latest && LatestAtOrBefore(schedule, timeZone, latest.AddTicks(-1)) is { } previous
+            ? latest - previous
+            : TimeSpan.Zero;
+        return end - (period > FirstWindowMinimum ? period : FirstWindowMinimum);
+    }
+
     /// <summary>The first occurrence strictly after <paramref name="now"/>.</summary>
     public static DateTimeOffset? NextAfter(string schedule, string? timeZone, DateTimeOffset now) =>
         CommonCrons.Parse(schedule).GetNextOccurrence(now, Zone(timeZone), inclusive: false)?.ToUniversalTime();

@@ -31,7 +31,8 @@ public sealed class JobsApiTests : IAsyncLifetime
     {
         // next_run null: the background runner leaves it alone; the test drives it through the API.
         var uid = await Seed.ProfileAsync(_db.Database, Seed.Custom("api", baseline: 10), nextRun: null);
-        await Seed.CustomAsync(_db.Database, uid, "accuracy", Seed.T0, 4, 1);
+        // Recent: the first check reads one schedule period or 24 h back from now.
+        await Seed.CustomAsync(_db.Database, uid, "accuracy", TimeProvider.System.GetUtcNow().AddMinutes(-1), 4, 1);
         return uid;
     }
 

@@ -177,7 +177,7 @@ public abstract class PoisonNumberTests(IngestServerFixture fixture)
 
         var checkedX = check.GetProperty("features").GetProperty("x");
         Assert.Equal(("ok", 2), (checkedX.GetProperty("status").GetString(), checkedX.GetProperty("n").GetInt32()));
-        Assert.Equal([1e308, 10], checkedX.GetProperty("means").EnumerateArray().Select(m => m.GetDouble()));
+        Assert.Equal([1e308, 10], checkedX.GetProperty("last_samples").EnumerateArray().Select(s => s.GetProperty("mean").GetDouble()));
     }
 }
 

@@ -59,6 +59,16 @@ internal static class Seed
             new { uid = db.Id(uid), feature, at = db.Time(at), mean, count });
     }
 
+    /// <summary>Many SPC samples of one feature in one transaction.</summary>
+    public static async Task SpcManyAsync(ScouterDatabase db, Guid uid, string feature, IEnumerable<(DateTimeOffset At, double Mean)> samples)
+    {
+        await using var connection = await db.OpenAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        await connection.ExecuteAsync("insert into spc_samples (uid, feature, created_at, mean, count) values (@uid, @feature, @at, @mean, 25)",
+            samples.Select(s => new { uid = db.Id(uid), feature, at = db.Time(s.At), mean = s.Mean }), tx);
+        await tx.CommitAsync();
+    }
+
     public static async Task LlmScoreAsync(ScouterDatabase db, Guid uid, string metric, DateTimeOffset at, double score)
     {
         await using var connection = await db.OpenAsync();

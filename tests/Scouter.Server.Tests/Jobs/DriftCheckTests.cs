@@ -145,9 +145,106 @@ public class DriftCheckTests
         await h.Runner().RunDueAsync();
 
         var feature = (await LatestResultAsync(h, uid)).GetProperty("features").GetProperty("x");
-        Assert.Equal([1, 4, 1], feature.GetProperty("codes").EnumerateArray().Select(c => c.GetInt32()));
+        Assert.Equal([1, 4, 1], feature.GetProperty("last_samples").EnumerateArray().Select(s => s.GetProperty("code").GetInt32()));
         var alert = Assert.Single((await h.Alerts.ListAsync(new AlertQuery(uid, null, null, null, null, 1, 10))).Items);
         Assert.Equal(("x", "out_of_bounds", 4, "critical"), (alert.FeatureOrMetric, alert.Kind, alert.Zone, alert.Severity));
+    }
+
+    [Theory]
+    [InlineData(SqlDialect.Sqlite)]
+    [InlineData(SqlDialect.Postgres)]
+    public async Task Spc_Result_IsASummary_RunsCountedWithFirstAndLastRun(SqlDialect dialect)
+    {
+        await using var h = await JobsHarness.CreateAsync(dialect);
+        var uid = await Seed.ProfileAsync(h.Database, Seed.Spc("p"), Seed.T0);
+        // Center 10, sigma 1, rule "8 16 4 8 2 4 1 1", no trend. Codes: 1 1 4 1 -1 4 4 -1 1 -4 1 1 1 1.
+        double[] means = [10.5, 10.5, 14.5, 10.5, 9.5, 14.5, 14.6, 9.5, 10.5, 5.0, 10.2, 10.3, 10.4, 10.5];
+        var times = means.Select((_, i) => Seed.T0.AddSeconds(-20 + i)).ToArray();
+        await Seed.SpcManyAsync(h.Database, uid, "x", times.Zip(means));
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+
+        await h.Runner().RunDueAsync();
+
+        var feature = (await LatestResultAsync(h, uid)).GetProperty("features").GetProperty("x");
+        Assert.Equal(("ok", "alert", 14), (feature.GetProperty("status").GetString(), feature.GetProperty("decision").GetString(), feature.GetProperty("n").GetInt32()));
+        Assert.Equal((Time(times[0]), Time(times[13])), (feature.GetProperty("first_sample_at").GetString(), feature.GetProperty("last_sample_at").GetString()));
+        var last = feature.GetProperty("last_samples").EnumerateArray().ToList();
+        Assert.Equal(times[4..].Select(Time), last.Select(s => s.GetProperty("at").GetString()));
+        Assert.Equal(means[4..], last.Select(s => s.GetProperty("mean").GetDouble()));
+        Assert.Equal([-1, 4, 4, -1, 1, -4, 1, 1, 1, 1], last.Select(s => s.GetProperty("code").GetInt32()));
+        // Zone 3 (2 in a row at or beyond 2 sigma): samples 5-6, one run. Out of bounds: samples 2, 5-6 (one streak) and 9, three runs.
+        var expected = new[]
+        {
+            ("consecutive", 3, 1, Time(times[5]), Time(times[6]), Time(times[5]), Time(times[6])),
+            ("out_of_bounds", 4, 3, Time(times[2]), Time(times[2]), Time(times[9]), Time(times[9])),
+        };
+        Assert.Equal(expected, feature.GetProperty("rule_alerts").EnumerateArray().Select(Runs));
+        Assert.Empty(feature.EnumerateObject().Select(p => p.Name).Intersect(["means", "codes", "sample_times"]));
+
+        var alerts = (await h.Alerts.ListAsync(new AlertQuery(uid, null, null, null, null, 1, 10))).Items.OrderBy(a => a.Zone).ToList();
+        Assert.Equal([("consecutive", 3, "warning"), ("out_of_bounds", 4, "critical")], alerts.Select(a => (a.Kind, a.Zone!.Value, a.Severity)));
+        for (var i = 0; i < alerts.Count; i++)
+        {
+            var payload = JsonDocument.Parse(alerts[i].PayloadJson).RootElement;
+            Assert.Equal([expected[i]], payload.GetProperty("rule_alerts").EnumerateArray().Select(Runs)); // only its own rule
+            Assert.Equal(14, payload.GetProperty("n").GetInt32());
+        }
+
+        static string Time(DateTimeOffset t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        static (string, int, int, string, string, string, string) Runs(JsonElement r) => (r.GetProperty("kind").GetString()!, r.GetProperty("zone").GetInt32(),
+            r.GetProperty("runs").GetInt32(), r.GetProperty("first_run").GetProperty("start").GetString()!, r.GetProperty("first_run").GetProperty("end").GetString()!,
+            r.GetProperty("last_run").GetProperty("start").GetString()!, r.GetProperty("last_run").GetProperty("end").GetString()!);
+    }
+
+    [Theory]
+    [InlineData(SqlDialect.Sqlite)]
+    [InlineData(SqlDialect.Postgres)]
+    public async Task Spc_ManySamples_CheckRowAndAlertPayloadsStaySmall(SqlDialect dialect)
+    {
+        await using var h = await JobsHarness.CreateAsync(dialect);
+        var uid = await Seed.ProfileAsync(h.Database, Seed.Spc("p"), Seed.T0);
+        // 5 000 samples in the last hour on the center, but one beyond 3 sigma in every 10.
+        const int Samples = 5_000;
+        await Seed.SpcManyAsync(h.Database, uid, "x", Enumerable.Range(0, Samples).Select(i => (Seed.T0.AddMilliseconds(-500.0 * (Samples - i)), i % 10 == 9 ? 14.5 : 10.0)));
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+
+        await h.Runner().RunDueAsync();
+
+        var row = (await h.Store.ListChecksAsync(uid, null, null, 1, 0))[0].ResultJson;
+        var feature = JsonDocument.Parse(row).RootElement.GetProperty("features").GetProperty("x");
+        Assert.Equal(Samples, feature.GetProperty("n").GetInt32());
+        Assert.Equal(Samples / 10, feature.GetProperty("rule_alerts")[0].GetProperty("runs").GetInt32());
+        // Per-sample arrays would take over 100 kB here (about 30 bytes per sample time alone).
+        Assert.InRange(row.Length, 1, 4_000);
+        var alert = Assert.Single((await h.Alerts.ListAsync(new AlertQuery(uid, null, null, null, null, 1, 10))).Items);
+        Assert.InRange(alert.PayloadJson.Length, 1, 4_000);
+    }
+
+    [Theory]
+    [InlineData(SqlDialect.Sqlite)]
+    [InlineData(SqlDialect.Postgres)]
+    public async Task FirstCheck_ReadsOneDayBack_OnAFrequentSchedule(SqlDialect dialect)
+    {
+        await using var h = await JobsHarness.CreateAsync(dialect);
+        var custom = await Seed.ProfileAsync(h.Database, Seed.Custom("c", baseline: 10, delta: 1), Seed.T0);
+        var spc = await Seed.ProfileAsync(h.Database, Seed.Spc("s"), Seed.T0);
+        var slot = Seed.T0; // the 5 s cron's first slot; the window is (slot - 24 h, slot]
+        await Seed.CustomAsync(h.Database, custom, "accuracy", slot.AddDays(-30), -1000, 1);
+        await Seed.CustomAsync(h.Database, custom, "accuracy", slot.AddHours(-24), -1000, 1); // on the exclusive start
+        await Seed.CustomAsync(h.Database, custom, "accuracy", slot.AddHours(-24).AddSeconds(1), 9, 1);
+        await Seed.CustomAsync(h.Database, custom, "accuracy", slot, 16, 2);
+        await Seed.SpcManyAsync(h.Database, spc, "x", [(slot.AddDays(-30), 14.5), (slot.AddHours(-24), 14.5), (slot.AddHours(-24).AddSeconds(1), 10.5), (slot, 10.2)]);
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+
+        await h.Runner().RunDueAsync();
+
+        var customResult = await LatestResultAsync(h, custom);
+        Assert.Equal("2024-12-31T00:00:00.000000Z", customResult.GetProperty("window_start").GetString());
+        var metric = customResult.GetProperty("metrics").GetProperty("accuracy");
+        Assert.Equal((3, 25.0 / 3), (metric.GetProperty("n").GetInt32(), metric.GetProperty("observed").GetDouble()));
+        var feature = (await LatestResultAsync(h, spc)).GetProperty("features").GetProperty("x");
+        Assert.Equal((2, "no_alert"), (feature.GetProperty("n").GetInt32(), feature.GetProperty("decision").GetString()));
+        Assert.Equal(slot.AddHours(-24), (await h.Store.ListChecksAsync(spc, null, null, 1, 0))[0].WindowStart);
     }
 
     [Fact]

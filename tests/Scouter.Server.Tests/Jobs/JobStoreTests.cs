@@ -67,7 +67,7 @@ public class JobStoreTests
         Assert.Null(state.LeaseOwner);
         var run = Assert.Single(await h.Store.ListChecksAsync(uid, null, null, 10, 0));
         Assert.Equal(Seed.T0.AddSeconds(5), run.Slot);
-        Assert.Null(run.WindowStart);
+        Assert.Equal(Seed.T0.AddSeconds(5).AddHours(-24), run.WindowStart); // a first check looks back 24 h on a 5 s cron
         Assert.Equal("schedule", run.Trigger);
         Assert.Equal("a", run.Runner);
     }

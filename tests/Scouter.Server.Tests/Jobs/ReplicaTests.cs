@@ -75,7 +75,7 @@ public sealed class ReplicaTests
             {
                 var mine = runs.Where(r => r.Uid == uid).ToList();
                 Assert.True(mine.Count >= 3, $"profile {uid} had {mine.Count} scheduled checks in ~23 s on a 5 s cron");
-                Assert.Null(mine[0].WindowStart);
+                Assert.Equal(mine[0].Slot.AddHours(-24), mine[0].WindowStart); // a first check looks back 24 h on a 5 s cron
                 for (var i = 1; i < mine.Count; i++)
                 {
                     Assert.Equal(mine[i - 1].Slot, mine[i].WindowStart); // windows tile the timeline: no gap, no overlap
@@ -85,7 +85,7 @@ public sealed class ReplicaTests
                 var last = new DateTimeOffset(mine[^1].Slot, TimeSpan.Zero);
                 for (var slot = NextSlot(activated); slot <= last; slot = slot.AddSeconds(5))
                 {
-                    var covering = mine.Count(r => (r.WindowStart is null || slot > new DateTimeOffset(r.WindowStart.Value, TimeSpan.Zero)) && slot <= new DateTimeOffset(r.Slot, TimeSpan.Zero));
+                    var covering = mine.Count(r => slot > new DateTimeOffset(r.WindowStart!.Value, TimeSpan.Zero) && slot <= new DateTimeOffset(r.Slot, TimeSpan.Zero));
                     Assert.Equal(1, covering);
                 }
                 Assert.True(last >= stoppedAt - TimeSpan.FromSeconds(5) - Lease - TimeSpan.FromSeconds(5),

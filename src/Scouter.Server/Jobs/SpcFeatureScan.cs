@@ -1,0 +1,115 @@
+using System.Data.Common;
+using System.Text.Json.Nodes;
+using Scouter.Drift;
+using Scouter.Server.Storage;
+
+namespace Scouter.Server.Jobs;
+
+/// <summary>
+/// One feature's SPC check over its window samples, fed one at a time in time order, with memory
+/// that does not grow with the window: the rules run on a <see cref="SpcRuleScanner{T}"/> and the
+/// result is a summary — sample count, first/last sample times, the last
+/// <see cref="LastSampleCount"/> samples and, per fired (kind, zone), the number of runs and the
+/// first and last run — never per-sample arrays, so check rows, alert payloads and webhooks stay
+/// small whatever the window holds.
+/// </summary>
+internal sealed class SpcFeatureScan
+{
+    /// <summary>How many of the newest samples the summary shows.</summary>
+    public const int LastSampleCount = 10;
+
+    private readonly SpcRuleScanner<DateTimeOffset> _scanner;
+    private readonly Queue<(DateTimeOffset At, double Mean, int Code)> _last = new(LastSampleCount + 1);
+    private readonly List<RuleRuns> _runs = [];
+
+    private SpcFeatureScan(SpcFeatureProfile limits, SpcAlertConfig config) =>
+        _scanner = new SpcRuleScanner<DateTimeOffset>(limits.Center, limits.Sigma, SpcRule.Parse(config.Rule), config.ZonesToMonitor, config.TrendLength);
+
+    /// <summary>Samples read.</summary>
+    public long Count { get; private set; }
+
+    /// <summary>Time of the first sample, if any.</summary>
+    public DateTimeOffset? First { get; private set; }
+
+    /// <summary>The fired rules, zone by zone (consecutive/out-of-bounds before alternating), trend last.</summary>
+    public IEnumerable<RuleRuns> Runs => _runs.OrderBy(r => r.Zone ?? 5).ThenBy(r => r.Kind == SpcAlertKind.Alternating ? 1 : 0);
+
+    /// <summary>
+    /// Reads a forward-only reader of <c>(feature, created_at, mean)</c> ordered by time and scans
+    /// each of the profile's features; rows of other features and non-finite means (only rows
+    /// written outside ingestion can hold one; they have no zone code) are skipped.
+    /// </summary>
+    public static async Task<Dictionary<string, SpcFeatureScan>> ReadAsync(DbDataReader reader, SpcDriftProfile profile, CancellationToken cancellationToken)
+    {
+        var scans = profile.Features.ToDictionary(f => f.Key, f => new SpcFeatureScan(f.Value, profile.Config.AlertConfig), StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (!scans.TryGetValue(reader.GetString(0), out var scan)) continue;
+            var mean = DbValues.ReadDouble(reader.GetValue(2));
+            if (double.IsFinite(mean)) scan.Add(DbValues.ReadTime(reader.GetValue(1)), mean);
+        }
+        return scans;
+    }
+
+    /// <summary>Adds the next sample (not older than the previous one).</summary>
+    public void Add(DateTimeOffset at, double mean)
+    {
+        var code = _scanner.Add(mean, at);
+        Count++;
+        if (_last.Count == LastSampleCount) _last.Dequeue();
+        _last.Enqueue((at, mean, code));
+        First ??= at;
+        foreach (var hit in _scanner.Hits)
+        {
+            var runs = _runs.Find(r => r.Kind == hit.Kind && r.Zone == hit.Zone);
+            if (runs is null) _runs.Add(runs = new RuleRuns(hit.Zone, hit.Kind, hit.Start, hit.End));
+            runs.Add(hit.Start, hit.End);
+        }
+    }
+
+    /// <summary>Writes the summary into a feature's result node: <c>n</c>, <c>first_sample_at</c>, <c>last_sample_at</c>, <c>last_samples</c>, <c>rule_alerts</c>.</summary>
+    public void WriteTo(JsonObject node)
+    {
+        node["n"] = Count;
+        node["first_sample_at"] = First is { } first ? DriftCheckEngine.Format(first) : null;
+        node["last_sample_at"] = _last.Count > 0 ? DriftCheckEngine.Format(_last.Last().At) : null;
+        node["last_samples"] = new JsonArray([.. _last.Select(s => (JsonNode?)new JsonObject
+        {
+            ["at"] = DriftCheckEngine.Format(s.At),
+            ["mean"] = s.Mean,
+            ["code"] = s.Code,
+        })]);
+        node["rule_alerts"] = new JsonArray([.. Runs.Select(r => (JsonNode?)r.ToJson())]);
+    }
+
+    /// <summary>The runs of one fired rule: how many, the first and the last (each its first <c>length</c> samples).</summary>
+    internal sealed class RuleRuns(int? zone, SpcAlertKind kind, DateTimeOffset firstStart, DateTimeOffset firstEnd)
+    {
+        public int? Zone { get; } = zone;
+        public SpcAlertKind Kind { get; } = kind;
+        public long Count { get; private set; }
+        public DateTimeOffset LastStart { get; private set; }
+        public DateTimeOffset LastEnd { get; private set; }
+
+        public void Add(DateTimeOffset start, DateTimeOffset end)
+        {
+            Count++;
+            (LastStart, LastEnd) = (start, end);
+        }
+
+        public JsonObject ToJson() => new()
+        {
+            ["kind"] = DriftCheckEngine.KindName(Kind),
+            ["zone"] = Zone,
+            ["runs"] = Count,
+            ["first_run"] = Run(firstStart, firstEnd),
+            ["last_run"] = Run(LastStart, LastEnd),
+        };
+
+        private static JsonObject Run(DateTimeOffset start, DateTimeOffset end) => new()
+        {
+            ["start"] = DriftCheckEngine.Format(start),
+            ["end"] = DriftCheckEngine.Format(end),
+        };
+    }
+}
