@@ -85,6 +85,20 @@ public sealed class FuzzFindingsTests : IAsyncLifetime
         Assert.Equal(before, await Seed.CountAsync(_server.Database.Database, "select count(*) from psi_counts"));
     }
 
+    /// <summary>
+    /// A string escape that is no UTF-16 (a lone surrogate) in a body that also holds <c>\u0000</c>,
+    /// so the NUL scan reads its strings: a 400 naming the field, not a 500.
+    /// </summary>
+    [Theory]
+    [InlineData("""{"name":"k\uDC00","spaces":{"a\u0000":"read"}}""")]
+    [InlineData("""{"name":"k\uD800","spaces":{"a":"read"}}""")]
+    public async Task ApiKey_StringWithALoneSurrogateEscape_Is400_Not500(string json)
+    {
+        using var response = await _server.Admin.PostAsync("/api/v1/api-keys", Body(Encoding.UTF8.GetBytes(json)), Ct);
+
+        await AssertProblemAsync(response, "invalid_json", "name");
+    }
+
     /// <summary>A valid batch of one PSI record, or with the string <c>"BINS"</c> for bin counts when <paramref name="placeholder"/>.</summary>
     private JsonObject Batch(bool placeholder = false)
     {
