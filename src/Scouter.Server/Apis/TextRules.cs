@@ -79,7 +79,8 @@ internal static class TextRules
             if (name.Contains('\0', StringComparison.Ordinal)) return ValueTask.FromResult<object?>(Problem("query"));
             foreach (var value in values)
             {
-                if (value is not null && value.Contains('\0', StringComparison.Ordinal)) return ValueTask.FromResult<object?>(Problem(name));
+                // A parameter without a name ("?=%00") has no field to name but the query.
+                if (value is not null && value.Contains('\0', StringComparison.Ordinal)) return ValueTask.FromResult<object?>(Problem(name.Length == 0 ? "query" : name));
             }
         }
         return next(context);

@@ -99,6 +99,17 @@ public sealed class FuzzFindingsTests : IAsyncLifetime
         await AssertProblemAsync(response, "invalid_json", "name");
     }
 
+    /// <summary>A query parameter without a name (<c>?=%00</c>) has no field to name: the problem names <c>query</c>.</summary>
+    [Theory]
+    [InlineData("/api/v1/profiles?=%00")]
+    [InlineData("/api/v1/alerts?space=fuzz&=a%00b")]
+    public async Task QueryParameterWithoutAName_HoldingNul_IsRefusedNamingTheQuery(string url)
+    {
+        using var response = await _server.Admin.GetAsync(url, Ct);
+
+        await AssertProblemAsync(response, "invalid_character", "query");
+    }
+
     /// <summary>A valid batch of one PSI record, or with the string <c>"BINS"</c> for bin counts when <paramref name="placeholder"/>.</summary>
     private JsonObject Batch(bool placeholder = false)
     {
