@@ -415,17 +415,21 @@ public sealed class FuzzTests
         var contentType = response.Content.Headers.ContentType?.MediaType;
         var text = await response.Content.ReadAsStringAsync(Ct);
         var sent = uri.PathAndQuery;
-        var problem = Judge(c, status, contentType, text, sent, requestLineLimit);
+        if (KestrelRefusal(status, contentType, text, r.Method, sent, requestLineLimit))
+        {
+            tally.Excused(status);
+            return;
+        }
+        var problem = Judge(c, status, contentType, text);
         tally.Add(c, status, problem is null ? null : Describe(c, sent, status, text, problem), text);
     }
 
     /// <summary>What is wrong with an answer, or null.</summary>
-    private static string? Judge(Case c, int status, string? contentType, string text, string sent, long requestLineLimit)
+    private static string? Judge(Case c, int status, string? contentType, string text)
     {
         if (status >= 500) return "server error";
         if (status is >= 200 and < 300) return c.Operation.Successes.Contains(status) ? null : "success status the document does not list";
         if (status is < 400) return "unexpected status";
-        if (KestrelRefusal(status, contentType, text, c.Request.Method, sent, requestLineLimit)) return null;
         if (contentType != "application/problem+json") return $"content type {contentType ?? "none"}, not a problem";
         JsonElement problem;
         try
@@ -472,6 +476,7 @@ public sealed class FuzzTests
         private readonly Lock _lock = new();
         private readonly SortedDictionary<string, SortedDictionary<int, int>> _statuses = new(StringComparer.Ordinal);
         private readonly List<(Case Case, string Answer)> _ingested = [];
+        private readonly SortedDictionary<int, int> _excused = [];
         private int _guarded;
         private int _unsendable;
 
@@ -485,6 +490,15 @@ public sealed class FuzzTests
                 counts[status] = counts.GetValueOrDefault(status) + 1;
                 if (failure is not null) Failures.Add(failure);
                 else if (c.Operation.Key == "POST /api/v1/records" && status == 202) _ingested.Add((c, text));
+            }
+        }
+
+        /// <summary>An answer Kestrel gave itself (<see cref="KestrelRefusal"/>): counted, never judged.</summary>
+        public void Excused(int status)
+        {
+            lock (_lock)
+            {
+                _excused[status] = _excused.GetValueOrDefault(status) + 1;
             }
         }
 
@@ -502,6 +516,7 @@ public sealed class FuzzTests
         {
             var report = new StringBuilder();
             report.AppendLine(CultureInfo.InvariantCulture, $"{cases} cases in {elapsed.TotalSeconds:F1} s ({reproduce}); {_guarded} not sent (they addressed a caller), {_unsendable} longer than a URI can be");
+            report.AppendLine(CultureInfo.InvariantCulture, $"  answered by Kestrel itself: {string.Join(", ", _excused.Select(kv => $"{kv.Key}×{kv.Value}"))}");
             foreach (var (operation, statuses) in _statuses)
                 report.AppendLine(CultureInfo.InvariantCulture, $"  {operation}: {string.Join(", ", statuses.Select(kv => $"{kv.Key}×{kv.Value}"))}");
             return report.ToString();
