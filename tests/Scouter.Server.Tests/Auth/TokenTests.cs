@@ -173,6 +173,25 @@ public class TokenTests
         Assert.DoesNotContain(logs.Entries, e => e.Message.Contains(flood[..64], StringComparison.Ordinal) || e.Message.Contains("eve\n", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// A login whose user is deleted while its password is verified stores no refresh token and fails
+    /// as invalid credentials, instead of a foreign-key error (a 500).
+    /// </summary>
+    [Theory]
+    [InlineData(SqlDialect.Sqlite)]
+    [InlineData(SqlDialect.Postgres)]
+    public async Task RefreshToken_OfAUserDeletedMeanwhile_IsNotStored(SqlDialect dialect)
+    {
+        await using var server = await TestServer.StartAsync(dialect);
+        var store = server.App.Services.GetRequiredService<AuthStore>();
+        var now = TimeProvider.System.GetUtcNow();
+
+        var stored = await store.InsertRefreshTokenAsync(Secrets.Hash("token"), Secrets.NewId(), "deleted-meanwhile", now, now.AddDays(1), TestContext.Current.CancellationToken);
+
+        Assert.False(stored);
+        Assert.Equal(0, await Seed.CountAsync(server.Database.Database, "select count(*) from refresh_tokens where username = 'deleted-meanwhile'"));
+    }
+
     [Fact]
     public async Task ProtectedEndpoint_WithoutOrWithBadCredentials_Answers401Problem()
     {
