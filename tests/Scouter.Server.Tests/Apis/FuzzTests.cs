@@ -544,7 +544,8 @@ public sealed class FuzzTests
                 {
                     // Strict, like the server should be: the whole body must be valid UTF-8 JSON.
                     if (!System.Text.Unicode.Utf8.IsValid(body)) throw new InvalidOperationException("the body is not valid UTF-8");
-                    var sent = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
+                    // Property names match case-insensitively, as the API's JSON conventions (web defaults) read them.
+                    var sent = JsonNode.Parse(body, new JsonNodeOptions { PropertyNameCaseInsensitive = true }, new JsonDocumentOptions { AllowDuplicateProperties = false });
                     var records = sent?["records"] as JsonArray ?? throw new InvalidOperationException("no records array");
                     if (records.Count != answer["records"]!.GetValue<int>()) failures.Add($"#{c.Index} record count differs: {Clip(text, 300)}");
                     // Records the server refused one by one are stored nowhere.
