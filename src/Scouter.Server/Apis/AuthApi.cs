@@ -22,6 +22,7 @@ public static class AuthApi
         var (request, problem) = await ApiBody.ReadAsync<TokenRequest>(context.Request, ct);
         if (problem is not null) return problem;
         if (string.IsNullOrEmpty(request!.Username)) return Problems.Validation("invalid_request", "username", "username is required.");
+        if (AuthValidation.UserName(request.Username, "username") is { } badName) return badName;
         if (string.IsNullOrEmpty(request.Password)) return Problems.Validation("invalid_request", "password", "password is required.");
         var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         var (outcome, response, retryAfter) = await tokens.LoginAsync(request.Username, request.Password, address, ct);

@@ -24,7 +24,7 @@ internal static class TextRules
     /// object holding it; <c>body</c> for the root) of the first string or property name in
     /// <paramref name="json"/> that holds U+0000, or null when there is none. JSON can only carry NUL
     /// as the escape <c>\u0000</c>, so bodies without that byte sequence are not parsed here; malformed
-    /// JSON is left to the deserializer to report.
+    /// JSON, and strings with a lone surrogate escape, are left to the deserializer to report.
     /// </summary>
     public static string? FindInJson(ReadOnlySpan<byte> json)
     {
@@ -59,8 +59,9 @@ internal static class TextRules
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string escape that is no UTF-16 (a lone surrogate, "\uDC00").
             return null;
         }
         return null;
@@ -78,7 +79,8 @@ internal static class TextRules
             if (name.Contains('\0', StringComparison.Ordinal)) return ValueTask.FromResult<object?>(Problem("query"));
             foreach (var value in values)
             {
-                if (value is not null && value.Contains('\0', StringComparison.Ordinal)) return ValueTask.FromResult<object?>(Problem(name));
+                // A parameter without a name ("?=%00") has no field to name but the query.
+                if (value is not null && value.Contains('\0', StringComparison.Ordinal)) return ValueTask.FromResult<object?>(Problem(name.Length == 0 ? "query" : name));
             }
         }
         return next(context);

@@ -14,9 +14,14 @@ internal static partial class AuthValidation
     [GeneratedRegex("^[A-Za-z0-9._@-]{1,64}$")]
     private static partial Regex UserNamePattern();
 
-    public static ProblemHttpResult? UserName(string? name) =>
+    /// <summary>
+    /// The user-name rule, for new users and for logins: a name no user can have is refused before it
+    /// reaches the store, the login throttle or the log (which would otherwise take any length and
+    /// forged lines).
+    /// </summary>
+    public static ProblemHttpResult? UserName(string? name, string field = "name") =>
         name is not null && UserNamePattern().IsMatch(name) ? null
-            : Problems.Validation("invalid_user_name", "name", "name must be 1-64 characters of letters, digits, '.', '_', '-', '@'.");
+            : Problems.Validation("invalid_user_name", field, $"{field} must be 1-64 characters of letters, digits, '.', '_', '-', '@'.");
 
     public static ProblemHttpResult? Password(string? password) =>
         password is { Length: >= MinPasswordLength and <= MaxPasswordLength } ? null

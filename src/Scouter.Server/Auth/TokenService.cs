@@ -57,7 +57,9 @@ internal sealed class TokenService(AuthStore store, SigningKeyProvider keys, Log
 
         var refresh = Secrets.RandomToken();
         var now = time.GetUtcNow();
-        await store.InsertRefreshTokenAsync(Secrets.Hash(refresh), Secrets.NewId(), user.Name, now, now + RefreshTokenLifetime, ct);
+        // The user may have been deleted while the password was verified: then there is no one to log in.
+        if (!await store.InsertRefreshTokenAsync(Secrets.Hash(refresh), Secrets.NewId(), user.Name, now, now + RefreshTokenLifetime, ct))
+            return (LoginOutcome.InvalidCredentials, null, TimeSpan.Zero);
         return (LoginOutcome.Success, Issue(user, refresh, now), TimeSpan.Zero);
     }
 

@@ -182,7 +182,8 @@ internal sealed class AuthStore(ScouterDatabase database)
 
     // ---- refresh tokens ----
 
-    public Task InsertRefreshTokenAsync(string tokenHash, string familyId, string username, DateTimeOffset now, DateTimeOffset expires, CancellationToken ct) =>
+    /// <summary>Stores a new login's refresh token; false when the user was deleted meanwhile (nothing stored).</summary>
+    public Task<bool> InsertRefreshTokenAsync(string tokenHash, string familyId, string username, DateTimeOffset now, DateTimeOffset expires, CancellationToken ct) =>
         WriteAsync(async (c, tx) =>
         {
             // Housekeeping: a user's long-expired tokens go when they log in again.
@@ -191,11 +192,18 @@ internal sealed class AuthStore(ScouterDatabase database)
             return await InsertRefreshAsync(c, tx, tokenHash, familyId, username, now, expires, ct);
         }, lockUsers: false, ct);
 
-    private async Task<int> InsertRefreshAsync(DbConnection c, DbTransaction tx, string tokenHash, string familyId, string username, DateTimeOffset now, DateTimeOffset expires, CancellationToken ct) =>
-        await c.ExecuteAsync(new CommandDefinition("""
+    /// <summary>
+    /// Inserts a refresh token unless its user is gone: a login or refresh racing the user's deletion
+    /// stores nothing (false) instead of failing the foreign key. On PostgreSQL the user row is
+    /// key-share locked, so a deletion waits for this transaction (and then removes the token with the
+    /// user); SQLite writes are serialized anyway.
+    /// </summary>
+    private async Task<bool> InsertRefreshAsync(DbConnection c, DbTransaction tx, string tokenHash, string familyId, string username, DateTimeOffset now, DateTimeOffset expires, CancellationToken ct) =>
+        await c.ExecuteAsync(new CommandDefinition($"""
             insert into refresh_tokens (token_hash, family_id, username, created_at, expires_at)
-            values (@tokenHash, @familyId, @username, @created, @expires)
-            """, new { tokenHash, familyId, username, created = Time(now), expires = Time(expires) }, tx, cancellationToken: ct));
+            select @tokenHash, @familyId, @username, @created, @expires
+            where exists (select 1 from users where name = @username{(Sqlite ? string.Empty : " for key share")})
+            """, new { tokenHash, familyId, username, created = Time(now), expires = Time(expires) }, tx, cancellationToken: ct)) == 1;
 
     private sealed class RefreshRow
     {
@@ -232,7 +240,7 @@ internal sealed class AuthStore(ScouterDatabase database)
                 await RevokeFamilyAsync(c, tx, row.family_id, now, ct);
                 return (RefreshOutcome.Invalid, null);
             }
-            await InsertRefreshAsync(c, tx, newHash, row.family_id, row.username, now, expires, ct);
+            if (!await InsertRefreshAsync(c, tx, newHash, row.family_id, row.username, now, expires, ct)) return (RefreshOutcome.Invalid, null);
             return (RefreshOutcome.Rotated, user);
         }, lockUsers: false, ct);
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Scouter.Server.Auth;
 using Scouter.Server.Storage;
@@ -140,6 +141,55 @@ public class TokenTests
         time.Advance(TimeSpan.FromSeconds(250));
         using var allowed = await LoginRawAsync(client, "admin", TestServer.AdminPassword);
         Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+    }
+
+    /// <summary>
+    /// A user name that cannot exist — 70 000 characters, or a line break followed by a forged log
+    /// line — is refused before the login is looked up, throttled or logged.
+    /// </summary>
+    [Theory]
+    [InlineData(SqlDialect.Sqlite)]
+    [InlineData(SqlDialect.Postgres)]
+    public async Task Login_WithANameNoUserCanHave_Is400_AndNeverReachesTheLog(SqlDialect dialect)
+    {
+        var logs = new TestLoggerProvider();
+        await using var server = await TestServer.StartAsync(dialect, services: s => s.AddSingleton<ILoggerProvider>(logs));
+        var client = server.CreateClient();
+        var flood = new string('n', 70_000);
+        const string Forged = "eve\nFailed login for admin from 10.0.0.1";
+
+        foreach (var name in new[] { flood, Forged })
+        {
+            using var login = await LoginRawAsync(client, name, "wrong-password");
+            var problem = await AssertProblemAsync(login, HttpStatusCode.BadRequest, "invalid_user_name");
+            Assert.Equal("username", problem.GetProperty("field").GetString());
+        }
+        // A name a user could have is still logged, so the capture itself works.
+        using (var unknown = await LoginRawAsync(client, "nobody", "wrong-password"))
+            await AssertProblemAsync(unknown, HttpStatusCode.Unauthorized, "invalid_credentials");
+
+        Assert.Equal("nobody", Assert.Single(logs.WithEventId(410)).Values["User"]);
+        Assert.Empty(logs.WithEventId(411));
+        Assert.DoesNotContain(logs.Entries, e => e.Message.Contains(flood[..64], StringComparison.Ordinal) || e.Message.Contains("eve\n", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// A login whose user is deleted while its password is verified stores no refresh token and fails
+    /// as invalid credentials, instead of a foreign-key error (a 500).
+    /// </summary>
+    [Theory]
+    [InlineData(SqlDialect.Sqlite)]
+    [InlineData(SqlDialect.Postgres)]
+    public async Task RefreshToken_OfAUserDeletedMeanwhile_IsNotStored(SqlDialect dialect)
+    {
+        await using var server = await TestServer.StartAsync(dialect);
+        var store = server.App.Services.GetRequiredService<AuthStore>();
+        var now = TimeProvider.System.GetUtcNow();
+
+        var stored = await store.InsertRefreshTokenAsync(Secrets.Hash("token"), Secrets.NewId(), "deleted-meanwhile", now, now.AddDays(1), TestContext.Current.CancellationToken);
+
+        Assert.False(stored);
+        Assert.Equal(0, await Seed.CountAsync(server.Database.Database, "select count(*) from refresh_tokens where username = 'deleted-meanwhile'"));
     }
 
     [Fact]
