@@ -218,7 +218,8 @@ public class AlertDeliveryServerTests
             o.JobPollInterval = TimeSpan.FromHours(1); // the test dispatches itself
         });
         var uid = await Seed.ProfileAsync(server.Database.Database, Seed.Custom("ssrf", dispatch: [Hook(http.Url + "/hook")], baseline: 10), nextRun: null);
-        await Seed.CustomAsync(server.Database.Database, uid, "accuracy", Seed.T0, 4, 1);
+        // Recent: the first check reads one schedule period or 24 h back from now.
+        await Seed.CustomAsync(server.Database.Database, uid, "accuracy", TimeProvider.System.GetUtcNow().AddMinutes(-1), 4, 1);
         using (var run = await server.Admin.PostAsync($"/api/v1/profiles/{uid}/run", null, TestContext.Current.CancellationToken)) Assert.Equal(HttpStatusCode.OK, run.StatusCode);
 
         Assert.Equal(1, await server.App.Services.GetRequiredService<AlertDispatcher>().DispatchDueAsync(TestContext.Current.CancellationToken));
