@@ -299,7 +299,8 @@ public sealed class RecordsBackpressureTests
 
         var writing = server.Client.PostAsync("records", DataTestServer.Json(Batch()), ct);
         await gate!.Entered.Task.WaitAsync(TimeSpan.FromSeconds(10), ct);
-        using var overloaded = await server.Client.PostAsync("records", DataTestServer.Json(Batch()), ct);
+        // Answered at once, not after the write: a refusal never waits for room.
+        using var overloaded = await server.Client.PostAsync("records", DataTestServer.Json(Batch()), ct).WaitAsync(TimeSpan.FromSeconds(10), ct);
 
         Assert.Equal((HttpStatusCode)429, overloaded.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(1), overloaded.Headers.RetryAfter!.Delta);
