@@ -21,6 +21,7 @@ namespace Scouter.IntegrationTests.Contract;
 /// </summary>
 public sealed class OversizeMessageTests
 {
+    // Half before the oversize message, half after it.
     private const int Inserts = 400;
     private const int ConfiguredLimit = 64 * 1024;
 
@@ -125,12 +126,15 @@ public sealed class OversizeMessageTests
         string.Create(CultureInfo.InvariantCulture, $"payload_too_large (field body): {bytes} bytes exceeds {limit}");
 
     /// <summary>
-    /// The good batches of <see cref="Inserts"/> rows, and an extra valid batch (a copy of the first under a new id)
-    /// padded with whitespace to 100 bytes over <paramref name="limit"/>: only its size is wrong.
+    /// The good batches of <see cref="Inserts"/> rows (the first, then the rest: two halves), and an extra valid batch
+    /// (a copy of the first under a new id) padded with whitespace to 100 bytes over <paramref name="limit"/>: only its size is wrong.
     /// </summary>
     private static async Task<(IReadOnlyList<RecordBatch> Batches, byte[] Oversize)> MessagesAsync(DriftProfile profile, int limit)
     {
-        var batches = await CollectingTransport.BatchesAsync(profile, Inserts);
+        var before = await CollectingTransport.BatchesAsync(profile, Inserts / 2);
+        var after = await CollectingTransport.BatchesAsync(profile, Inserts / 2);
+        Assert.Single(before);
+        IReadOnlyList<RecordBatch> batches = [.. before, .. after];
         var copy = Json(batches[0] with { BatchId = Guid.CreateVersion7() });
         var oversize = new byte[limit + 100];
         Array.Fill(oversize, (byte)' ');
