@@ -38,7 +38,7 @@ public sealed class OversizeMessageTests
         });
         await using var admin = server.AdminClient();
         var profile = await PsiTraffic.RegisterProfileAsync(admin, "redis-oversize", ct);
-        var (batches, oversize) = await MessagesAsync(profile, RecordLimits.MaxMessageBytes);
+        var (batches, oversize) = await MessagesAsync(profile, RecordLimits.MaxMessageBytes + 100);
 
         await stream.Db.StreamAddAsync(stream.Name, "batch", Json(batches[0]));
         var tooLarge = await stream.Db.StreamAddAsync(stream.Name, "batch", oversize);
@@ -70,7 +70,7 @@ public sealed class OversizeMessageTests
             var profile = await PsiTraffic.RegisterProfileAsync(admin, "rabbitmq-oversize", ct);
             await RabbitMQTestBroker.WaitForConsumersAsync(RabbitMQTestBroker.Address, queueName, 1, ct);
             await using var connection = await RabbitMQTestBroker.ConnectAsync(RabbitMQTestBroker.Address, ct);
-            var (batches, oversize) = await MessagesAsync(profile, ConfiguredLimit);
+            var (batches, oversize) = await MessagesAsync(profile, ConfiguredLimit + 100);
 
             await RabbitMQTestBroker.PublishRawAsync(connection, queueName, "good-0", Encoding.UTF8.GetString(Json(batches[0])), ct);
             await RabbitMQTestBroker.PublishRawAsync(connection, queueName, "too-large", Encoding.UTF8.GetString(oversize), ct);
@@ -92,6 +92,29 @@ public sealed class OversizeMessageTests
     [Fact]
     public async Task Kafka_MessageOverTheConfiguredLimit_IsDeadLetteredWithTheReason_TheMessagesAroundItAreStored()
     {
+        var (dead, oversize) = await KafkaScenarioAsync(ConfiguredLimit + 100);
+
+        Assert.Equal(Reason(oversize.Length, ConfiguredLimit), KafkaDeadLetterTests.Header(dead, KafkaRecordSource.ErrorHeader));
+        Assert.Equal(oversize, dead.Message.Value);
+    }
+
+    [Fact]
+    public async Task Kafka_MessageTooLargeForTheDeadLetterProducer_IsDeadLetteredWithoutItsBody_NotRetriedForEver()
+    {
+        // Over the dead-letter producer's message.max.bytes (the limit + 64 KiB for headers).
+        var (dead, oversize) = await KafkaScenarioAsync(ConfiguredLimit + (64 * 1024) + 100);
+
+        Assert.Equal(Reason(oversize.Length, ConfiguredLimit) + $"; the body ({oversize.Length} bytes) is not copied: too large for the dead-letter topic",
+            KafkaDeadLetterTests.Header(dead, KafkaRecordSource.ErrorHeader));
+        Assert.Empty(dead.Message.Value);
+    }
+
+    /// <summary>
+    /// Good batches, an oversize one of <paramref name="oversizeBytes"/>, good batches, on one partition of the mock cluster; asserts the good
+    /// ones are stored exactly and returns the one dead letter, whose origin headers name the topic.
+    /// </summary>
+    private static async Task<(ConsumeResult<string, byte[]> DeadLetter, byte[] Oversize)> KafkaScenarioAsync(int oversizeBytes)
+    {
         var ct = TestContext.Current.CancellationToken;
         using var cluster = new KafkaMockCluster();
         var topic = KafkaTestSupport.CreateTopic(cluster, "oversize");
@@ -105,7 +128,7 @@ public sealed class OversizeMessageTests
         });
         await using var admin = server.AdminClient();
         var profile = await PsiTraffic.RegisterProfileAsync(admin, "kafka-oversize", ct);
-        var (batches, oversize) = await MessagesAsync(profile, ConfiguredLimit);
+        var (batches, oversize) = await MessagesAsync(profile, oversizeBytes);
 
         // One key: one partition, so the good batches are on both sides of the oversize one.
         using (var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = cluster.BootstrapServers, EnableIdempotence = true }).Build())
@@ -117,8 +140,8 @@ public sealed class OversizeMessageTests
 
         await PsiTraffic.AssertStoredExactlyAsync(admin, profile.Config.Uid, Inserts, TimeSpan.FromSeconds(30), ct, TimeSpan.Zero);
         var dead = Assert.Single(KafkaDeadLetterTests.ReadDeadLetters(cluster, topic + ".dlq", 1, TimeSpan.FromSeconds(20)));
-        Assert.Equal(Reason(oversize.Length, ConfiguredLimit), KafkaDeadLetterTests.Header(dead, KafkaRecordSource.ErrorHeader));
-        Assert.Equal(oversize, dead.Message.Value);
+        Assert.Equal(topic, KafkaDeadLetterTests.Header(dead, KafkaRecordSource.SourceTopicHeader));
+        return (dead, oversize);
     }
 
     /// <summary>The reason the issue asks for, built from the sizes the test chose.</summary>
@@ -127,16 +150,16 @@ public sealed class OversizeMessageTests
 
     /// <summary>
     /// The good batches of <see cref="Inserts"/> rows (the first, then the rest: two halves), and an extra valid batch
-    /// (a copy of the first under a new id) padded with whitespace to 100 bytes over <paramref name="limit"/>: only its size is wrong.
+    /// (a copy of the first under a new id) padded with whitespace to <paramref name="oversizeBytes"/>: only its size is wrong.
     /// </summary>
-    private static async Task<(IReadOnlyList<RecordBatch> Batches, byte[] Oversize)> MessagesAsync(DriftProfile profile, int limit)
+    private static async Task<(IReadOnlyList<RecordBatch> Batches, byte[] Oversize)> MessagesAsync(DriftProfile profile, int oversizeBytes)
     {
         var before = await CollectingTransport.BatchesAsync(profile, Inserts / 2);
         var after = await CollectingTransport.BatchesAsync(profile, Inserts / 2);
         Assert.Single(before);
         IReadOnlyList<RecordBatch> batches = [.. before, .. after];
         var copy = Json(batches[0] with { BatchId = Guid.CreateVersion7() });
-        var oversize = new byte[limit + 100];
+        var oversize = new byte[oversizeBytes];
         Array.Fill(oversize, (byte)' ');
         copy.CopyTo(oversize, 0);
         return (batches, oversize);
