@@ -353,10 +353,12 @@ public sealed class KafkaRecordSource : IRecordSource
                         Log.DeadLettered(Logger, message.Topic, message.Partition.Value, message.Offset.Value, Config.DeadLetterTopic, reason);
                     return true;
                 }
-                catch (KafkaException ex) when (ex.Error.Code is ErrorCode.MsgSizeTooLarge && copy.Value.Length > 0)
+                catch (KafkaException ex) when (ex.Error.Code is ErrorCode.MsgSizeTooLarge && decision.Action == RecordAction.DeadLetterMessage
+                    && copy.Value.Length > 0)
                 {
-                    // Permanent (e.g. an oversize message): the dead letter goes without the body, which stays readable at
-                    // the source offset until the topic's retention removes it; retrying as it is would stall the partition.
+                    // Permanent (e.g. an oversize message): the copy goes without the body, which stays readable at the source
+                    // offset until the topic's retention removes it; retrying as it is would stall the partition. The refused
+                    // records' batch is the server's own, no larger than the message: its failures are retried like any other.
                     reason = string.Create(CultureInfo.InvariantCulture,
                         $"{reason}; the body ({copy.Value.Length} bytes) is not copied: too large for the dead-letter topic");
                     headers.Remove(ErrorHeader);
