@@ -11,11 +11,7 @@ internal static class HttpLoad
     {
         await using var server = settings.Url is null ? await ServerProcess.StartAsync(settings, new Dictionary<string, string>()) : null;
         var baseUrl = settings.Url ?? server!.Url;
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = settings.Senders * 2, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
-        {
-            BaseAddress = new Uri(baseUrl),
-            Timeout = TimeSpan.FromSeconds(60),
-        };
+        using var http = CreateClient(baseUrl, settings.Senders);
 
         var setup = await Setup.RunAsync(http, settings);
         http.DefaultRequestHeaders.Add("X-Scouter-Api-Key", setup.ApiKey);
@@ -62,4 +58,11 @@ internal static class HttpLoad
             $"load: stored {stored:N0} records in {batches:N0} batches over {seconds:F1} s = {stored / seconds:N0} records/s; POST /records latency p50 {Percentile(0.50):F1} ms, p99 {Percentile(0.99):F1} ms; 429s {throttled}, failures {failures}"));
         return failures == 0 ? 0 : 1;
     }
+
+    public static HttpClient CreateClient(string baseUrl, int senders) =>
+        new(new SocketsHttpHandler { MaxConnectionsPerServer = senders * 2, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
+        {
+            BaseAddress = new Uri(baseUrl),
+            Timeout = TimeSpan.FromSeconds(60),
+        };
 }

@@ -19,6 +19,27 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public string Url { get; }
 
+    /// <summary>The exit code once the server process has ended (e.g. crashed), else null.</summary>
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
+    /// <summary>
+    /// The server's memory now, in bytes: resident (RSS) and committed private writable memory (Linux VmData,
+    /// which includes heap the GC committed but nothing has touched yet, such as a fresh large array); null once it has exited.
+    /// </summary>
+    public (long Resident, long Committed)? Memory()
+    {
+        try
+        {
+            var status = File.ReadAllLines($"/proc/{_process.Id}/status");
+            long Kib(string field) => long.Parse(status.First(l => l.StartsWith(field, StringComparison.Ordinal))[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+            return (Kib("VmRSS:"), Kib("VmData:"));
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     public static async Task<ServerProcess> StartAsync(LoadSettings settings, IReadOnlyDictionary<string, string> environment)
     {
         var root = AppContext.BaseDirectory;
@@ -34,6 +55,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         start.Environment["SCOUTER_JWT_SECRET"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48));
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         if (settings.DatabaseUri is not null) start.Environment["SCOUTER_DATABASE_URI"] = settings.DatabaseUri;
+        if (settings.HeapLimitMib > 0) start.Environment["DOTNET_GCHeapHardLimit"] = "0x" + ((long)settings.HeapLimitMib * 1024 * 1024).ToString("x", CultureInfo.InvariantCulture);
         foreach (var (name, value) in environment) start.Environment[name] = value;
         var process = Process.Start(start)!;
         // SCOUTER_LOAD_SERVER_LOG=1 shows the server's console log too (with Logging__LogLevel__* to raise it).

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Confluent.Kafka;
+using Scouter.Records;
 
 namespace Scouter.Kafka;
 
@@ -58,6 +59,14 @@ public sealed class KafkaConfig
     /// <summary>Most messages the record source hands to the server at once (they are stored concurrently, then committed). Default 64.</summary>
     public int ConsumeBatchSize { get; set; } = 64;
 
+    /// <summary>
+    /// Largest message, in bytes: the record source dead-letters a larger one unread (reason
+    /// <c>payload_too_large</c>), and the producers (transport, dead letters) refuse to send one
+    /// (<c>message.max.bytes</c>, plus room for the dead letter's headers). Default
+    /// <see cref="RecordLimits.MaxMessageBytes"/> (16 MiB), the server's HTTP body limit.
+    /// </summary>
+    public int MaxMessageBytes { get; set; } = RecordLimits.MaxMessageBytes;
+
     internal ResolvedKafkaConfig Resolve() => Resolve(Environment.GetEnvironmentVariable);
 
     /// <summary>Fills unset values from <paramref name="environment"/> and validates everything.</summary>
@@ -80,6 +89,9 @@ public sealed class KafkaConfig
             throw Invalid(nameof(TopicReplicationFactor), TopicReplicationFactor.Value.ToString(CultureInfo.InvariantCulture), "must be positive (or unset for the broker's default)");
         if (ConsumeBatchSize <= 0)
             throw Invalid(nameof(ConsumeBatchSize), ConsumeBatchSize.ToString(CultureInfo.InvariantCulture), "must be positive");
+        if (MaxMessageBytes is <= 0 or > ResolvedKafkaConfig.MaxProtocolMessageBytes)
+            throw Invalid(nameof(MaxMessageBytes), MaxMessageBytes.ToString(CultureInfo.InvariantCulture),
+                string.Create(CultureInfo.InvariantCulture, $"must be from 1 to {ResolvedKafkaConfig.MaxProtocolMessageBytes}"));
         if (string.IsNullOrEmpty(SaslUsername) != string.IsNullOrEmpty(SaslPassword))
             throw Invalid(string.IsNullOrEmpty(SaslUsername) ? nameof(SaslUsername) : nameof(SaslPassword), string.Empty,
                 "SaslUsername and SaslPassword must be set together");
@@ -144,6 +156,14 @@ internal sealed class ResolvedKafkaConfig
 
     public int ConsumeBatchSize => _source.ConsumeBatchSize;
 
+    public int MaxMessageBytes => _source.MaxMessageBytes;
+
+    /// <summary>librdkafka's ceiling of <c>message.max.bytes</c>, less <see cref="HeaderRoom"/>.</summary>
+    internal const int MaxProtocolMessageBytes = 1_000_000_000 - HeaderRoom;
+
+    /// <summary>What a produced message may take beyond its value: key, headers (a dead letter's reason and origin) and framing.</summary>
+    private const int HeaderRoom = 64 * 1024;
+
     /// <summary>
     /// The producer of the transport and of the dead-letter topic: idempotent, acks from all in-sync
     /// replicas, and no linger: the queue awaits every send, so lingering only adds latency
@@ -158,6 +178,7 @@ internal sealed class ResolvedKafkaConfig
             CompressionType = _source.Compression,
             LingerMs = 0,
             MessageTimeoutMs = (int)SendTimeout.TotalMilliseconds,
+            MessageMaxBytes = MaxMessageBytes + HeaderRoom,
         };
         return Finish(config, clientId);
     }

@@ -60,7 +60,7 @@ public sealed class KafkaRecordSource : IRecordSource
         _config = config.Resolve();
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<KafkaRecordSource>();
         _time = timeProvider ?? TimeProvider.System;
-        _policy = new RecordSinkPolicy(_time);
+        _policy = new RecordSinkPolicy(_time, maxMessageBytes: _config.MaxMessageBytes);
         _outage = new Outage(_time);
     }
 
@@ -352,6 +352,18 @@ public sealed class KafkaRecordSource : IRecordSource
                     else
                         Log.DeadLettered(Logger, message.Topic, message.Partition.Value, message.Offset.Value, Config.DeadLetterTopic, reason);
                     return true;
+                }
+                catch (KafkaException ex) when (ex.Error.Code is ErrorCode.MsgSizeTooLarge && decision.Action == RecordAction.DeadLetterMessage
+                    && copy.Value.Length > 0)
+                {
+                    // Permanent (e.g. an oversize message): the copy goes without the body, which stays readable at the source
+                    // offset until the topic's retention removes it; retrying as it is would stall the partition. The refused
+                    // records' batch is the server's own, no larger than the message: its failures are retried like any other.
+                    reason = string.Create(CultureInfo.InvariantCulture,
+                        $"{reason}; the body ({copy.Value.Length} bytes) is not copied: too large for the dead-letter topic");
+                    headers.Remove(ErrorHeader);
+                    headers.Add(ErrorHeader, Encoding.UTF8.GetBytes(reason));
+                    copy.Value = [];
                 }
                 catch (KafkaException ex)
                 {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Scouter.Records;
 
 namespace Scouter.RabbitMQ;
 
@@ -46,6 +47,19 @@ public sealed class RabbitMQConfig
     /// <summary>Record source: longest pause between reconnection attempts while the broker is unreachable (default 5 s).</summary>
     public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Record source: largest message body, in bytes, checked on receipt; a larger message is dead-lettered
+    /// unparsed with reason <c>payload_too_large</c>. At most <see cref="MaxMessageBytesLimit"/>. Default <see cref="RecordLimits.MaxMessageBytes"/> (16 MiB), the
+    /// server's HTTP body limit.
+    /// </summary>
+    public int MaxMessageBytes { get; set; } = RecordLimits.MaxMessageBytes;
+
+    /// <summary>
+    /// The highest <see cref="MaxMessageBytes"/>: 64 MiB, the client library's inbound limit, above which a
+    /// delivery closes the connection instead of reaching the check.
+    /// </summary>
+    public const int MaxMessageBytesLimit = (int)global::RabbitMQ.Client.ConnectionFactory.DefaultMaxInboundMessageBodySize;
+
     /// <summary>Clock for timeouts and backoff. Default: <see cref="System.TimeProvider.System"/>.</summary>
     public TimeProvider? TimeProvider { get; set; }
 
@@ -81,6 +95,8 @@ public sealed class RabbitMQConfig
             throw Invalid(nameof(ShutdownTimeout), ShutdownTimeout, "must not be negative");
         if (MaxReconnectDelay <= TimeSpan.Zero)
             throw Invalid(nameof(MaxReconnectDelay), MaxReconnectDelay, "must be positive");
+        if (MaxMessageBytes is < 1 or > MaxMessageBytesLimit)
+            throw Invalid(nameof(MaxMessageBytes), MaxMessageBytes, string.Create(CultureInfo.InvariantCulture, $"must be between 1 and {MaxMessageBytesLimit}"));
 
         return new ResolvedRabbitMQConfig(uri, queue, (ushort)Prefetch, (ushort)ConsumerConcurrency, SendTimeout, ShutdownTimeout,
             MaxReconnectDelay, TimeProvider ?? TimeProvider.System);

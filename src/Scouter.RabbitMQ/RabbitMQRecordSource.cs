@@ -37,7 +37,7 @@ public sealed class RabbitMQRecordSource : IRecordSource
         _config = config.Resolve();
         _factory = RabbitMQTopology.CreateConnectionFactory(_config, _config.ConsumerConcurrency);
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<RabbitMQRecordSource>();
-        _policy = new RecordSinkPolicy(_config.Time);
+        _policy = new RecordSinkPolicy(_config.Time, maxMessageBytes: config.MaxMessageBytes);
         _reconnect = new Backoff(InitialReconnectDelay, _config.MaxReconnectDelay < InitialReconnectDelay ? InitialReconnectDelay : _config.MaxReconnectDelay);
         _outage = new Outage(_config.Time);
     }

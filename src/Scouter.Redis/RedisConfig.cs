@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
+using Scouter.Records;
 using StackExchange.Redis;
 
 namespace Scouter.Redis;
@@ -84,6 +85,13 @@ public sealed partial class RedisConfig
     /// </summary>
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Record source: largest <c>batch</c> field, in bytes, checked when the entry is read; a larger entry is
+    /// dead-lettered unparsed with reason <c>payload_too_large</c>. Default
+    /// <see cref="RecordLimits.MaxMessageBytes"/> (16 MiB), the server's HTTP body limit.
+    /// </summary>
+    public int MaxMessageBytes { get; set; } = RecordLimits.MaxMessageBytes;
+
     /// <summary>Clock for polling and backoff. Default: <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider? TimeProvider { get; set; }
 
@@ -108,6 +116,8 @@ public sealed partial class RedisConfig
             throw new ArgumentException(Invariant($"ReadCount must be between 1 and 10000, got {ReadCount}."), nameof(ReadCount));
         if (MaxInFlight < 1)
             throw new ArgumentException(Invariant($"MaxInFlight must be at least 1, got {MaxInFlight}."), nameof(MaxInFlight));
+        if (MaxMessageBytes < 1)
+            throw new ArgumentException(Invariant($"MaxMessageBytes must be at least 1, got {MaxMessageBytes}."), nameof(MaxMessageBytes));
         RequirePositive(ClaimMinIdle, nameof(ClaimMinIdle));
         RequirePositive(PollInterval, nameof(PollInterval));
         RequirePositive(SendTimeout, nameof(SendTimeout));

@@ -36,7 +36,7 @@ public sealed class RedisRecordSource : IRecordSource
         ArgumentNullException.ThrowIfNull(config);
         _settings = config.Resolve();
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<RedisRecordSource>();
-        _policy = new RecordSinkPolicy(_settings.Time);
+        _policy = new RecordSinkPolicy(_settings.Time, maxMessageBytes: config.MaxMessageBytes);
         _outage = new Outage(_settings.Time);
     }
 

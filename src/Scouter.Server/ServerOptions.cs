@@ -1,4 +1,5 @@
 using System.Globalization;
+using Scouter.Records;
 
 namespace Scouter.Server;
 
@@ -38,11 +39,25 @@ public sealed class ServerOptions
     /// <summary>How long a claimed check stays leased to a replica before another may take it (default 60 s).</summary>
     public TimeSpan JobLease { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Largest accepted request body (default 16 MiB); larger bodies get 413.</summary>
-    public long MaxRequestBodyBytes { get; set; } = 16 * 1024 * 1024;
+    /// <summary>
+    /// Largest accepted request body and broker message (default <see cref="RecordLimits.MaxMessageBytes"/>, 16 MiB;
+    /// at most <see cref="MaxRequestBodyBytesLimit"/>). A larger body gets 413, answered from its declared
+    /// Content-Length before any of it is read; a larger broker message is dead-lettered.
+    /// </summary>
+    public long MaxRequestBodyBytes { get; set; } = RecordLimits.MaxMessageBytes;
+
+    /// <summary>The highest <see cref="MaxRequestBodyBytes"/>: 512 MiB.</summary>
+    public const int MaxRequestBodyBytesLimit = 512 * 1024 * 1024;
 
     /// <summary>Record batches waiting for the writers before <c>POST /records</c> answers 429 (default 256).</summary>
     public int IngestQueueCapacity { get; set; } = 256;
+
+    /// <summary>
+    /// Estimated memory of the record batches waiting for (or being stored by) the writers before
+    /// <c>POST /records</c> answers 429 <c>ingest_queue_full</c> and broker consumers wait (default 256 MiB).
+    /// A single batch larger than this is still taken when the queue is empty.
+    /// </summary>
+    public long IngestQueueMaxBytes { get; set; } = 256L * 1024 * 1024;
 
     /// <summary>Whether <c>/metrics</c> requires authentication (default false).</summary>
     public bool MetricsRequireAuth { get; set; }
@@ -114,8 +129,9 @@ public sealed class ServerOptions
         o.JobWorkers = Int(Get("JOB_WORKERS"), "SCOUTER_JOB_WORKERS", o.JobWorkers, 1, 256);
         o.JobPollInterval = Duration(Get("JOB_POLL_INTERVAL"), "SCOUTER_JOB_POLL_INTERVAL", o.JobPollInterval);
         o.JobLease = Duration(Get("JOB_LEASE"), "SCOUTER_JOB_LEASE", o.JobLease);
-        o.MaxRequestBodyBytes = Int(Get("MAX_REQUEST_BODY_BYTES"), "SCOUTER_MAX_REQUEST_BODY_BYTES", (int)o.MaxRequestBodyBytes, 1024, int.MaxValue);
+        o.MaxRequestBodyBytes = Int(Get("MAX_REQUEST_BODY_BYTES"), "SCOUTER_MAX_REQUEST_BODY_BYTES", (int)o.MaxRequestBodyBytes, 1024, MaxRequestBodyBytesLimit);
         o.IngestQueueCapacity = Int(Get("INGEST_QUEUE_CAPACITY"), "SCOUTER_INGEST_QUEUE_CAPACITY", o.IngestQueueCapacity, 1, 1_000_000);
+        o.IngestQueueMaxBytes = Long(Get("INGEST_QUEUE_MAX_BYTES"), "SCOUTER_INGEST_QUEUE_MAX_BYTES", o.IngestQueueMaxBytes, 1024 * 1024, long.MaxValue);
         o.MetricsRequireAuth = Get("METRICS_REQUIRE_AUTH") is { } m && bool.Parse(m);
         o.SlackAppToken = configuration["SLACK_APP_TOKEN"];
         o.SlackApiUrl = configuration["SLACK_API_URL"] ?? o.SlackApiUrl;
@@ -135,10 +151,12 @@ public sealed class ServerOptions
 
     private static string? NonEmpty(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
-    private static int Int(string? text, string name, int fallback, int min, int max)
+    private static int Int(string? text, string name, int fallback, int min, int max) => (int)Long(text, name, fallback, min, max);
+
+    private static long Long(string? text, string name, long fallback, long min, long max)
     {
         if (text is null) return fallback;
-        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max
+        return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max
             ? v
             : throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"Setting {name}='{text}' must be an integer from {min} to {max}."));
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Scouter.Records;
 using Scouter.Resilience;
 
 namespace Scouter.Ingestion;
@@ -39,7 +40,8 @@ public readonly record struct RecordDecision(RecordAction Action, ReadOnlyMemory
 public readonly record struct RecordRetry(int Attempt, TimeSpan Delay, string? Error, Exception? Exception);
 
 /// <summary>
-/// The one "store, else retry, else dead-letter" policy of the broker consumers. A message is handed to the
+/// The one "store, else retry, else dead-letter" policy of the broker consumers. A message larger than
+/// <see cref="MaxMessageBytes"/> is dead-lettered at once, never parsed (<see cref="CheckSize"/>). Any other is handed to the
 /// sink until it answers anything but <see cref="RecordSinkStatus.RetryLater"/> (a sink that throws counts as
 /// "retry later"), waiting <see cref="Backoff"/> between attempts through the <see cref="TimeProvider"/>; the
 /// answer then maps to one <see cref="RecordAction"/>. The same backoff paces a source's retries of its own
@@ -59,14 +61,27 @@ public sealed class RecordSinkPolicy
     /// <summary>Creates the policy.</summary>
     /// <param name="timeProvider">Clock of the waits. Default: <see cref="TimeProvider.System"/>.</param>
     /// <param name="backoff">Delays between attempts. Default: 100 ms doubling up to 5 s, full jitter.</param>
-    public RecordSinkPolicy(TimeProvider? timeProvider = null, Backoff? backoff = null)
+    /// <param name="maxMessageBytes">Largest message handed to the sink. Default: <see cref="RecordLimits.MaxMessageBytes"/> (16 MiB).</param>
+    public RecordSinkPolicy(TimeProvider? timeProvider = null, Backoff? backoff = null, long maxMessageBytes = RecordLimits.MaxMessageBytes)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxMessageBytes);
         _time = timeProvider ?? TimeProvider.System;
         Backoff = backoff ?? new Backoff(DefaultInitialDelay, DefaultMaxDelay);
+        MaxMessageBytes = maxMessageBytes;
     }
 
     /// <summary>The delays between attempts.</summary>
     public Backoff Backoff { get; }
+
+    /// <summary>Largest message handed to the sink; a larger one is dead-lettered unread.</summary>
+    public long MaxMessageBytes { get; }
+
+    /// <summary>
+    /// The one message size check of ingestion: null when <paramref name="bytes"/> is within <paramref name="limit"/>,
+    /// else the reason, <c>payload_too_large (field body): &lt;n&gt; bytes exceeds &lt;limit&gt;</c>.
+    /// </summary>
+    public static string? CheckSize(long bytes, long limit) =>
+        bytes <= limit ? null : string.Create(CultureInfo.InvariantCulture, $"payload_too_large (field body): {bytes} bytes exceeds {limit}");
 
     /// <summary>Maps the sink's answer for <paramref name="message"/> to what the source does with the message.</summary>
     public static RecordDecision Decide(RecordSinkResult result, ReadOnlyMemory<byte> message) => result.Status switch
@@ -92,6 +107,8 @@ public sealed class RecordSinkPolicy
         CancellationToken stoppingToken, CancellationToken ingestToken = default)
     {
         ArgumentNullException.ThrowIfNull(sink);
+        if (CheckSize(message.Length, MaxMessageBytes) is { } tooLarge)
+            return new(RecordAction.DeadLetterMessage, message, tooLarge, new RecordSinkResult(RecordSinkStatus.Invalid, 0, tooLarge));
         for (var attempt = 1; ; attempt++)
         {
             RecordSinkResult result;

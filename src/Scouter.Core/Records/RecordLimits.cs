@@ -13,11 +13,19 @@ public static class RecordLimits
     public const int MaxRecordsPerBatch = 10_000;
 
     /// <summary>
-    /// Largest serialized batch the queue builds (4 MiB): well under the server's default request
-    /// limit (16 MiB) and the default message limits of Kafka (1 MB compressed batches are split by
+    /// Largest serialized batch the queue builds (4 MiB): well under the server's default message
+    /// limit (<see cref="MaxMessageBytes"/>) and the default message limits of Kafka (1 MB compressed batches are split by
     /// the producer), RabbitMQ (128 MiB) and Redis (512 MiB).
     /// </summary>
     public const int MaxBatchBytes = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Largest record-batch message the server takes (16 MiB), over HTTP (the default of
+    /// <c>SCOUTER_MAX_REQUEST_BODY_BYTES</c>) and from every broker consumer (the default of their
+    /// <c>MaxMessageBytes</c>). A larger message is refused before it is parsed: a 413 over HTTP, a dead
+    /// letter from a broker.
+    /// </summary>
+    public const int MaxMessageBytes = 16 * 1024 * 1024;
 
     /// <summary>Largest LLM record payload (input, response, prompt, context as JSON), in UTF-8 bytes.</summary>
     public const int MaxLlmPayloadBytes = 256 * 1024;

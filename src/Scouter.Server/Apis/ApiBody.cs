@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Scouter.Server.Apis;
@@ -13,7 +15,7 @@ internal static class ApiBody
     {
         try
         {
-            using var body = await PooledBody.ReadAsync(new Utf8ValidatingStream(request.Body), request.ContentLength, cancellationToken);
+            using var body = await PooledBody.ReadAsync(new Utf8ValidatingStream(request.Body), request.ContentLength, MaxBodyBytes(request), cancellationToken);
             var value = Deserialize<T>(body.Span);
             return value is null
                 ? (null, Problems.Validation("invalid_json", "body", "The request body must be a JSON object."))
@@ -40,7 +42,8 @@ internal static class ApiBody
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return (null, Problems.Create(StatusCodes.Status413PayloadTooLarge, Problems.PayloadTooLarge, "The request body is larger than the server accepts."));
+            return (null, Problems.Create(StatusCodes.Status413PayloadTooLarge, Problems.PayloadTooLarge,
+                string.Create(CultureInfo.InvariantCulture, $"The request body is larger than the server accepts ({MaxBodyBytes(request)} bytes)."), "body"));
         }
         catch (ScouterConfigException ex)
         {
@@ -51,6 +54,11 @@ internal static class ApiBody
             return (null, Problems.Validation("invalid_profile", "profile" + (ex.ParamName is { Length: > 0 } p ? "." + p : string.Empty), "Invalid profile: " + ex.Message.Split(" (Parameter", 2)[0]));
         }
     }
+
+    /// <summary>Kestrel's body limit for this request, else the configured one (<see cref="ServerOptions.MaxRequestBodyBytes"/>).</summary>
+    private static long MaxBodyBytes(HttpRequest request) =>
+        request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize
+        ?? request.HttpContext.RequestServices.GetRequiredService<ServerOptions>().MaxRequestBodyBytes;
 
     /// <summary>
     /// Fast path first (discriminators leading, as Scouter clients send them); anything that fails there

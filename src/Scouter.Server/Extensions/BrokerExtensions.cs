@@ -22,12 +22,24 @@ public static class BrokerExtensions
     {
         ArgumentNullException.ThrowIfNull(options);
         services.TryAddSingleton<IRecordBatchSink, PipelineRecordSink>();
+        // One message limit for every way in: the HTTP body limit (RabbitMQ's client caps it at 64 MiB).
+        var maxBytes = (int)Math.Min(options.MaxRequestBodyBytes, int.MaxValue);
         if (options.KafkaBrokers is not null)
-            services.AddKafkaRecordSource(new KafkaConfig { Brokers = options.KafkaBrokers, Topic = options.KafkaTopic, GroupId = options.KafkaGroupId });
+        {
+            services.AddKafkaRecordSource(new KafkaConfig
+            {
+                Brokers = options.KafkaBrokers, Topic = options.KafkaTopic, GroupId = options.KafkaGroupId, MaxMessageBytes = maxBytes,
+            });
+        }
         if (options.RabbitMQAddress is not null)
-            services.AddRabbitMQRecordSource(new RabbitMQConfig { Address = options.RabbitMQAddress, Queue = options.RabbitMQQueue });
+        {
+            services.AddRabbitMQRecordSource(new RabbitMQConfig
+            {
+                Address = options.RabbitMQAddress, Queue = options.RabbitMQQueue, MaxMessageBytes = Math.Min(maxBytes, RabbitMQConfig.MaxMessageBytesLimit),
+            });
+        }
         if (options.RedisAddress is not null)
-            services.AddRedisRecordSource(new RedisConfig { Address = options.RedisAddress, Stream = options.RedisStream });
+            services.AddRedisRecordSource(new RedisConfig { Address = options.RedisAddress, Stream = options.RedisStream, MaxMessageBytes = maxBytes });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RecordSourceService>());
         return services;
     }

@@ -66,6 +66,7 @@ internal sealed partial class IngestWriterService : BackgroundService
                     {
                         _metrics.DuplicateBatches.Add(1);
                     }
+                    _queue.Release(group[i]);
                     group[i].Stored.TrySetResult(outcomes[i]);
                 }
             }
@@ -75,6 +76,7 @@ internal sealed partial class IngestWriterService : BackgroundService
                 foreach (var item in group)
                 {
                     LogStoreFailed(_log, item.Batch.BatchId, ex);
+                    _queue.Release(item);
                     item.Stored.TrySetException(ex);
                 }
             }

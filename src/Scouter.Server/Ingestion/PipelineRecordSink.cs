@@ -11,6 +11,8 @@ namespace Scouter.Server.Ingestion;
 /// <summary>
 /// The <see cref="IRecordBatchSink"/> the broker consumers feed: decodes the message body as the
 /// same record-batch JSON <c>POST /records</c> takes and submits it to the one <see cref="IngestPipeline"/>.
+/// A body over <see cref="ServerOptions.MaxRequestBodyBytes"/> (the HTTP limit) is refused unread, like a 413
+/// (the consumers' <see cref="RecordSinkPolicy"/> refuses it before it gets here; this covers any other source).
 /// Brokers carry no caller identity, so there is no per-space authorization: whoever can publish to
 /// the topic / queue / stream can write records (secure the broker).
 /// </summary>
@@ -18,17 +20,25 @@ public sealed class PipelineRecordSink : IRecordBatchSink
 {
     private readonly IngestPipeline _pipeline;
     private readonly ServerMetrics _metrics;
+    private readonly long _maxBytes;
 
     /// <summary>Creates the sink.</summary>
-    public PipelineRecordSink(IngestPipeline pipeline, ServerMetrics metrics)
+    public PipelineRecordSink(IngestPipeline pipeline, ServerMetrics metrics, ServerOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         _pipeline = pipeline;
         _metrics = metrics;
+        _maxBytes = options.MaxRequestBodyBytes;
     }
 
     /// <inheritdoc />
     public async Task<RecordSinkResult> IngestAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
+        if (RecordSinkPolicy.CheckSize(body.Length, _maxBytes) is { } tooLarge)
+        {
+            _metrics.BatchesRejected.Add(1);
+            return new(RecordSinkStatus.Invalid, 0, tooLarge);
+        }
         RecordBatch? batch;
         try
         {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Scouter.Records;
 
 namespace Scouter.Server.Storage;
@@ -68,6 +69,17 @@ public sealed class IngestBatch
 
     /// <summary>LLM records.</summary>
     public List<LlmRecordRow> Llm { get; } = [];
+
+    /// <summary>
+    /// Roughly the memory the rows take (row structs plus LLM payload text), which the ingestion queue
+    /// bounds (<see cref="ServerOptions.IngestQueueMaxBytes"/>). Names are shared with the wire batch and not counted.
+    /// </summary>
+    public long EstimatedBytes =>
+        ((long)Psi.Count * Unsafe.SizeOf<PsiCountRow>()) + ((long)Spc.Count * Unsafe.SizeOf<SpcSampleRow>())
+        + ((long)Custom.Count * Unsafe.SizeOf<CustomValueRow>()) + Llm.Sum(r => LlmRowOverhead + (2L * r.Payload.Length));
+
+    // An LlmRecordRow object (header, two guids, a time, a reference) and its payload string's header.
+    private const int LlmRowOverhead = 96;
 
     /// <summary>Every record timestamp of the batch.</summary>
     public IEnumerable<DateTimeOffset> Times =>

@@ -123,6 +123,40 @@ public sealed class RecordSinkPolicyTests
     }
 
     [Fact]
+    public async Task IngestAsync_MessageOverTheLimit_IsDeadLetteredWithTheReason_WithoutReachingTheSink()
+    {
+        var policy = new RecordSinkPolicy(new FakeTimeProvider(), maxMessageBytes: 10);
+        var sink = new ScriptedSink(new RecordSinkResult(RecordSinkStatus.Stored, 1));
+        var message = new byte[11];
+
+        var decision = await policy.IngestAsync(sink, message, null, CancellationToken.None);
+
+        Assert.Equal(0, sink.Calls);
+        Assert.Equal(RecordAction.DeadLetterMessage, decision.Action);
+        Assert.Equal("payload_too_large (field body): 11 bytes exceeds 10", decision.Reason);
+        Assert.Equal(11, decision.DeadLetterBody.Length);
+    }
+
+    [Fact]
+    public async Task IngestAsync_MessageOfExactlyTheLimit_GoesToTheSink()
+    {
+        var policy = new RecordSinkPolicy(new FakeTimeProvider(), maxMessageBytes: 10);
+        var sink = new ScriptedSink(new RecordSinkResult(RecordSinkStatus.Stored, 1));
+
+        var decision = await policy.IngestAsync(sink, new byte[10], null, CancellationToken.None);
+
+        Assert.Equal(1, sink.Calls);
+        Assert.Equal(RecordAction.Acknowledge, decision.Action);
+    }
+
+    [Fact]
+    public void DefaultLimit_IsTheServersDefaultBodyLimit_16MiB()
+    {
+        Assert.Equal(16 * 1024 * 1024, new RecordSinkPolicy().MaxMessageBytes);
+        Assert.Equal(16 * 1024 * 1024, RecordLimits.MaxMessageBytes);
+    }
+
+    [Fact]
     public async Task IngestAsync_StoppingDuringTheWait_KeepsTheMessage()
     {
         var time = new FakeTimeProvider();

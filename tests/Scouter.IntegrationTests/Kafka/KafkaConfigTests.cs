@@ -72,6 +72,18 @@ public sealed class KafkaConfigTests
         Assert.Equal("custom", producer.ClientId);
     }
 
+    [Fact]
+    public void MaxMessageBytes_Defaults16MiB_AndBoundsTheProducers()
+    {
+        Assert.Equal(16 * 1024 * 1024, new KafkaConfig().MaxMessageBytes);
+
+        var producer = new KafkaConfig { MaxMessageBytes = 100_000 }.Resolve(Environment()).ProducerConfig("scouter-producer");
+
+        Assert.Equal(100_000 + (64 * 1024), producer.MessageMaxBytes);
+        Assert.Equal("MaxMessageBytes", Assert.Throws<ArgumentException>(() => new KafkaConfig { MaxMessageBytes = 0 }.Resolve(Environment())).ParamName);
+        Assert.Equal("MaxMessageBytes", Assert.Throws<ArgumentException>(() => new KafkaConfig { MaxMessageBytes = 1_000_000_000 }.Resolve(Environment())).ParamName);
+    }
+
     [Theory]
     [InlineData("", "Topic")]
     [InlineData("bad topic", "Topic")]

@@ -65,7 +65,7 @@ public sealed class KafkaDeadLetterTests
             long.Parse(Header(deadLetters[1], KafkaRecordSource.SourceOffsetHeader), System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    private static List<ConsumeResult<string, byte[]>> ReadDeadLetters(KafkaMockCluster cluster, string topic, int expected, TimeSpan timeout)
+    internal static List<ConsumeResult<string, byte[]>> ReadDeadLetters(KafkaMockCluster cluster, string topic, int expected, TimeSpan timeout)
     {
         using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
         {
@@ -84,6 +84,6 @@ public sealed class KafkaDeadLetterTests
         return messages;
     }
 
-    private static string Header(ConsumeResult<string, byte[]> message, string name) =>
+    internal static string Header(ConsumeResult<string, byte[]> message, string name) =>
         Encoding.UTF8.GetString(message.Message.Headers.GetLastBytes(name));
 }

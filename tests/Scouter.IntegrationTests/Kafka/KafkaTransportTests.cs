@@ -33,7 +33,11 @@ public sealed class KafkaTransportTests
         using var cluster = new KafkaMockCluster();
         var topic = KafkaTestSupport.UniqueName("large");
         cluster.CreateTopics(topic);
-        await using var transport = KafkaTestSupport.Transport(cluster, topic);
+        // The producer refuses what is over MaxMessageBytes (+ room for headers).
+        await using var transport = new KafkaTransport(new KafkaConfig
+        {
+            Brokers = cluster.BootstrapServers, Topic = topic, SendTimeout = TimeSpan.FromSeconds(10), MaxMessageBytes = 1_000_000,
+        });
         await transport.SendAsync(Batch(Guid.NewGuid(), "small"), ct);
 
         var ex = await Assert.ThrowsAsync<TransportException>(() => transport.SendAsync(Batch(Guid.NewGuid(), new string('x', 2_000_000)), ct));

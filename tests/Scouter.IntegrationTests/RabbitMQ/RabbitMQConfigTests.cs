@@ -105,6 +105,17 @@ public sealed class RabbitMQConfigTests
         Assert.Contains($"RabbitMQConfig.Prefetch '{prefetch}'", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(RabbitMQConfig.MaxMessageBytesLimit + 1)]
+    public void Resolve_MaxMessageBytesOutOfRange_ThrowsNamingFieldAndValue(int maxBytes)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new RabbitMQConfig { MaxMessageBytes = maxBytes }.Resolve(Environment()));
+
+        Assert.Equal("MaxMessageBytes", ex.ParamName);
+        Assert.Contains($"RabbitMQConfig.MaxMessageBytes '{maxBytes}'", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Resolve_ConcurrencyAbovePrefetch_Throws()
     {

@@ -77,6 +77,7 @@ public sealed class RedisConfigTests
     [Theory]
     [InlineData("ReadCount", "0")]
     [InlineData("MaxInFlight", "-1")]
+    [InlineData("MaxMessageBytes", "0")]
     [InlineData("MaxLength", "0")]
     [InlineData("ClaimMinIdle", "00:00:00")]
     [InlineData("PollInterval", "-00:00:01")]
@@ -91,6 +92,7 @@ public sealed class RedisConfigTests
         {
             case "ReadCount": config.ReadCount = 0; break;
             case "MaxInFlight": config.MaxInFlight = -1; break;
+            case "MaxMessageBytes": config.MaxMessageBytes = 0; break;
             case "MaxLength": config.MaxLength = 0; break;
             case "ClaimMinIdle": config.ClaimMinIdle = TimeSpan.Zero; break;
             case "PollInterval": config.PollInterval = TimeSpan.FromSeconds(-1); break;

@@ -282,4 +282,33 @@ public sealed class RecordsBackpressureTests
         var storedIds = await Dapper.SqlMapper.QueryAsync<string>(connection, "select batch_id from ingested_batches");
         Assert.DoesNotContain(JsonDocument.Parse(overloadedBatch).RootElement.GetProperty("batch_id").GetString(), storedIds);
     }
+
+    [Fact]
+    public async Task Ingest_QueueOverItsByteBound_Is429IngestQueueFull_ThenAcceptedOnceTheWriterIsDone()
+    {
+        GatedRecordStore? gate = null;
+        // Room for 256 batches but 1 byte: the batch being written fills it.
+        await using var server = await DataTestServer.StartAsync(configure: o => o.IngestQueueMaxBytes = 1, services: s =>
+            s.AddSingleton<IRecordStore>(sp => gate = new GatedRecordStore(sp.GetRequiredService<SqlRecordStore>())));
+        var uid = (await server.RegisterAsync(TestProfiles.Custom("bytes"))).GetProperty("uid").GetGuid();
+        string Batch() => $$"""
+            {"batch_id":"{{Guid.CreateVersion7()}}","sent_at":"2026-11-20T11:00:00Z","records":[
+              {"type":"custom","uid":"{{uid}}","created_at":"2026-11-20T11:00:00Z","metric":"mae","sum":1,"count":1}]}
+            """;
+        var ct = TestContext.Current.CancellationToken;
+
+        var writing = server.Client.PostAsync("records", DataTestServer.Json(Batch()), ct);
+        await gate!.Entered.Task.WaitAsync(TimeSpan.FromSeconds(10), ct);
+        // Answered at once, not after the write: a refusal never waits for room.
+        using var overloaded = await server.Client.PostAsync("records", DataTestServer.Json(Batch()), ct).WaitAsync(TimeSpan.FromSeconds(10), ct);
+
+        Assert.Equal((HttpStatusCode)429, overloaded.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(1), overloaded.Headers.RetryAfter!.Delta);
+        Assert.Equal("ingest_queue_full", (await DataTestServer.ReadAsync(overloaded)).GetProperty("code").GetString());
+        gate.Release.SetResult();
+        Assert.Equal(HttpStatusCode.Accepted, (await writing).StatusCode);
+        using var after = await server.Client.PostAsync("records", DataTestServer.Json(Batch()), ct);
+        Assert.Equal(HttpStatusCode.Accepted, after.StatusCode);
+        Assert.Equal(0, server.App.Services.GetRequiredService<Scouter.Server.Ingestion.IngestQueue>().Bytes);
+    }
 }

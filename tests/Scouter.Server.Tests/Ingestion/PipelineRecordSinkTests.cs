@@ -53,6 +53,23 @@ public sealed class PipelineRecordSinkTests
     }
 
     [Fact]
+    public async Task BodyOverTheServersLimit_IsInvalidUnread_WithTheSizeAndTheLimit()
+    {
+        await using var server = await TestServer.StartAsync(configure: o => o.MaxRequestBodyBytes = 4096);
+        var uid = await Seed.ProfileAsync(server.Database.Database, TestProfiles.Psi("big"), null);
+        var sink = server.App.Services.GetRequiredService<IRecordBatchSink>();
+        // A valid batch padded with whitespace: only its size is wrong.
+        var body = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(Json(PsiBatch(uid))).PadRight(4097));
+
+        var result = await sink.IngestAsync(body, TestContext.Current.CancellationToken);
+        var atLimit = await sink.IngestAsync(body.AsMemory(0, 4096), TestContext.Current.CancellationToken);
+
+        Assert.Equal(RecordSinkStatus.Invalid, result.Status);
+        Assert.Equal("payload_too_large (field body): 4097 bytes exceeds 4096", result.Error);
+        Assert.Equal(RecordSinkStatus.Stored, atLimit.Status);
+    }
+
+    [Fact]
     public async Task UnknownProfile_IsInvalid_NamingTheRecord()
     {
         await using var server = await TestServer.StartAsync();
