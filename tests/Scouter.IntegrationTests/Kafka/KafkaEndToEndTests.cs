@@ -69,7 +69,7 @@ public sealed class KafkaEndToEndTests
     public async Task ReplicaStoppedWhileMessagesFlow_OtherReplicaFinishes_NothingLostOrDoubled()
     {
         const int profiles = 24;
-        const int rowsPerProfile = 2_000;
+        const int rowsPerStep = 100;
         var ct = TestContext.Current.CancellationToken;
         using var cluster = new KafkaMockCluster();
         var topic = KafkaTestSupport.UniqueName("stop");
@@ -82,23 +82,44 @@ public sealed class KafkaEndToEndTests
         await using var admin = survivor.AdminClient();
         var registered = await RegisterProfilesAsync(admin, "kafka-stop", profiles, ct);
 
+        // Traffic flows until the first replica has stored some of it, however long its group join takes on a
+        // loaded machine; it is stopped there, mid-stream, and the traffic goes on for the survivor.
         var queue = ScouterQueue.FromProfiles(registered, KafkaTestSupport.Transport(cluster, topic), PsiTraffic.QueueOptions());
-        var inserting = InsertPacedAsync(queue, rowsPerProfile, TimeSpan.FromSeconds(6), ct);
-        while (sinks[0].Stored == 0 && !inserting.IsCompleted) await Task.Delay(50, ct);
+        var rowsPerProfile = 0;
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (sinks[0].Stored == 0)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(90), "the first replica stored nothing in 90 s of traffic");
+            rowsPerProfile += InsertStep(queue, rowsPerProfile, rowsPerStep);
+            await Task.Delay(300, ct);
+        }
         await stopped.StopAsync();
         var storedByStopped = sinks[0].Stored;
-        Assert.False(inserting.IsCompleted, "the replica was stopped after the traffic ended: the test did not stop it mid-stream");
-        await inserting;
+        for (var step = 0; step < 10; step++)
+        {
+            rowsPerProfile += InsertStep(queue, rowsPerProfile, rowsPerStep);
+            await Task.Delay(300, ct);
+        }
         await queue.ShutdownAsync(TimeSpan.FromSeconds(60));
 
         PsiTraffic.AssertDelivered(queue.Statistics, profiles * rowsPerProfile);
         foreach (var profile in registered.Values)
             await PsiTraffic.AssertStoredExactlyAsync(admin, profile.Config.Uid, rowsPerProfile, TimeSpan.FromSeconds(60), ct, TimeSpan.Zero);
         await PsiTraffic.AssertStoredExactlyAsync(admin, registered["p0"].Config.Uid, rowsPerProfile, TimeSpan.FromSeconds(5), ct);
-        Assert.True(storedByStopped > 0);
         Assert.Equal(storedByStopped, sinks[0].Stored);
         Assert.True(sinks[1].Stored > 0, "the surviving replica stored nothing");
         Assert.Equal(queue.Statistics.BatchesSent, sinks[0].Stored + sinks[1].Stored);
+    }
+
+    /// <summary>Inserts <paramref name="count"/> rows into every profile, numbered from <paramref name="first"/>; returns the count.</summary>
+    private static int InsertStep(ScouterQueue queue, int first, int count)
+    {
+        foreach (var alias in queue.Aliases)
+        {
+            var profileQueue = queue[alias];
+            for (var i = first; i < first + count; i++) profileQueue.Insert(KafkaTestSupport.DriftedRow(i));
+        }
+        return count;
     }
 
     private static async Task<Dictionary<string, DriftProfile>> RegisterProfilesAsync(ScouterClient admin, string space, int count, CancellationToken ct)
@@ -115,11 +136,7 @@ public sealed class KafkaEndToEndTests
         var clock = System.Diagnostics.Stopwatch.StartNew();
         for (var step = 0; step < steps; step++)
         {
-            foreach (var alias in queue.Aliases)
-            {
-                var profileQueue = queue[alias];
-                for (var i = 0; i < rowsPerProfile / steps; i++) profileQueue.Insert(KafkaTestSupport.DriftedRow(i));
-            }
+            InsertStep(queue, 0, rowsPerProfile / steps);
             var ahead = duration * (step + 1) / steps - clock.Elapsed;
             if (ahead > TimeSpan.Zero) await Task.Delay(ahead, ct);
         }
