@@ -11,16 +11,23 @@ public sealed class LlmEvaluationStoreTests
     private static readonly DateTimeOffset Now = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
 
+    public static TheoryData<SqlDialect> Stores => [SqlDialect.Sqlite, SqlDialect.Postgres];
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    /// <summary>A fresh database with <paramref name="records"/> pending records (see <see cref="InsertPendingAsync"/>).</summary>
+    private static async Task<(TestDatabase Db, LlmEvaluationStore Store, Guid[] Ids)> StartAsync(SqlDialect dialect, int records)
+    {
+        var db = await TestDatabase.CreateAsync(dialect);
+        return (db, new LlmEvaluationStore(db.Database), await InsertPendingAsync(db.Database, records));
+    }
+
     [Theory]
-    [InlineData(SqlDialect.Sqlite)]
-    [InlineData(SqlDialect.Postgres)]
+    [MemberData(nameof(Stores))]
     public async Task Claim_LeasesOldestPendingFirst_AndHidesLeasedRecordsUntilTheLeaseEnds(SqlDialect dialect)
     {
-        await using var db = await TestDatabase.CreateAsync(dialect);
-        var store = new LlmEvaluationStore(db.Database);
-        var ids = await InsertPendingAsync(db.Database, 3);
+        var (db, store, ids) = await StartAsync(dialect, 3);
+        await using var __ = db;
 
         var first = await store.ClaimAsync("a", Now, Lease, 2, Ct);
         var second = await store.ClaimAsync("b", Now, Lease, 2, Ct);
@@ -35,13 +42,11 @@ public sealed class LlmEvaluationStoreTests
     }
 
     [Theory]
-    [InlineData(SqlDialect.Sqlite)]
-    [InlineData(SqlDialect.Postgres)]
+    [MemberData(nameof(Stores))]
     public async Task CrashedOwner_IsTakenOverAfterTheLease_AndItsLateCompletionChangesNothing(SqlDialect dialect)
     {
-        await using var db = await TestDatabase.CreateAsync(dialect);
-        var store = new LlmEvaluationStore(db.Database);
-        await InsertPendingAsync(db.Database, 1);
+        var (db, store, _) = await StartAsync(dialect, 1);
+        await using var __ = db;
 
         var byA = Assert.Single(await store.ClaimAsync("a", Now, Lease, 10, Ct));
         Assert.Equal(1, await store.SaveScoresAsync(byA, [new LlmScore("relevance", 4, "by a")], Now, Ct));
@@ -63,13 +68,11 @@ public sealed class LlmEvaluationStoreTests
     }
 
     [Theory]
-    [InlineData(SqlDialect.Sqlite)]
-    [InlineData(SqlDialect.Postgres)]
+    [MemberData(nameof(Stores))]
     public async Task RetryLater_HoldsTheRecordUntilItsTime_AndKeepsTheAttemptsAndError(SqlDialect dialect)
     {
-        await using var db = await TestDatabase.CreateAsync(dialect);
-        var store = new LlmEvaluationStore(db.Database);
-        await InsertPendingAsync(db.Database, 1);
+        var (db, store, _) = await StartAsync(dialect, 1);
+        await using var __ = db;
 
         var leased = Assert.Single(await store.ClaimAsync("a", Now, Lease, 10, Ct));
         Assert.True(await store.RetryLaterAsync("a", leased, 1, "judge_unavailable: http 503", Now.AddSeconds(30), Ct));
@@ -82,13 +85,11 @@ public sealed class LlmEvaluationStoreTests
     }
 
     [Theory]
-    [InlineData(SqlDialect.Sqlite)]
-    [InlineData(SqlDialect.Postgres)]
+    [MemberData(nameof(Stores))]
     public async Task Release_GivesTheRecordBackAtOnce_WithoutSpendingAnAttempt(SqlDialect dialect)
     {
-        await using var db = await TestDatabase.CreateAsync(dialect);
-        var store = new LlmEvaluationStore(db.Database);
-        await InsertPendingAsync(db.Database, 1);
+        var (db, store, _) = await StartAsync(dialect, 1);
+        await using var __ = db;
 
         var leased = Assert.Single(await store.ClaimAsync("a", Now, Lease, 10, Ct));
         Assert.True(await store.ReleaseAsync("a", leased, Ct));
@@ -99,13 +100,11 @@ public sealed class LlmEvaluationStoreTests
     }
 
     [Theory]
-    [InlineData(SqlDialect.Sqlite)]
-    [InlineData(SqlDialect.Postgres)]
+    [MemberData(nameof(Stores))]
     public async Task ConcurrentClaimers_TakeDisjointRecords_AndTogetherTakeAll(SqlDialect dialect)
     {
-        await using var db = await TestDatabase.CreateAsync(dialect);
-        var store = new LlmEvaluationStore(db.Database);
-        var ids = await InsertPendingAsync(db.Database, 60);
+        var (db, store, ids) = await StartAsync(dialect, 60);
+        await using var __ = db;
 
         var claims = await Task.WhenAll(Enumerable.Range(0, 4).Select(worker => Task.Run(async () =>
         {
