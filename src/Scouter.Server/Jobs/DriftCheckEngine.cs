@@ -181,7 +181,8 @@ internal sealed class DriftCheckEngine(ScouterDatabase database)
         {
             var read = new Dictionary<string, (double Sum, double Count)>(StringComparer.Ordinal);
             await using var connection = await database.OpenAsync(ct);
-            var (where, args) = Window(uid, from, to);
+            // LLM scores count in the window they were judged in, so a record judged after a check counts in the next one, once.
+            var (where, args) = Window(uid, from, to, table == "custom_values" ? "created_at" : "evaluated_at");
             var sql = table == "custom_values"
                 ? $"select metric, {WindowSums.ValueSum("sum", scaled)}, {WindowSums.CountSum(database.Dialect, "count")} from custom_values where {where} group by metric"
                 : $"select metric, {WindowSums.ValueSum("score", scaled)}, count(*) from llm_scores where {where} group by metric";
@@ -249,13 +250,13 @@ internal sealed class DriftCheckEngine(ScouterDatabase database)
         return new AlertFinding(key, severity, payload.ToJsonString());
     }
 
-    private (string Where, DynamicParameters Args) Window(Guid uid, DateTimeOffset from, DateTimeOffset to)
+    private (string Where, DynamicParameters Args) Window(Guid uid, DateTimeOffset from, DateTimeOffset to, string column = "created_at")
     {
         var args = new DynamicParameters();
         args.Add("uid", database.Id(uid));
         args.Add("from", database.Time(from));
         args.Add("to", database.Time(to));
-        return ("uid = @uid and created_at > @from and created_at <= @to", args);
+        return ($"uid = @uid and {column} > @from and {column} <= @to", args);
     }
 
     /// <summary>JSON cannot hold infinities (a one-bin feature's statistical threshold): those become null.</summary>

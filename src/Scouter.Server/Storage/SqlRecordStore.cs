@@ -138,8 +138,8 @@ internal sealed partial class SqlRecordStore : IRecordStore
 
     public Task<IReadOnlyList<MetricBucket>> LlmScoresAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) =>
         MetricBucketsAsync(scaled => $"""
-            select {BucketSql(window)} as bucket, metric, {WindowSums.ValueSum("score", scaled)}, count(*) from llm_scores
-            where uid = @uid and created_at > @from and created_at <= @to group by 1, metric order by 1, metric
+            select {BucketSql(window, "evaluated_at")} as bucket, metric, {WindowSums.ValueSum("score", scaled)}, count(*) from llm_scores
+            where uid = @uid and evaluated_at > @from and evaluated_at <= @to group by 1, metric order by 1, metric
             """, uid, window, cancellationToken);
 
     public async Task<IReadOnlyDictionary<string, long>> LlmStatusCountsAsync(Guid uid, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
@@ -210,8 +210,8 @@ internal sealed partial class SqlRecordStore : IRecordStore
             return result;
         });
 
-    private string BucketSql(TimeWindow window) =>
-        string.Create(CultureInfo.InvariantCulture, $"(({_db.Micros("created_at")} - {DbTime.ToMicros(window.From)} - 1) / {window.BucketMicros})");
+    private string BucketSql(TimeWindow window, string column = "created_at") =>
+        string.Create(CultureInfo.InvariantCulture, $"(({_db.Micros(column)} - {DbTime.ToMicros(window.From)} - 1) / {window.BucketMicros})");
 
     private object WindowParams(Guid uid, TimeWindow window) => new { uid = _db.Id(uid), from = _db.Time(window.From), to = _db.Time(window.To) };
 

@@ -143,7 +143,7 @@ public abstract class DriftApiTests(ServerFixture fixture)
         {
             foreach (var (minutes, score) in new[] { (10, 3.0), (15, 5.0), (70, 2.0) })
             {
-                await connection.ExecuteAsync("insert into llm_scores (uid, metric, record_id, created_at, score, reason) values (@uid, 'relevance', @rid, @at, @score, 'r')",
+                await connection.ExecuteAsync("insert into llm_scores (uid, metric, record_id, created_at, evaluated_at, score, reason) values (@uid, 'relevance', @rid, @at, @at, @score, 'r')",
                     new { uid = db.Id(uid), rid = db.Id(Guid.NewGuid()), at = db.Time(From.AddMinutes(minutes)), score });
             }
         }

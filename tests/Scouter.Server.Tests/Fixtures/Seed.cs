@@ -69,11 +69,12 @@ internal static class Seed
         await tx.CommitAsync();
     }
 
-    public static async Task LlmScoreAsync(ScouterDatabase db, Guid uid, string metric, DateTimeOffset at, double score)
+    /// <summary>A score of a record created at <paramref name="at"/>, judged at <paramref name="evaluatedAt"/> (default: the same time).</summary>
+    public static async Task LlmScoreAsync(ScouterDatabase db, Guid uid, string metric, DateTimeOffset at, double score, DateTimeOffset? evaluatedAt = null)
     {
         await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync("insert into llm_scores (uid, metric, record_id, created_at, score) values (@uid, @metric, @rid, @at, @score)",
-            new { uid = db.Id(uid), metric, rid = db.Id(Guid.NewGuid()), at = db.Time(at), score });
+        await connection.ExecuteAsync("insert into llm_scores (uid, metric, record_id, created_at, evaluated_at, score) values (@uid, @metric, @rid, @at, @evaluated, @score)",
+            new { uid = db.Id(uid), metric, rid = db.Id(Guid.NewGuid()), at = db.Time(at), evaluated = db.Time(evaluatedAt ?? at), score });
     }
 
     public static async Task<long> CountAsync(ScouterDatabase db, string sql, object? args = null)

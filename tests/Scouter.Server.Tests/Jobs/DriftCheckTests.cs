@@ -271,6 +271,32 @@ public class DriftCheckTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
+    public async Task Llm_ScoresCountInTheCheckWindowTheyWereJudgedIn_Once(SqlDialect dialect)
+    {
+        await using var h = await JobsHarness.CreateAsync(dialect);
+        var uid = await Seed.ProfileAsync(h.Database, Seed.Llm("p"), Seed.T0);
+        // A record from an hour ago judged inside the second window, and a record of the second window judged after its check.
+        await Seed.LlmScoreAsync(h.Database, uid, "relevance", Seed.T0.AddHours(-1), 3, evaluatedAt: Seed.T0.AddSeconds(2));
+        await Seed.LlmScoreAsync(h.Database, uid, "relevance", Seed.T0.AddSeconds(1), 5, evaluatedAt: Seed.T0.AddSeconds(7));
+
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+        await h.Runner().RunDueAsync(); // slot T0
+        Assert.Equal("no_data", (await LatestResultAsync(h, uid)).GetProperty("metrics").GetProperty("relevance").GetProperty("status").GetString());
+
+        h.Time.Advance(TimeSpan.FromSeconds(5));
+        await h.Runner().RunDueAsync(); // slot T0+5: (T0, T0+5]
+        var second = (await LatestResultAsync(h, uid)).GetProperty("metrics").GetProperty("relevance");
+        Assert.Equal((1, 3.0), (second.GetProperty("n").GetInt32(), second.GetProperty("observed").GetDouble()));
+
+        h.Time.Advance(TimeSpan.FromSeconds(5));
+        await h.Runner().RunDueAsync(); // slot T0+10: (T0+5, T0+10]
+        var third = (await LatestResultAsync(h, uid)).GetProperty("metrics").GetProperty("relevance");
+        Assert.Equal((1, 5.0), (third.GetProperty("n").GetInt32(), third.GetProperty("observed").GetDouble()));
+    }
+
+    [Theory]
+    [InlineData(SqlDialect.Sqlite)]
+    [InlineData(SqlDialect.Postgres)]
     public async Task AlertLifecycle_FoundAgainUpdates_NoDataKeeps_GoneResolves(SqlDialect dialect)
     {
         await using var h = await JobsHarness.CreateAsync(dialect);
