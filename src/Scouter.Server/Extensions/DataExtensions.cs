@@ -22,6 +22,7 @@ public static class DataExtensions
         services.TryAddSingleton<IProfileStore>(sp => sp.GetRequiredService<SqlProfileStore>());
         services.TryAddSingleton<SqlRecordStore>();
         services.TryAddSingleton<IRecordStore>(sp => sp.GetRequiredService<SqlRecordStore>());
+        services.TryAddSingleton<LlmEvaluationStore>();
         services.TryAddSingleton<ProfileCache>();
         services.TryAddSingleton<IngestQueue>();
         services.TryAddSingleton<IngestPipeline>();
@@ -32,12 +33,13 @@ public static class DataExtensions
         return services;
     }
 
-    /// <summary>Maps <c>/profiles</c>, <c>/records</c> and <c>/drift</c> (all require authentication).</summary>
+    /// <summary>Maps <c>/profiles</c>, <c>/records</c>, <c>/drift</c> and <c>/llm/records</c> (all require authentication).</summary>
     public static RouteGroupBuilder MapDataApi(this RouteGroupBuilder api)
     {
         api.MapProfilesApi();
         api.MapRecordsApi();
         api.MapDriftApi();
+        api.MapLlmRecordRoutes();
         return api;
     }
 }

@@ -1,4 +1,6 @@
+using System.Data.Common;
 using Dapper;
+using Scouter.Api;
 
 namespace Scouter.Server.Storage;
 
@@ -7,6 +9,9 @@ internal sealed record LeasedLlmRecord(Guid Id, Guid Uid, DateTimeOffset Created
 
 /// <summary>One metric's judged score for a record.</summary>
 internal sealed record LlmScore(string Metric, double Score, string? Reason);
+
+/// <summary>Filters of <see cref="LlmEvaluationStore.ListAsync"/>: one profile, optional status and creation-time window.</summary>
+internal sealed record LlmRecordQuery(Guid Uid, string? Status, DateTimeOffset? From, DateTimeOffset? To, int Page, int PageSize);
 
 /// <summary>The end state of an evaluated record.</summary>
 internal enum LlmRecordOutcome
@@ -121,6 +126,73 @@ internal sealed class LlmEvaluationStore(ScouterDatabase database)
     /// <summary>Gives <paramref name="record"/> back untouched (no attempt spent), e.g. while judging is paused.</summary>
     public Task<bool> ReleaseAsync(string owner, LeasedLlmRecord record, CancellationToken cancellationToken = default) =>
         UpdateLeasedAsync(owner, record, "lease_owner = null, lease_until = null", new { }, cancellationToken);
+
+    private const string SummaryColumns = "id, uid, created_at, status, attempts, error, evaluated_at";
+
+    /// <summary>One page of a profile's records, newest first, and how many match.</summary>
+    public async Task<(IReadOnlyList<LlmRecordSummary> Items, long Total)> ListAsync(LlmRecordQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var filter = "uid = @uid";
+        var args = new DynamicParameters();
+        args.Add("uid", database.Id(query.Uid));
+        if (query.Status is { } status) { filter += " and status = @status"; args.Add("status", status); }
+        if (query.From is { } from) { filter += " and created_at > @from"; args.Add("from", database.Time(from)); }
+        if (query.To is { } to) { filter += " and created_at <= @to"; args.Add("to", database.Time(to)); }
+        args.Add("limit", query.PageSize);
+        args.Add("offset", (long)(query.Page - 1) * query.PageSize);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var total = DbValues.ReadLong(await connection.ExecuteScalarAsync<object>(new CommandDefinition($"select count(*) from llm_records where {filter}", args, cancellationToken: cancellationToken)));
+        var items = new List<LlmRecordSummary>();
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
+            $"select {SummaryColumns} from llm_records where {filter} order by created_at desc, id desc limit @limit offset @offset", args, cancellationToken: cancellationToken));
+        while (await reader.ReadAsync(cancellationToken)) items.Add(ReadSummary(reader));
+        return (items, total);
+    }
+
+    /// <summary>A record with its payload and stored scores, or null.</summary>
+    public async Task<(LlmRecordSummary Record, string Payload, IReadOnlyList<LlmMetricScore> Scores)?> GetAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        LlmRecordSummary record;
+        string payload;
+        await using (var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
+            $"select {SummaryColumns}, payload from llm_records where id = @id", new { id = database.Id(id) }, cancellationToken: cancellationToken)))
+        {
+            if (!await reader.ReadAsync(cancellationToken)) return null;
+            record = ReadSummary(reader);
+            payload = reader.GetString(7);
+        }
+        var scores = new List<LlmMetricScore>();
+        await using (var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
+            "select metric, score, reason, evaluated_at from llm_scores where record_id = @id and created_at = @created_at order by metric",
+            new { id = database.Id(id), created_at = database.Time(record.CreatedAt) }, cancellationToken: cancellationToken)))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                scores.Add(new LlmMetricScore(reader.GetString(0), DbValues.ReadDouble(reader.GetValue(1)), DbValues.ReadNullableString(reader.GetValue(2)),
+                    DbValues.ReadNullableTime(reader.GetValue(3))));
+            }
+        }
+        return (record, payload, scores);
+    }
+
+    /// <summary>
+    /// Makes a failed record pending again with its attempts reset (its stored scores stay, so only the
+    /// unscored metrics are judged again). False when the record is not failed.
+    /// </summary>
+    public Task<bool> RetryFailedAsync(Guid id, CancellationToken cancellationToken = default) =>
+        database.WriteAsync<bool>(async (connection, tx) =>
+        {
+            var changed = await connection.ExecuteAsync(new CommandDefinition(
+                "update llm_records set status = 'pending', attempts = 0, error = null, evaluated_at = null, next_attempt_at = null, lease_owner = null, lease_until = null where id = @id and status = 'failed'",
+                new { id = database.Id(id) }, tx, cancellationToken: cancellationToken));
+            return (changed == 1, true);
+        }, cancellationToken);
+
+    private static LlmRecordSummary ReadSummary(DbDataReader reader) =>
+        new(DbValues.ReadId(reader.GetValue(0)), DbValues.ReadId(reader.GetValue(1)), DbValues.ReadTime(reader.GetValue(2)), reader.GetString(3),
+            (int)DbValues.ReadLong(reader.GetValue(4)), DbValues.ReadNullableString(reader.GetValue(5)), DbValues.ReadNullableTime(reader.GetValue(6)));
 
     private Task<bool> UpdateLeasedAsync(string owner, LeasedLlmRecord record, string assignments, object values, CancellationToken cancellationToken)
     {

@@ -197,6 +197,9 @@ public sealed class FuzzTests
 
         public long AlertId { get; private set; }
 
+        /// <summary>Failed LLM records of the LLM profile (so that retries can succeed), written before the fuzz's row baseline.</summary>
+        public List<Guid> LlmRecordIds { get; } = [];
+
         public List<string> KnownValues { get; } = [];
 
         public static async Task<World> SeedAsync(TestServer server)
@@ -246,7 +249,10 @@ public sealed class FuzzTests
             var alerts = await SendOkAsync(server.Admin, HttpMethod.Get, $"/api/v1/alerts?uid={world.Profiles["custom"]}", null);
             world.AlertId = alerts["items"]![0]!["id"]!.GetValue<long>();
 
+            world.LlmRecordIds.AddRange(await Seed.LlmRecordsAsync(server.Database.Database, world.Profiles["llm"], world.Now.AddMinutes(-1), "failed", 200, "judge_unavailable"));
+
             world.KnownValues.AddRange(world.Profiles.Values.Select(u => u.ToString()));
+            world.KnownValues.AddRange(world.LlmRecordIds.Take(5).Select(id => id.ToString()));
             world.KnownValues.AddRange(world.SetupBatches.Select(b => b.ToString()));
             world.KnownValues.AddRange(world.Targets);
             world.KnownValues.AddRange(world.KeyIds);
@@ -359,6 +365,12 @@ public sealed class FuzzTests
             ["GET /api/v1/alerts"] = rng => Req("GET", "/api/v1/alerts", null, null,
                 ("uid", Maybe(rng, w.Profiles["custom"].ToString())), ("space", Maybe(rng, Space)), ("status", Maybe(rng, "firing")),
                 ("from", Window(rng, -24)), ("to", Window(rng, 1)), ("page", Maybe(rng, "1")), ("page_size", Maybe(rng, "50"))),
+            ["GET /api/v1/llm/records"] = rng => Req("GET", "/api/v1/llm/records", null, null,
+                ("uid", w.Profiles["llm"].ToString()), ("status", Maybe(rng, rng.Next(2) == 0 ? "failed" : "pending")),
+                ("from", Window(rng, -24)), ("to", Window(rng, 1)), ("page", Maybe(rng, "1")), ("page_size", Maybe(rng, "50"))),
+            ["GET /api/v1/llm/records/{id}"] = rng => Req("GET", "/api/v1/llm/records/{id}", null, new() { ["id"] = w.LlmRecordIds[rng.Next(w.LlmRecordIds.Count)].ToString() }),
+            ["POST /api/v1/llm/records/{id}/retry"] = rng => Req("POST", "/api/v1/llm/records/{id}/retry", null,
+                new() { ["id"] = w.LlmRecordIds[rng.Next(w.LlmRecordIds.Count)].ToString() }),
             ["POST /api/v1/alerts/{id}/acknowledge"] = _ => Req("POST", "/api/v1/alerts/{id}/acknowledge", null,
                 new() { ["id"] = w.AlertId.ToString(CultureInfo.InvariantCulture) }),
         };

@@ -52,6 +52,9 @@ public sealed class RouteAuthorizationFixture : IAsyncLifetime
 
     public long AlertId { get; private set; }
 
+    /// <summary>An LLM record of the LLM profile, ingested through the API.</summary>
+    public Guid LlmRecordId { get; private set; }
+
     /// <summary>An API key granting read on "team" (id, for DELETE).</summary>
     public string TeamKeyId { get; private set; } = null!;
 
@@ -91,6 +94,17 @@ public sealed class RouteAuthorizationFixture : IAsyncLifetime
             }),
         };
         using (var ingest = await Server.Admin.PostAsync("/api/v1/records", JsonBody(psiBatch))) await EnsureAsync(ingest, HttpStatusCode.Accepted);
+        LlmRecordId = Guid.CreateVersion7();
+        var llmBatch = new JsonObject
+        {
+            ["batch_id"] = Guid.CreateVersion7().ToString(),
+            ["sent_at"] = Time(at),
+            ["records"] = new JsonArray(new JsonObject
+            {
+                ["type"] = "llm", ["uid"] = Llm.ToString(), ["created_at"] = Time(at), ["record_id"] = LlmRecordId.ToString(), ["input"] = "q", ["response"] = "a",
+            }),
+        };
+        using (var ingest = await Server.Admin.PostAsync("/api/v1/records", JsonBody(llmBatch))) await EnsureAsync(ingest, HttpStatusCode.Accepted);
         using (var run = await Server.Admin.PostAsync($"/api/v1/profiles/{Custom}/run", null)) await EnsureAsync(run, HttpStatusCode.OK);
         using (var alerts = await Server.Admin.GetAsync($"/api/v1/alerts?uid={Custom}"))
         {
@@ -179,6 +193,10 @@ public sealed class RouteAuthorizationTests(RouteAuthorizationFixture fixture) :
         new("GET", "/api/v1/alerts", RouteAccess.Read, HttpStatusCode.OK, (f, _) => Task.FromResult($"/api/v1/alerts?uid={f.Custom}")),
         new("POST", "/api/v1/alerts/{id}/acknowledge", RouteAccess.Write, HttpStatusCode.OK,
             (f, _) => Task.FromResult(string.Create(CultureInfo.InvariantCulture, $"/api/v1/alerts/{f.AlertId}/acknowledge"))),
+        new("GET", "/api/v1/llm/records", RouteAccess.Read, HttpStatusCode.OK, (f, _) => Task.FromResult($"/api/v1/llm/records?uid={f.Llm}")),
+        new("GET", "/api/v1/llm/records/{id}", RouteAccess.Read, HttpStatusCode.OK, (f, _) => Task.FromResult($"/api/v1/llm/records/{f.LlmRecordId}")),
+        new("POST", "/api/v1/llm/records/{id}/retry", RouteAccess.Write, HttpStatusCode.OK,
+            async (f, allowed) => $"/api/v1/llm/records/{(allowed ? await FailedLlmRecordAsync(f) : f.LlmRecordId)}/retry"),
         new("GET", "/api/v1/users", RouteAccess.GlobalAdmin, HttpStatusCode.OK, (_, _) => Task.FromResult("/api/v1/users")),
         new("POST", "/api/v1/users", RouteAccess.GlobalAdmin, HttpStatusCode.Created, (_, _) => Task.FromResult("/api/v1/users"),
             _ => new JsonObject { ["name"] = "u-" + Guid.NewGuid().ToString("N")[..12], ["password"] = "a-long-password", ["spaces"] = new JsonObject { [Team] = "read" } }),
@@ -323,6 +341,10 @@ public sealed class RouteAuthorizationTests(RouteAuthorizationFixture fixture) :
     }
 
     private async Task<long> CountAsync(string sql) => await Seed.CountAsync(fixture.Server.Database.Database, sql);
+
+    /// <summary>A failed record of the LLM profile, as the evaluation leaves one after its last attempt.</summary>
+    private static async Task<Guid> FailedLlmRecordAsync(RouteAuthorizationFixture f) =>
+        (await Seed.LlmRecordsAsync(f.Server.Database.Database, f.Llm, TimeProvider.System.GetUtcNow().AddMinutes(-1), "failed", error: "judge_unavailable"))[0];
 
     private static async Task<string> ThrowawayUserAsync(RouteAuthorizationFixture f)
     {

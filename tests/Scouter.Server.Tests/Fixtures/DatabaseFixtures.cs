@@ -19,6 +19,12 @@ public abstract class DatabaseFixture(SqlDialect dialect) : IAsyncLifetime
     }
 }
 
+/// <summary>Theory data: every store the server supports.</summary>
+public static class Stores
+{
+    public static TheoryData<SqlDialect> Both => [SqlDialect.Sqlite, SqlDialect.Postgres];
+}
+
 public sealed class SqliteDatabaseFixture() : DatabaseFixture(SqlDialect.Sqlite);
 
 public sealed class PostgresDatabaseFixture() : DatabaseFixture(SqlDialect.Postgres);

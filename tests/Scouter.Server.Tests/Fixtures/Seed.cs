@@ -69,6 +69,22 @@ internal static class Seed
         await tx.CommitAsync();
     }
 
+    /// <summary>
+    /// LLM records of <paramref name="uid"/> created at <paramref name="at"/> in <paramref name="status"/>
+    /// (failed and done ones with 3 attempts spent), with a fixed payload; returns their ids.
+    /// </summary>
+    public static async Task<Guid[]> LlmRecordsAsync(ScouterDatabase db, Guid uid, DateTimeOffset at, string status, int count = 1, string? error = null)
+    {
+        var ids = Enumerable.Range(0, count).Select(_ => Guid.CreateVersion7()).ToArray();
+        await using var connection = await db.OpenAsync();
+        await connection.ExecuteAsync("insert into llm_records (id, uid, created_at, payload, status, attempts, error) values (@id, @uid, @at, @payload, @status, @attempts, @error)",
+            ids.Select(id => new { id = db.Id(id), uid = db.Id(uid), at = db.Time(at), payload = LlmPayload, status, attempts = status == "pending" ? 0 : 3, error }));
+        return ids;
+    }
+
+    /// <summary>The payload of <see cref="LlmRecordsAsync"/>.</summary>
+    public const string LlmPayload = "{\"input\":\"what is 2+2?\",\"response\":\"4\"}";
+
     /// <summary>A score of a record created at <paramref name="at"/>, judged at <paramref name="evaluatedAt"/> (default: the same time).</summary>
     public static async Task LlmScoreAsync(ScouterDatabase db, Guid uid, string metric, DateTimeOffset at, double score, DateTimeOffset? evaluatedAt = null)
     {

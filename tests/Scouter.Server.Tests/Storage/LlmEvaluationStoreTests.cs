@@ -11,8 +11,6 @@ public sealed class LlmEvaluationStoreTests
     private static readonly DateTimeOffset Now = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
 
-    public static TheoryData<SqlDialect> Stores => [SqlDialect.Sqlite, SqlDialect.Postgres];
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>A fresh database with <paramref name="records"/> pending records (see <see cref="InsertPendingAsync"/>).</summary>
@@ -23,7 +21,7 @@ public sealed class LlmEvaluationStoreTests
     }
 
     [Theory]
-    [MemberData(nameof(Stores))]
+    [MemberData(nameof(Stores.Both), MemberType = typeof(Stores))]
     public async Task Claim_LeasesOldestPendingFirst_AndHidesLeasedRecordsUntilTheLeaseEnds(SqlDialect dialect)
     {
         var (db, store, ids) = await StartAsync(dialect, 3);
@@ -42,7 +40,7 @@ public sealed class LlmEvaluationStoreTests
     }
 
     [Theory]
-    [MemberData(nameof(Stores))]
+    [MemberData(nameof(Stores.Both), MemberType = typeof(Stores))]
     public async Task CrashedOwner_IsTakenOverAfterTheLease_AndItsLateCompletionChangesNothing(SqlDialect dialect)
     {
         var (db, store, _) = await StartAsync(dialect, 1);
@@ -68,7 +66,7 @@ public sealed class LlmEvaluationStoreTests
     }
 
     [Theory]
-    [MemberData(nameof(Stores))]
+    [MemberData(nameof(Stores.Both), MemberType = typeof(Stores))]
     public async Task RetryLater_HoldsTheRecordUntilItsTime_AndKeepsTheAttemptsAndError(SqlDialect dialect)
     {
         var (db, store, _) = await StartAsync(dialect, 1);
@@ -85,7 +83,7 @@ public sealed class LlmEvaluationStoreTests
     }
 
     [Theory]
-    [MemberData(nameof(Stores))]
+    [MemberData(nameof(Stores.Both), MemberType = typeof(Stores))]
     public async Task Release_GivesTheRecordBackAtOnce_WithoutSpendingAnAttempt(SqlDialect dialect)
     {
         var (db, store, _) = await StartAsync(dialect, 1);
@@ -100,7 +98,7 @@ public sealed class LlmEvaluationStoreTests
     }
 
     [Theory]
-    [MemberData(nameof(Stores))]
+    [MemberData(nameof(Stores.Both), MemberType = typeof(Stores))]
     public async Task ConcurrentClaimers_TakeDisjointRecords_AndTogetherTakeAll(SqlDialect dialect)
     {
         var (db, store, ids) = await StartAsync(dialect, 60);
