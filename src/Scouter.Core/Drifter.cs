@@ -60,8 +60,9 @@ public static class Drifter
     /// <summary>A custom-metric profile (no data needed).</summary>
     public static CustomDriftProfile CreateCustomProfile(CustomMetricDriftConfig config, IReadOnlyList<CustomMetric> metrics) => new(config, metrics);
 
-    /// <summary>An LLM-metric profile (no data needed).</summary>
-    public static LlmDriftProfile CreateLlmProfile(LlmDriftConfig config, IReadOnlyList<LlmMetric> metrics) => new(config, metrics);
+    /// <summary>An LLM profile of judge metrics and optional assertion metrics (no data needed).</summary>
+    public static LlmDriftProfile CreateLlmProfile(LlmDriftConfig config, IReadOnlyList<LlmMetric> metrics, IReadOnlyList<AssertionMetric>? assertions = null) =>
+        new(config, metrics, assertions);
 
     /// <summary>PSI of every profiled feature of <paramref name="table"/> against the profile, with the threshold decision (spec/drift-math.md 1.3-1.4).</summary>
     public static PsiDriftReport ComputeDrift(PsiDriftProfile profile, ColumnTable table, IProgress<FeatureProgress>? progress = null, CancellationToken cancellationToken = default)

@@ -7,11 +7,17 @@ namespace Scouter;
 public abstract class BaselineMetric
 {
     private protected BaselineMetric(string name, double baseline, AlertThreshold condition, double? delta)
+        : this("metrics", name, baseline, condition, delta)
     {
-        Name = Guard.Name("metrics.name", name);
-        Baseline = Guard.Finite($"metrics.{name}.baseline", baseline);
-        Condition = Enum.IsDefined(condition) ? condition : throw new ScouterConfigException($"metrics.{name}.condition", condition, "unknown condition");
-        Delta = delta is { } d ? Guard.NonNegative($"metrics.{name}.delta", d) : null;
+    }
+
+    /// <summary>Validates naming fields <c>{section}.{name}.…</c> (<c>metrics</c> or <c>assertions</c>).</summary>
+    private protected BaselineMetric(string section, string name, double baseline, AlertThreshold condition, double? delta)
+    {
+        Name = Guard.Name($"{section}.name", name);
+        Baseline = Guard.Finite($"{section}.{name}.baseline", baseline);
+        Condition = Enum.IsDefined(condition) ? condition : throw new ScouterConfigException($"{section}.{name}.condition", condition, "unknown condition");
+        Delta = delta is { } d ? Guard.NonNegative($"{section}.{name}.delta", d) : null;
     }
 
     /// <summary>Metric name (non-empty, case-sensitive).</summary>

@@ -15,10 +15,10 @@ internal static class ProfileGuard
         return features;
     }
 
-    public static IReadOnlyList<T> Metrics<T>(string field, IReadOnlyList<T>? metrics, Func<T, string> name) where T : class
+    public static IReadOnlyList<T> Metrics<T>(string field, IReadOnlyList<T>? metrics, Func<T, string> name, bool allowEmpty = false) where T : class
     {
         Guard.NotNull(field, metrics);
-        if (metrics.Count == 0) throw new ScouterConfigException(field, null, "a profile needs at least one metric");
+        if (metrics.Count == 0 && !allowEmpty) throw new ScouterConfigException(field, null, "a profile needs at least one metric");
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < metrics.Count; i++)
         {

@@ -286,7 +286,7 @@ public static class ProfilesApi
         PsiDriftProfile p => new PsiDriftProfile(p.Config with { Uid = uid, Version = version }, p.Features, p.ScouterVersion, p.CreatedAt),
         SpcDriftProfile p => new SpcDriftProfile(p.Config with { Uid = uid, Version = version }, p.Features, p.ScouterVersion, p.CreatedAt),
         CustomDriftProfile p => new CustomDriftProfile(p.Config with { Uid = uid, Version = version }, p.Metrics, p.ScouterVersion, p.CreatedAt),
-        LlmDriftProfile p => new LlmDriftProfile(p.Config with { Uid = uid, Version = version }, p.Metrics, p.ScouterVersion, p.CreatedAt),
+        LlmDriftProfile p => new LlmDriftProfile(p.Config with { Uid = uid, Version = version }, p.Metrics, p.Assertions, p.ScouterVersion, p.CreatedAt),
         _ => throw new ArgumentException($"Unknown profile type {profile.GetType().Name}.", nameof(profile)),
     };
 
