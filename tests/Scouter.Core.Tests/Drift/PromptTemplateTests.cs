@@ -1,31 +1,24 @@
+using System.Text.Json.Nodes;
 using Scouter.Drift;
+using Scouter.LlmEvaluation;
 using Xunit;
 
 namespace Scouter.Core.Tests.Drift;
 
 public sealed class PromptTemplateTests
 {
-    private static readonly Dictionary<string, string> NoContext = new(StringComparer.Ordinal);
-
     [Fact]
     public void Render_SubstitutesEveryPlaceholder()
     {
         var template = PromptTemplate.Parse("Q: ${input}\nA: ${response}\nSys: ${prompt}\nUser ${context.user_id} (${context.tier}), again ${context.user_id}. Costs $5 {ok}");
+        var record = new LlmRecord("2+2?", "4", new Dictionary<string, object?> { ["user_id"] = "u1", ["tier"] = "gold" }, "be terse");
 
-        var text = template.Render("2+2?", "4", "be terse", new Dictionary<string, string>(StringComparer.Ordinal) { ["user_id"] = "u1", ["tier"] = "gold" });
+        var result = template.Render(record);
 
-        Assert.Equal("Q: 2+2?\nA: 4\nSys: be terse\nUser u1 (gold), again u1. Costs $5 {ok}", text);
+        Assert.Equal("Q: 2+2?\nA: 4\nSys: be terse\nUser u1 (gold), again u1. Costs $5 {ok}", result.Text);
+        Assert.True(result.Succeeded);
         Assert.Equal(["user_id", "tier"], template.ContextKeys);
         Assert.True(template.UsesPrompt);
-    }
-
-    [Fact]
-    public void Render_InsertsValuesVerbatim()
-    {
-        var template = PromptTemplate.Parse("[${input}]");
-
-        Assert.Equal("[${response}]", template.Render("${response}", "r", null, NoContext));
-        Assert.False(template.UsesPrompt);
     }
 
     [Theory]
@@ -35,6 +28,8 @@ public sealed class PromptTemplateTests
     [InlineData("Score ${context.}", "${context.}")]
     [InlineData("Score ${}", "${}")]
     [InlineData("Score ${context}", "${context}")]
+    [InlineData("Score ${response..a}", "${response..a}")]
+    [InlineData("Score ${response[x]}", "${response[x]}")]
     public void Parse_UnknownPlaceholder_ThrowsNamingPlaceholder(string text, string placeholder)
     {
         var error = Assert.Throws<ScouterConfigException>(() => PromptTemplate.Parse(text));
@@ -53,20 +48,43 @@ public sealed class PromptTemplateTests
     }
 
     [Fact]
-    public void Render_MissingContextKey_ThrowsNamingKey()
+    public void Parse_InAMetric_NamesTheMetricsPromptField()
     {
-        var template = PromptTemplate.Parse("${context.locale}: ${input}");
+        var error = Assert.Throws<ScouterConfigException>(() => new LlmMetric("relevance", 4, "Use ${answer}"));
 
-        var error = Assert.Throws<ArgumentException>(() => template.Render("i", "r", null, NoContext));
-
-        Assert.Contains("locale", error.Message, StringComparison.Ordinal);
+        Assert.Equal("metrics.relevance.prompt", error.ParamName);
+        Assert.Contains("${answer}", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Render_PromptPlaceholderWithoutPrompt_Throws()
+    public void Render_MissingContextKey_IsMissingVariableNamingIt()
     {
-        var template = PromptTemplate.Parse("${prompt}");
+        var template = PromptTemplate.Parse("${context.locale}: ${input}");
 
-        Assert.Throws<ArgumentException>(() => template.Render("i", "r", null, NoContext));
+        var result = template.Render(new LlmRecord("i", "r"));
+
+        Assert.False(result.Succeeded);
+        Assert.Null(result.Text);
+        Assert.Equal(LlmErrors.MissingVariable, result.Error);
+        Assert.Contains("${context.locale}", result.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_PromptPlaceholderWithoutPrompt_IsMissingVariable()
+    {
+        var result = PromptTemplate.Parse("${prompt}").Render(new LlmRecord("i", "r"));
+
+        Assert.Equal(LlmErrors.MissingVariable, result.Error);
+        Assert.Contains("${prompt}", result.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_JsonNullValue_IsMissingVariable()
+    {
+        var record = new LlmRecord("i", JsonNode.Parse("""{"a": null}"""));
+
+        var result = PromptTemplate.Parse("${response.a}").Render(record);
+
+        Assert.Equal(LlmErrors.MissingVariable, result.Error);
     }
 }
