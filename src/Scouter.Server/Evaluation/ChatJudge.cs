@@ -20,8 +20,8 @@ internal sealed class ChatJudge(IChatClient? client, JudgeOptions options, TimeP
         {
             Temperature = 0,
             ModelId = request.Model ?? options.Model,
-            ResponseFormat = JudgeAnswerFormat.For(options.ResponseFormat, request.MinScore, request.MaxScore),
         };
+        JudgeAnswerFormat.Apply(chatOptions, options.ResponseFormat, request.MinScore, request.MaxScore);
         // A metric without a system prompt sends none: some servers reject an empty message.
         List<ChatMessage> messages = string.IsNullOrEmpty(request.SystemMessage)
             ? [new(ChatRole.User, request.UserMessage)]
@@ -39,9 +39,7 @@ internal sealed class ChatJudge(IChatClient? client, JudgeOptions options, TimeP
         {
             throw;
         }
-#pragma warning disable CA1031 // The contract: every failure of the call is an answer to classify, never an exception.
-        catch (Exception error)
-#pragma warning restore CA1031
+        catch (Exception error) // the contract: every failure of the call is classified, never thrown
         {
             return JudgeResult.Failed(JudgeFailures.Classify(error, timeout.IsCancellationRequested, options, time.GetUtcNow()));
         }

@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using OpenAI.Chat;
+using ChatResponseFormat = Microsoft.Extensions.AI.ChatResponseFormat;
 
 namespace Scouter.Server.Evaluation;
 
@@ -10,13 +12,35 @@ internal static class JudgeAnswerFormat
     /// <summary>Name of the JSON schema sent with <see cref="JudgeResponseFormat.JsonSchema"/>.</summary>
     public const string SchemaName = "judge_answer";
 
-    /// <summary>The response format for <paramref name="format"/>; null for <see cref="JudgeResponseFormat.Text"/> (none sent).</summary>
-    public static ChatResponseFormat? For(JudgeResponseFormat format, double? minScore, double? maxScore) => format switch
+    private const string SchemaDescription = "A score for the answer under review and the reason for it.";
+
+    /// <summary>
+    /// Sets the response format for <paramref name="format"/> on <paramref name="options"/>: none for
+    /// <see cref="JudgeResponseFormat.Text"/>. The OpenAI adapter of Microsoft.Extensions.AI rewrites every schema
+    /// for OpenAI's strict mode, moving <c>minimum</c>/<c>maximum</c> into a description; the schema is
+    /// therefore also handed to the OpenAI client as it is, so the score range reaches the server as keywords.
+    /// </summary>
+    public static void Apply(ChatOptions options, JudgeResponseFormat format, double? minScore, double? maxScore)
     {
-        JudgeResponseFormat.JsonSchema => ChatResponseFormat.ForJsonSchema(Schema(minScore, maxScore), SchemaName, "A score for the answer under review and the reason for it."),
-        JudgeResponseFormat.JsonObject => ChatResponseFormat.Json,
-        _ => null,
-    };
+        switch (format)
+        {
+            case JudgeResponseFormat.JsonSchema:
+                var schema = Schema(minScore, maxScore);
+                options.ResponseFormat = ChatResponseFormat.ForJsonSchema(schema, SchemaName, SchemaDescription);
+                options.RawRepresentationFactory = _ => new ChatCompletionOptions
+                {
+                    ResponseFormat = OpenAI.Chat.ChatResponseFormat.CreateJsonSchemaFormat(
+                        SchemaName, BinaryData.FromString(schema.GetRawText()), SchemaDescription),
+                };
+                break;
+            case JudgeResponseFormat.JsonObject:
+                options.ResponseFormat = ChatResponseFormat.Json;
+                break;
+            default:
+                options.ResponseFormat = null;
+                break;
+        }
+    }
 
     /// <summary>
     /// <c>score</c> (a number, within the metric's range when it has one) and <c>reason</c> (a string), both
