@@ -259,6 +259,7 @@ public sealed class JudgeWireTests : IAsyncLifetime
         var result = await Judge(j => j.MaxAnswerBytes = 4096).AskAsync(Question, Ct);
 
         Assert.Equal(new JudgeFailure(JudgeFailureKind.Transient, "judge: answer over 4096 bytes", null, null), result.Failure);
+        Assert.Equal(1, _stub.RequestCount);
     }
 
     [Theory]
