@@ -1,5 +1,6 @@
 using System.Globalization;
 using Scouter.Records;
+using Scouter.Server.Evaluation;
 
 namespace Scouter.Server;
 
@@ -105,6 +106,13 @@ public sealed class ServerOptions
     /// <summary>Redis stream consumed (<c>REDIS_STREAM</c>, default <c>scouter_monitoring</c>).</summary>
     public string RedisStream { get; set; } = "scouter_monitoring";
 
+    /// <summary>
+    /// The LLM judge of LLM profiles (<c>SCOUTER_LLM_ENDPOINT</c>, <c>SCOUTER_LLM_MODEL</c>, <c>SCOUTER_LLM_API_KEY</c>,
+    /// <c>SCOUTER_LLM_RESPONSE_FORMAT</c>, <c>SCOUTER_LLM_TIMEOUT</c>, <c>SCOUTER_LLM_MAX_ANSWER_BYTES</c>); default none:
+    /// judge metrics wait, assertion metrics are still evaluated.
+    /// </summary>
+    public JudgeOptions Judge { get; set; } = new();
+
     /// <summary>Whether the database is PostgreSQL.</summary>
     public bool UsesPostgres => !string.IsNullOrWhiteSpace(DatabaseUri);
 
@@ -146,6 +154,12 @@ public sealed class ServerOptions
         o.RabbitMQQueue = NonEmpty(configuration["RABBITMQ_QUEUE"]) ?? o.RabbitMQQueue;
         o.RedisAddress = NonEmpty(configuration["REDIS_ADDR"]);
         o.RedisStream = NonEmpty(configuration["REDIS_STREAM"]) ?? o.RedisStream;
+        o.Judge.Endpoint = NonEmpty(Get("LLM_ENDPOINT")) is { } endpoint ? JudgeOptions.ParseEndpoint(endpoint) : null;
+        o.Judge.Model = NonEmpty(Get("LLM_MODEL"));
+        o.Judge.ApiKey = NonEmpty(Get("LLM_API_KEY"));
+        o.Judge.ResponseFormat = NonEmpty(Get("LLM_RESPONSE_FORMAT")) is { } format ? JudgeOptions.ParseResponseFormat(format) : o.Judge.ResponseFormat;
+        o.Judge.Timeout = Duration(Get("LLM_TIMEOUT"), "SCOUTER_LLM_TIMEOUT", o.Judge.Timeout);
+        o.Judge.MaxAnswerBytes = Int(Get("LLM_MAX_ANSWER_BYTES"), "SCOUTER_LLM_MAX_ANSWER_BYTES", o.Judge.MaxAnswerBytes, 1024, 16 * 1024 * 1024);
         return o;
     }
 
