@@ -39,6 +39,7 @@ public static class ScouterServer
         builder.Services.AddScouterAuth(options);
         builder.Services.AddScouterData(options);
         builder.Services.AddScouterJobs(options);
+        builder.Services.AddScouterEvaluation(options);
         builder.Services.AddScouterJudge(options);
         builder.Services.AddScouterBrokerConsumers(options);
         services?.Invoke(builder.Services);

@@ -19,6 +19,9 @@ public sealed class ServerOptions
     /// <summary>Where the SQLite database and the generated JWT key live (default <c>./scouter-data</c>).</summary>
     public string DataDir { get; set; } = Path.GetFullPath("scouter-data");
 
+    /// <summary>LLM record evaluation: concurrency, rate, attempts, lease, pause, failure-rate alert (the <c>SCOUTER_LLM_*</c> settings).</summary>
+    public Evaluation.EvaluationOptions Evaluation { get; set; } = new();
+
     /// <summary><c>postgresql://user:pass@host:port/db</c>; empty means SQLite in <see cref="DataDir"/>.</summary>
     public string? DatabaseUri { get; set; }
 
@@ -140,6 +143,16 @@ public sealed class ServerOptions
         o.MaxRequestBodyBytes = Int(Get("MAX_REQUEST_BODY_BYTES"), "SCOUTER_MAX_REQUEST_BODY_BYTES", (int)o.MaxRequestBodyBytes, 1024, MaxRequestBodyBytesLimit);
         o.IngestQueueCapacity = Int(Get("INGEST_QUEUE_CAPACITY"), "SCOUTER_INGEST_QUEUE_CAPACITY", o.IngestQueueCapacity, 1, 1_000_000);
         o.IngestQueueMaxBytes = Long(Get("INGEST_QUEUE_MAX_BYTES"), "SCOUTER_INGEST_QUEUE_MAX_BYTES", o.IngestQueueMaxBytes, 1024 * 1024, long.MaxValue);
+        o.Evaluation = new Evaluation.EvaluationOptions
+        {
+            Concurrency = Int(Get("LLM_CONCURRENCY"), "SCOUTER_LLM_CONCURRENCY", o.Evaluation.Concurrency, 1, 256),
+            RequestsPerMinute = Int(Get("LLM_REQUESTS_PER_MINUTE"), "SCOUTER_LLM_REQUESTS_PER_MINUTE", o.Evaluation.RequestsPerMinute, 0, 1_000_000),
+            MaxAttempts = Int(Get("LLM_MAX_ATTEMPTS"), "SCOUTER_LLM_MAX_ATTEMPTS", o.Evaluation.MaxAttempts, 1, 100),
+            Lease = Duration(Get("LLM_LEASE"), "SCOUTER_LLM_LEASE", o.Evaluation.Lease),
+            PollInterval = Duration(Get("LLM_POLL_INTERVAL"), "SCOUTER_LLM_POLL_INTERVAL", o.Evaluation.PollInterval),
+            Pause = Duration(Get("LLM_PAUSE"), "SCOUTER_LLM_PAUSE", o.Evaluation.Pause),
+            FailureRate = Fraction(Get("LLM_FAILURE_RATE"), "SCOUTER_LLM_FAILURE_RATE", o.Evaluation.FailureRate),
+        };
         o.MetricsRequireAuth = Get("METRICS_REQUIRE_AUTH") is { } m && bool.Parse(m);
         o.SlackAppToken = configuration["SLACK_APP_TOKEN"];
         o.SlackApiUrl = configuration["SLACK_API_URL"] ?? o.SlackApiUrl;
@@ -173,6 +186,14 @@ public sealed class ServerOptions
         return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max
             ? v
             : throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"Setting {name}='{text}' must be an integer from {min} to {max}."));
+    }
+
+    private static double Fraction(string? text, string name, double fallback)
+    {
+        if (text is null) return fallback;
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v >= 0 && v < 1
+            ? v
+            : throw new InvalidOperationException($"Setting {name}='{text}' must be a number from 0 to below 1.");
     }
 
     /// <summary>Durations are seconds ("5", "0.5") or TimeSpan text ("00:00:05").</summary>

@@ -81,6 +81,8 @@ public sealed record MetricSeries(IReadOnlyList<double?> Means, IReadOnlyList<lo
 /// <param name="BucketStarts">Start of each bucket.</param>
 /// <param name="Metrics">Metric → series, in profile order.</param>
 /// <param name="RecordStatus">LLM only: records in the window by evaluation status (pending, done, failed); omitted from the JSON when null.</param>
+/// <param name="Judge">LLM only: whether the answering server is judging records now; omitted from the JSON when null.</param>
 public sealed record MetricDriftResponse(
     Guid Uid, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<DateTimeOffset> BucketStarts, IReadOnlyDictionary<string, MetricSeries> Metrics,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, long>? RecordStatus = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, long>? RecordStatus = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JudgeState? Judge = null);

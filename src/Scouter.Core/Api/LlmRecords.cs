@@ -17,7 +17,15 @@ public sealed record LlmRecordSummary(Guid Id, Guid Uid, DateTimeOffset CreatedA
 /// <param name="Page">1-based page number.</param>
 /// <param name="PageSize">Page size.</param>
 /// <param name="Total">Records matching the filters.</param>
-public sealed record LlmRecordPage(IReadOnlyList<LlmRecordSummary> Items, int Page, int PageSize, long Total);
+/// <param name="Judge">Whether the answering server is judging records now.</param>
+public sealed record LlmRecordPage(IReadOnlyList<LlmRecordSummary> Items, int Page, int PageSize, long Total, JudgeState? Judge = null);
+
+/// <summary>Whether the server that answered is judging LLM records (each replica has its own circuit breaker).</summary>
+/// <param name="State"><c>running</c>; <c>paused</c> after an authentication or configuration failure; <c>not_configured</c> without a judge endpoint.</param>
+/// <param name="Reason">Why judging is paused (e.g. <c>judge: http 401</c>).</param>
+/// <param name="Since">When it paused.</param>
+/// <param name="NextProbe">When one call will test the judge again.</param>
+public sealed record JudgeState(string State, string? Reason, DateTimeOffset? Since, DateTimeOffset? NextProbe);
 
 /// <summary>One metric's score of an LLM record.</summary>
 /// <param name="Metric">Metric name.</param>

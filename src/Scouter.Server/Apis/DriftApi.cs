@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Scouter.Api;
 using Scouter.Server.Auth;
+using Scouter.Server.Evaluation;
 using Scouter.Server.Ingestion;
 using Scouter.Server.Storage;
 
@@ -106,15 +107,17 @@ public static class DriftApi
     }
 
     /// <summary><c>GET /drift/llm?uid=&amp;from=&amp;to=&amp;buckets=</c>.</summary>
-    public static async Task<Results<Ok<MetricDriftResponse>, ProblemHttpResult>> LlmAsync(
-        [AsParameters] DriftWindowQuery query, ClaimsPrincipal user, ProfileCache profiles, IRecordStore records, TimeProvider time, CancellationToken ct)
+    internal static async Task<Results<Ok<MetricDriftResponse>, ProblemHttpResult>> LlmAsync(
+        [AsParameters] DriftWindowQuery query, ClaimsPrincipal user, ProfileCache profiles, IRecordStore records, TimeProvider time, JudgeBreaker breaker, IJudge judge,
+        CancellationToken ct)
     {
         var (q, problem) = await ParseAsync(query, user, profiles, time, DriftType.Llm, ct);
         if (problem is not null) return problem;
         var profile = (LlmDriftProfile)q!.Profile.Profile;
         var rows = await records.LlmScoresAsync(q.Profile.Row.Uid, q.Window, ct);
         var status = await records.LlmStatusCountsAsync(q.Profile.Row.Uid, q.Window.From, q.Window.To, ct);
-        return TypedResults.Ok(new MetricDriftResponse(q.Profile.Row.Uid, q.Window.From, q.Window.To, BucketStarts(q.Window), Metrics(profile.Metrics, rows, q.Window), status));
+        return TypedResults.Ok(new MetricDriftResponse(q.Profile.Row.Uid, q.Window.From, q.Window.To, BucketStarts(q.Window), Metrics([.. profile.Metrics, .. profile.Assertions], rows, q.Window), status,
+            breaker.State(judge.IsConfigured)));
     }
 
     private sealed record DriftQuery(CachedProfile Profile, TimeWindow Window);

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Scouter.Api;
 using Scouter.Server.Auth;
+using Scouter.Server.Evaluation;
 using Scouter.Server.Storage;
 
 namespace Scouter.Server.Apis;
@@ -29,6 +30,7 @@ public static class LlmRecordsApi
     }
 
     internal static async Task<Results<Ok<LlmRecordPage>, ProblemHttpResult>> ListAsync(ClaimsPrincipal user, LlmEvaluationStore records, JobStore profiles,
+        JudgeBreaker breaker, IJudge judge,
         string? uid, string? status, string? from, string? to, string? page, [FromQuery(Name = "page_size")] string? pageSize, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(uid)) return Problems.Validation("invalid_query", "uid", "Query parameter 'uid' (the LLM profile) is required.");
@@ -46,7 +48,7 @@ public static class LlmRecordsApi
         if (!user.Can(profile.Space, SpaceRole.Read)) return Problems.Forbidden(profile.Space, "read");
         var (items, total) = await records.ListAsync(
             new LlmRecordQuery(profileUid, string.IsNullOrEmpty(status) ? null : status, fromTime, toTime, pageNo, size), cancellationToken);
-        return TypedResults.Ok(new LlmRecordPage(items, pageNo, size, total));
+        return TypedResults.Ok(new LlmRecordPage(items, pageNo, size, total, breaker.State(judge.IsConfigured)));
     }
 
     internal static async Task<Results<Ok<LlmRecordDetail>, ProblemHttpResult>> GetAsync(string id, ClaimsPrincipal user, LlmEvaluationStore records, JobStore profiles,

@@ -26,6 +26,7 @@ public static class JobsExtensions
         if (services.Any(d => d.ServiceType == typeof(JobRunner))) return services;
         services.AddAuthorization();
         services.AddAlertHttpClient(options);
+        services.TryAddSingleton(options.Evaluation);
         services.TryAddSingleton<JobStore>();
         services.TryAddSingleton<AlertStore>();
         services.TryAddSingleton<DriftCheckEngine>();

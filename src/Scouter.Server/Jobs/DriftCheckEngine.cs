@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Dapper;
 using Scouter.Drift;
 using Scouter.Server.Alerts;
+using Scouter.Server.Evaluation;
 using Scouter.Server.Storage;
 
 namespace Scouter.Server.Jobs;
@@ -19,8 +20,14 @@ internal sealed record CheckOutcome(JsonObject Result, IReadOnlyList<AlertFindin
 /// of <see cref="WindowSums"/>, so no stored data can make a check fail: data it cannot judge is
 /// <c>invalid_data</c> (not evaluated, no alert).
 /// </summary>
-internal sealed class DriftCheckEngine(ScouterDatabase database)
+internal sealed class DriftCheckEngine(ScouterDatabase database, EvaluationOptions evaluation)
 {
+    /// <summary>The subject of the <c>evaluation_failures</c> alert of an LLM profile.</summary>
+    public const string EvaluationSubject = "evaluation";
+
+    /// <summary>The alert kind raised when a window's LLM records mostly failed evaluation or are stuck pending.</summary>
+    public const string EvaluationFailuresKind = "evaluation_failures";
+
     public async Task<CheckOutcome> EvaluateAsync(DriftProfile profile, Guid uid, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         var context = new EvalContext();
@@ -29,7 +36,7 @@ internal sealed class DriftCheckEngine(ScouterDatabase database)
             PsiDriftProfile psi => await PsiAsync(psi, uid, from, to, context, cancellationToken),
             SpcDriftProfile spc => await SpcAsync(spc, uid, from, to, context, cancellationToken),
             CustomDriftProfile custom => await MetricsAsync(custom.Metrics, "custom_values", "custom", uid, from, to, context, cancellationToken),
-            LlmDriftProfile llm => await MetricsAsync(llm.Metrics, "llm_scores", "llm", uid, from, to, context, cancellationToken),
+            LlmDriftProfile llm => await LlmAsync(llm, uid, from, to, context, cancellationToken),
             _ => throw new InvalidOperationException("Unknown profile type " + profile.GetType().Name),
         };
         var result = new JsonObject
@@ -41,6 +48,7 @@ internal sealed class DriftCheckEngine(ScouterDatabase database)
             [profile is PsiDriftProfile or SpcDriftProfile ? "features" : "metrics"] = subjects,
             ["alert_count"] = context.Findings.Count,
         };
+        foreach (var (name, section) in context.Sections) result[name] = section;
         return new CheckOutcome(result, context.Findings, context.Evaluated, context.Summary.ToString().TrimEnd(' ', ';'));
     }
 
@@ -49,6 +57,9 @@ internal sealed class DriftCheckEngine(ScouterDatabase database)
         public List<AlertFinding> Findings { get; } = [];
         public HashSet<string> Evaluated { get; } = new(StringComparer.Ordinal);
         public StringBuilder Summary { get; } = new();
+
+        /// <summary>Extra top-level parts of the result (the LLM evaluation health).</summary>
+        public Dictionary<string, JsonNode> Sections { get; } = new(StringComparer.Ordinal);
     }
 
     private async Task<JsonObject> PsiAsync(PsiDriftProfile profile, Guid uid, DateTimeOffset from, DateTimeOffset to, EvalContext context, CancellationToken ct)
@@ -210,6 +221,16 @@ internal sealed class DriftCheckEngine(ScouterDatabase database)
             }
             var observed = v.Sum / v.Count;
             var n = WindowSums.Saturate(v.Count);
+            if (MinCount(metric) is { } minCount && v.Count < minCount)
+            {
+                node["status"] = "insufficient_data";
+                node["decision"] = "not_evaluated";
+                node["n"] = n;
+                node["min_count"] = minCount;
+                node["observed"] = Number(observed);
+                context.Summary.Append(CultureInfo.InvariantCulture, $"{metric.Name}: insufficient_data n={n} < min_count={minCount}; ");
+                continue;
+            }
             if (!double.IsFinite(observed))
             {
                 // The values add up beyond the double range (only data stored before the record bounds can).
@@ -233,6 +254,62 @@ internal sealed class DriftCheckEngine(ScouterDatabase database)
             if (alert) context.Findings.Add(Finding(new AlertKey(metric.Name, kind, null), "warning", metric.Name, node));
         }
         return result;
+    }
+
+    private static int? MinCount(BaselineMetric metric) => metric switch
+    {
+        LlmMetric judged => judged.MinCount,
+        AssertionMetric assertion => assertion.MinCount,
+        _ => null,
+    };
+
+    /// <summary>
+    /// LLM metrics (judged and assertion) from the scores evaluated in the window, and the evaluation
+    /// health of the window: records that finished evaluating in it (done / failed) and records still
+    /// pending whose record time is older than two leases. A failure share above
+    /// <see cref="EvaluationOptions.FailureRate"/> or any such stuck record raises <c>evaluation_failures</c>.
+    /// </summary>
+    private async Task<JsonObject> LlmAsync(LlmDriftProfile profile, Guid uid, DateTimeOffset from, DateTimeOffset to, EvalContext context, CancellationToken ct)
+    {
+        var metrics = await MetricsAsync([.. profile.Metrics, .. profile.Assertions], "llm_scores", "llm", uid, from, to, context, ct);
+        long done = 0, failed = 0, stuck = 0;
+        var stuckBefore = to - 2 * evaluation.Lease;
+        await using (var connection = await database.OpenAsync(ct))
+        {
+            var (where, args) = Window(uid, from, to, "evaluated_at");
+            await using (var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
+                $"select status, count(*) from llm_records where {where} and status in ('done', 'failed') group by status", args, cancellationToken: ct)))
+            {
+                while (await reader.ReadAsync(ct))
+                {
+                    if (reader.GetString(0) == "done") done = DbValues.ReadLong(reader.GetValue(1));
+                    else failed = DbValues.ReadLong(reader.GetValue(1));
+                }
+            }
+            stuck = DbValues.ReadLong(await connection.ExecuteScalarAsync<object>(new CommandDefinition(
+                "select count(*) from llm_records where uid = @uid and status = 'pending' and created_at <= @before",
+                new { uid = database.Id(uid), before = database.Time(stuckBefore) }, cancellationToken: ct)));
+        }
+        var finished = done + failed;
+        var failureRate = finished == 0 ? 0 : (double)failed / finished;
+        var alert = failureRate > evaluation.FailureRate || stuck > 0;
+        var node = new JsonObject
+        {
+            ["done"] = done,
+            ["failed"] = failed,
+            ["failure_rate"] = failureRate,
+            ["max_failure_rate"] = evaluation.FailureRate,
+            ["stuck_pending"] = stuck,
+            ["stuck_before"] = Format(stuckBefore),
+            ["decision"] = alert ? "alert" : "no_alert",
+            ["alert"] = alert,
+        };
+        context.Evaluated.Add(EvaluationSubject);
+        context.Summary.Append(CultureInfo.InvariantCulture,
+            $"{EvaluationSubject}: done={done} failed={failed} stuck_pending={stuck} {(alert ? "ALERT" : "ok")}; ");
+        if (alert) context.Findings.Add(Finding(new AlertKey(EvaluationSubject, EvaluationFailuresKind, null), "critical", EvaluationSubject, node));
+        context.Sections[EvaluationSubject] = node;
+        return metrics;
     }
 
     private static void NoData(JsonObject node, EvalContext context, string name)

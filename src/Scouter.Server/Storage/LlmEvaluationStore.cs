@@ -127,6 +127,23 @@ internal sealed class LlmEvaluationStore(ScouterDatabase database)
     public Task<bool> ReleaseAsync(string owner, LeasedLlmRecord record, CancellationToken cancellationToken = default) =>
         UpdateLeasedAsync(owner, record, "lease_owner = null, lease_until = null", new { }, cancellationToken);
 
+    /// <summary>
+    /// Gives <paramref name="record"/> back without spending an attempt, not to be claimed before
+    /// <paramref name="until"/> (judging is paused). False when the lease was lost.
+    /// </summary>
+    public Task<bool> DeferAsync(string owner, LeasedLlmRecord record, DateTimeOffset until, CancellationToken cancellationToken = default) =>
+        UpdateLeasedAsync(owner, record, "next_attempt_at = @until, lease_owner = null, lease_until = null", new { until = database.Time(until) }, cancellationToken);
+
+    /// <summary>How many records wait for evaluation, and the record time of the oldest (null when none).</summary>
+    public async Task<(long Count, DateTimeOffset? Oldest)> PendingAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
+            "select count(*), min(created_at) from llm_records where status = 'pending'", cancellationToken: cancellationToken));
+        await reader.ReadAsync(cancellationToken);
+        return (DbValues.ReadLong(reader.GetValue(0)), DbValues.ReadNullableTime(reader.GetValue(1)));
+    }
+
     private const string SummaryColumns = "id, uid, created_at, status, attempts, error, evaluated_at";
 
     /// <summary>One page of a profile's records, newest first, and how many match.</summary>

@@ -73,12 +73,13 @@ internal static class Seed
     /// LLM records of <paramref name="uid"/> created at <paramref name="at"/> in <paramref name="status"/>
     /// (failed and done ones with 3 attempts spent), with a fixed payload; returns their ids.
     /// </summary>
-    public static async Task<Guid[]> LlmRecordsAsync(ScouterDatabase db, Guid uid, DateTimeOffset at, string status, int count = 1, string? error = null)
+    public static async Task<Guid[]> LlmRecordsAsync(ScouterDatabase db, Guid uid, DateTimeOffset at, string status, int count = 1, string? error = null,
+        string payload = LlmPayload)
     {
         var ids = Enumerable.Range(0, count).Select(_ => Guid.CreateVersion7()).ToArray();
         await using var connection = await db.OpenAsync();
         await connection.ExecuteAsync("insert into llm_records (id, uid, created_at, payload, status, attempts, error) values (@id, @uid, @at, @payload, @status, @attempts, @error)",
-            ids.Select(id => new { id = db.Id(id), uid = db.Id(uid), at = db.Time(at), payload = LlmPayload, status, attempts = status == "pending" ? 0 : 3, error }));
+            ids.Select(id => new { id = db.Id(id), uid = db.Id(uid), at = db.Time(at), payload, status, attempts = status == "pending" ? 0 : 3, error }));
         return ids;
     }
 
