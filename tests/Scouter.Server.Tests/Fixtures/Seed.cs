@@ -74,12 +74,12 @@ internal static class Seed
     /// (failed and done ones with 3 attempts spent), with a fixed payload; returns their ids.
     /// </summary>
     public static async Task<Guid[]> LlmRecordsAsync(ScouterDatabase db, Guid uid, DateTimeOffset at, string status, int count = 1, string? error = null,
-        string payload = LlmPayload)
+        string payload = LlmPayload, DateTimeOffset? evaluatedAt = null)
     {
         var ids = Enumerable.Range(0, count).Select(_ => Guid.CreateVersion7()).ToArray();
         await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync("insert into llm_records (id, uid, created_at, payload, status, attempts, error) values (@id, @uid, @at, @payload, @status, @attempts, @error)",
-            ids.Select(id => new { id = db.Id(id), uid = db.Id(uid), at = db.Time(at), payload, status, attempts = status == "pending" ? 0 : 3, error }));
+        await connection.ExecuteAsync("insert into llm_records (id, uid, created_at, payload, status, attempts, error, evaluated_at) values (@id, @uid, @at, @payload, @status, @attempts, @error, @evaluated)",
+            ids.Select(id => new { id = db.Id(id), uid = db.Id(uid), at = db.Time(at), payload, status, attempts = status == "pending" ? 0 : 3, error, evaluated = db.Time(evaluatedAt) }));
         return ids;
     }
 
@@ -128,7 +128,7 @@ internal static class Seed
         new(new SpcDriftConfig { Space = "team", Name = name, AlertConfig = new SpcAlertConfig { Schedule = schedule, TrendLength = 0 } },
             new Dictionary<string, SpcFeatureProfile> { ["x"] = new(10, 1, 10, 0) });
 
-    public static LlmDriftProfile Llm(string name, string schedule = "*/5 * * * * *") =>
+    public static LlmDriftProfile Llm(string name, string schedule = "*/5 * * * * *", int? minCount = null, IReadOnlyList<AssertionMetric>? assertions = null) =>
         new(new LlmDriftConfig { Space = "team", Name = name, AlertConfig = new LlmAlertConfig { Schedule = schedule } },
-            [new LlmMetric("relevance", 4, "Rate ${response} for ${input}", AlertThreshold.Below)]);
+            [new LlmMetric("relevance", 4, "Rate ${response} for ${input}", AlertThreshold.Below, minCount: minCount)], assertions);
 }

@@ -295,6 +295,99 @@ public class DriftCheckTests
     }
 
     [Theory]
+    [MemberData(nameof(Stores.Both), MemberType = typeof(Stores))]
+    public async Task Llm_BelowMinCount_IsInsufficientDataWithoutAlert_AtMinCountAlerts(SqlDialect dialect)
+    {
+        await using var h = await JobsHarness.CreateAsync(dialect);
+        var uid = await Seed.ProfileAsync(h.Database, Seed.Llm("p", minCount: 3), Seed.T0, lastCheckedSlot: Seed.T0.AddSeconds(-5));
+        await Seed.LlmScoreAsync(h.Database, uid, "relevance", Seed.T0.AddSeconds(-2), 1);
+        await Seed.LlmScoreAsync(h.Database, uid, "relevance", Seed.T0.AddSeconds(-1), 1);
+
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+        await h.Runner().RunDueAsync(); // (T0-5, T0]: 2 scores of 1 < min_count 3
+        var first = (await LatestResultAsync(h, uid)).GetProperty("metrics").GetProperty("relevance");
+        Assert.Equal(("insufficient_data", "not_evaluated", 2, 3), (first.GetProperty("status").GetString(), first.GetProperty("decision").GetString(),
+            first.GetProperty("n").GetInt32(), first.GetProperty("min_count").GetInt32()));
+        Assert.Empty((await h.Alerts.ListAsync(new AlertQuery(uid, null, null, null, null, 1, 10))).Items);
+
+        foreach (var second in new[] { 1, 2, 3 }) await Seed.LlmScoreAsync(h.Database, uid, "relevance", Seed.T0.AddSeconds(second), 1);
+        h.Time.Advance(TimeSpan.FromSeconds(5));
+        await h.Runner().RunDueAsync(); // (T0, T0+5]: 3 scores of 1, below baseline 4
+        var alert = Assert.Single((await h.Alerts.ListAsync(new AlertQuery(uid, null, null, null, null, 1, 10))).Items);
+        Assert.Equal(("relevance", "llm"), (alert.FeatureOrMetric, alert.Kind));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores.Both), MemberType = typeof(Stores))]
+    public async Task Llm_AssertionMetric_WindowMeanIsThePassRate(SqlDialect dialect)
+    {
+        var exact = new AssertionMetric("exact", 1, "response", AssertionOperator.EqualTo, System.Text.Json.Nodes.JsonValue.Create("4"), delta: 0.2);
+        await using var h = await JobsHarness.CreateAsync(dialect);
+        var uid = await Seed.ProfileAsync(h.Database, Seed.Llm("p", assertions: [exact]), Seed.T0, lastCheckedSlot: Seed.T0.AddSeconds(-5));
+        foreach (var (second, score) in new[] { (-4, 1.0), (-3, 0.0), (-2, 0.0), (-1, 1.0) }) await Seed.LlmScoreAsync(h.Database, uid, "exact", Seed.T0.AddSeconds(second), score);
+
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+        await h.Runner().RunDueAsync();
+
+        var node = (await LatestResultAsync(h, uid)).GetProperty("metrics").GetProperty("exact");
+        Assert.Equal((4, 0.5, "alert"), (node.GetProperty("n").GetInt32(), node.GetProperty("observed").GetDouble(), node.GetProperty("decision").GetString()));
+        var alert = Assert.Single((await h.Alerts.ListAsync(new AlertQuery(uid, null, null, null, null, 1, 10))).Items);
+        Assert.Equal(("exact", "llm"), (alert.FeatureOrMetric, alert.Kind));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores.Both), MemberType = typeof(Stores))]
+    public async Task Llm_WindowWhoseRecordsMostlyFailed_RaisesEvaluationFailures_HalfDoesNot_AndAHealthyWindowResolves(SqlDialect dialect)
+    {
+        await using var h = await JobsHarness.CreateAsync(dialect);
+        var uid = await Seed.ProfileAsync(h.Database, Seed.Llm("p"), Seed.T0, lastCheckedSlot: Seed.T0.AddSeconds(-5));
+        // (T0-5, T0]: 2 failed of 4 (rate 0.5, not above the default 0.5).
+        await Seed.LlmRecordsAsync(h.Database, uid, Seed.T0.AddSeconds(-3), "failed", 2, "relevance: judge_output_invalid", evaluatedAt: Seed.T0.AddSeconds(-1));
+        await Seed.LlmRecordsAsync(h.Database, uid, Seed.T0.AddSeconds(-3), "done", 2, evaluatedAt: Seed.T0.AddSeconds(-1));
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+        await h.Runner().RunDueAsync();
+        var first = (await LatestResultAsync(h, uid)).GetProperty("evaluation");
+        Assert.Equal((2, 2, 0.5, "no_alert"), (first.GetProperty("done").GetInt32(), first.GetProperty("failed").GetInt32(),
+            first.GetProperty("failure_rate").GetDouble(), first.GetProperty("decision").GetString()));
+        Assert.Empty((await h.Alerts.ListAsync(new AlertQuery(uid, null, null, null, null, 1, 10))).Items);
+
+        // (T0, T0+5]: 3 failed of 4 (rate 0.75): the judge answers garbage, and no metric has data.
+        await Seed.LlmRecordsAsync(h.Database, uid, Seed.T0.AddSeconds(1), "failed", 3, "relevance: judge_output_invalid", evaluatedAt: Seed.T0.AddSeconds(2));
+        await Seed.LlmRecordsAsync(h.Database, uid, Seed.T0.AddSeconds(1), "done", 1, evaluatedAt: Seed.T0.AddSeconds(2));
+        h.Time.Advance(TimeSpan.FromSeconds(5));
+        await h.Runner().RunDueAsync();
+        var alert = Assert.Single((await h.Alerts.ListAsync(new AlertQuery(uid, null, null, null, null, 1, 10))).Items);
+        Assert.Equal(("evaluation", "evaluation_failures", "critical", AlertStatus.Firing), (alert.FeatureOrMetric, alert.Kind, alert.Severity, alert.Status));
+        Assert.Equal(0.75, JsonDocument.Parse(alert.PayloadJson).RootElement.GetProperty("failure_rate").GetDouble());
+
+        // (T0+5, T0+10]: all done.
+        await Seed.LlmRecordsAsync(h.Database, uid, Seed.T0.AddSeconds(6), "done", 2, evaluatedAt: Seed.T0.AddSeconds(7));
+        h.Time.Advance(TimeSpan.FromSeconds(5));
+        await h.Runner().RunDueAsync();
+        Assert.Equal(AlertStatus.Resolved, Assert.Single((await h.Alerts.ListAsync(new AlertQuery(uid, null, null, null, null, 1, 10))).Items).Status);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores.Both), MemberType = typeof(Stores))]
+    public async Task Llm_RecordsPendingLongerThanTwoLeases_RaiseEvaluationFailures(SqlDialect dialect)
+    {
+        await using var h = await JobsHarness.CreateAsync(dialect);
+        var uid = await Seed.ProfileAsync(h.Database, Seed.Llm("p"), Seed.T0, lastCheckedSlot: Seed.T0.AddSeconds(-5));
+        var lease = h.Options.Evaluation.Lease;
+        await Seed.LlmRecordsAsync(h.Database, uid, Seed.T0.AddSeconds(1) - 2 * lease + TimeSpan.FromSeconds(1), "pending"); // younger than two leases at T0+1
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+        await h.Runner().RunDueAsync();
+        Assert.Equal(0, (await LatestResultAsync(h, uid)).GetProperty("evaluation").GetProperty("stuck_pending").GetInt32());
+        Assert.Empty((await h.Alerts.ListAsync(new AlertQuery(uid, null, null, null, null, 1, 10))).Items);
+
+        h.Time.Advance(TimeSpan.FromSeconds(5));
+        await h.Runner().RunDueAsync(); // slot T0+5: the record is now 2 leases + 4 s old
+        Assert.Equal(1, (await LatestResultAsync(h, uid)).GetProperty("evaluation").GetProperty("stuck_pending").GetInt32());
+        var alert = Assert.Single((await h.Alerts.ListAsync(new AlertQuery(uid, null, null, null, null, 1, 10))).Items);
+        Assert.Equal(("evaluation", "evaluation_failures"), (alert.FeatureOrMetric, alert.Kind));
+    }
+
+    [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
     public async Task AlertLifecycle_FoundAgainUpdates_NoDataKeeps_GoneResolves(SqlDialect dialect)
