@@ -17,7 +17,7 @@ namespace Scouter.Testing;
 /// model: it answers what it was told to (<see cref="Enqueue"/>, then <see cref="Answer"/>), names itself
 /// <see cref="ModelName"/> in every reply, and records every request it receives.
 /// </summary>
-internal sealed class ScriptedJudge : IAsyncDisposable
+public sealed class ScriptedJudge : IAsyncDisposable
 {
     /// <summary>The <c>model</c> of every reply: whatever shows it says plainly what answered.</summary>
     public const string ModelName = "scripted judge, not a model";
@@ -146,6 +146,7 @@ internal sealed class ScriptedJudge : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops listening; requests held by <see cref="ScriptedAnswer.NoAnswer"/> end.</summary>
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
@@ -160,10 +161,12 @@ internal sealed class ScriptedJudge : IAsyncDisposable
 /// HTTP error <see cref="Status"/> with an optional <c>Retry-After</c>, or a raw <see cref="Body"/>, or no
 /// answer at all (<see cref="Hang"/>, until the client gives up).
 /// </summary>
-internal sealed record ScriptedAnswer
+public sealed record ScriptedAnswer
 {
+    /// <summary>HTTP status (default 200).</summary>
     public int Status { get; init; } = 200;
 
+    /// <summary>The completion's message text.</summary>
     public string? Text { get; init; }
 
     /// <summary>The body sent as it is instead of a completion.</summary>
@@ -172,13 +175,16 @@ internal sealed record ScriptedAnswer
     /// <summary>The <c>Retry-After</c> header value, sent as it is (seconds or an HTTP date).</summary>
     public string? RetryAfter { get; init; }
 
+    /// <summary>Prompt tokens reported in <c>usage</c>.</summary>
     public long? InputTokens { get; init; }
 
+    /// <summary>Completion tokens reported in <c>usage</c>.</summary>
     public long? OutputTokens { get; init; }
 
     /// <summary>Send the body without a Content-Length (chunked).</summary>
     public bool Chunked { get; init; }
 
+    /// <summary>Never answer.</summary>
     public bool Hang { get; init; }
 
     /// <summary>A completion whose message is <paramref name="text"/>.</summary>
@@ -202,10 +208,12 @@ internal sealed record ScriptedAnswer
 }
 
 /// <summary>A request as the scripted judge received it, with the fields the judge client sets.</summary>
-internal sealed record ScriptedJudgeRequest(int Number, string Method, string Path, string? Authorization, JsonElement Body)
+public sealed record ScriptedJudgeRequest(int Number, string Method, string Path, string? Authorization, JsonElement Body)
 {
+    /// <summary>The <c>model</c> asked for.</summary>
     public string? Model => Property("model")?.GetString();
 
+    /// <summary>The <c>temperature</c> sent.</summary>
     public double? Temperature => Property("temperature")?.GetDouble();
 
     /// <summary>The <c>response_format</c> object, null when none was sent.</summary>
