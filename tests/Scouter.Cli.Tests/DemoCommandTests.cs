@@ -14,7 +14,14 @@ public sealed partial class DemoCommandTests
         Assert.True(result.ExitCode == 0, result.Error + result.Out);
         foreach (var alias in new[] { "psi", "spc", "custom" })
             Assert.Contains($"{alias}: inserted 5000 == stored 5000", result.Out, StringComparison.Ordinal);
-        Assert.Contains("Queue: inserted 15000, aggregated 15000", result.Out, StringComparison.Ordinal);
+        // One LLM record per 100 inferences: 50, judged by the scripted judge (credit_live.csv rows 0, 100, ..., 2400:
+        // 17 approvals scored 5 and 8 refusals scored 4; the 25 drifted answers score 2 and fail the assertion).
+        Assert.Contains("llm: inserted 50 == stored 50", result.Out, StringComparison.Ordinal);
+        Assert.Contains("Queue: inserted 15050, aggregated 15050", result.Out, StringComparison.Ordinal);
+        Assert.Contains("LLM judge: scripted judge, not a model", result.Out, StringComparison.Ordinal);
+        Assert.Contains("LLM records judged: 50 done, 0 failed, 0 pending", result.Out, StringComparison.Ordinal);
+        Assert.Matches(@"helpfulness\s*│\s*50\s*│\s*3\.34\s*│\s*4\s*│[^│]*│\s*ALERT", result.Out);
+        Assert.Matches(@"states_decision\s*│\s*50\s*│\s*0\.5\s*│\s*1\s*│[^│]*│\s*ALERT", result.Out);
 
         var drifted = DriftedLine().Match(result.Out);
         Assert.True(drifted.Success, result.Out);

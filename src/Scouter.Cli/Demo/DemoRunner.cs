@@ -10,6 +10,7 @@ using Scouter.Api;
 using Scouter.Client;
 using Scouter.Data;
 using Scouter.Server;
+using Scouter.Testing;
 using Spectre.Console;
 
 namespace Scouter.Cli.Demo;
@@ -42,6 +43,7 @@ internal static class DemoRunner
     {
         string? tempDir = null;
         WebApplication? app = null;
+        ScriptedJudge? judge = null;
         DemoTransport? transport = null;
         try
         {
@@ -52,6 +54,7 @@ internal static class DemoRunner
                 await context.Error.WriteLineAsync($"error: {unreachable}");
                 return CliApp.BadInput;
             }
+            judge = await LlmDemo.StartJudgeAsync();
             tempDir = Directory.CreateTempSubdirectory("scouter-demo-").FullName;
             var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
             var secret = RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 48);
@@ -64,11 +67,12 @@ internal static class DemoRunner
                 o.JwtSecret = secret;
                 o.JobPollInterval = TimeSpan.FromSeconds(1);
                 transport.ConfigureServer(o);
+                LlmDemo.ConfigureServer(o, judge);
             }, QuietLogging);
             await app.StartAsync(cancellationToken);
             var url = ScouterServer.Url(app);
 
-            var report = await RunScenarioAsync(context, options, transport, samples, url, password, cancellationToken);
+            var report = await RunScenarioAsync(context, options, transport, samples, url, password, LlmDemo.JudgeDescription(judge), cancellationToken);
             Render(context, report, url);
 
             if (report.Mismatches.Count > 0)
@@ -102,6 +106,7 @@ internal static class DemoRunner
             }
             if (tempDir is not null) TryDelete(tempDir);
             transport?.Dispose();
+            if (judge is not null) await judge.DisposeAsync();
         }
     }
 
@@ -121,7 +126,7 @@ internal static class DemoRunner
     }
 
     private static async Task<DemoReport> RunScenarioAsync(CliContext context, DemoOptions options, DemoTransport route, string samples, string url, string password,
-        CancellationToken ct)
+        string judgeDescription, CancellationToken ct)
     {
         // 1. Profiles from the training data.
         var train = await TableFile.ReadAsync(Path.Combine(samples, "credit_train.csv"), null, ct);
@@ -140,6 +145,7 @@ internal static class DemoRunner
             ["psi"] = await client.RegisterProfileAsync(psi, setActive: true, cancellationToken: ct),
             ["spc"] = await client.RegisterProfileAsync(spc, setActive: true, cancellationToken: ct),
             ["custom"] = await client.RegisterProfileAsync(custom, setActive: true, cancellationToken: ct),
+            [LlmDemo.Alias] = await client.RegisterProfileAsync(LlmDemo.Profile(Space, ModelName, ModelVersion), setActive: true, cancellationToken: ct),
         };
 
         // 2. Inference traffic: calm rows, then drifted rows (each half cycles its file as needed).
@@ -147,7 +153,7 @@ internal static class DemoRunner
         var drifted = Rows.Load(await TableFile.ReadAsync(Path.Combine(samples, "credit_drifted.csv"), null, ct), psi);
         var start = TimeProvider.System.GetUtcNow();
         var streaming = System.Diagnostics.Stopwatch.StartNew();
-        var inserted = new Dictionary<string, long>(StringComparer.Ordinal) { ["psi"] = 0, ["spc"] = 0, ["custom"] = 0 };
+        var inserted = new Dictionary<string, long>(StringComparer.Ordinal) { ["psi"] = 0, ["spc"] = 0, ["custom"] = 0, [LlmDemo.Alias] = 0 };
         ScouterQueueStatistics statistics;
         var transport = route.CreateTransport(url, password);
         var queue = ScouterQueue.FromProfiles(registered, transport, new ScouterQueueOptions
@@ -157,7 +163,8 @@ internal static class DemoRunner
         });
         try
         {
-            var (psiQueue, spcQueue, customQueue) = (queue["psi"], queue["spc"], queue["custom"]);
+            var (psiQueue, spcQueue, customQueue, llmQueue) = (queue["psi"], queue["spc"], queue["custom"], queue[LlmDemo.Alias]);
+            long llmRecords = 0;
             await WithProgressAsync(context, options.Inferences, progress =>
             {
                 var half = options.Inferences / 2;
@@ -169,11 +176,17 @@ internal static class DemoRunner
                     psiQueue.Insert(rows.Features[row]);
                     spcQueue.Insert(rows.SpcFeatures[row]);
                     customQueue.Insert(rows.Approved[row] ? Rows.Approve : Rows.Reject);
+                    if (i % LlmDemo.InferencesPerRecord == 0)
+                    {
+                        llmQueue.Insert(LlmDemo.Record(i >= half, rows.Approved[row], rows.CreditScore[row], rows.DebtRatio[row]));
+                        llmRecords++;
+                    }
                     if ((i + 1) % 1000 == 0 || i + 1 == options.Inferences) progress(i + 1);
                 }
                 return Task.CompletedTask;
             });
             inserted["psi"] = inserted["spc"] = inserted["custom"] = options.Inferences;
+            inserted[LlmDemo.Alias] = llmRecords;
         }
         finally
         {
@@ -193,6 +206,9 @@ internal static class DemoRunner
             await Task.Delay(100, ct);
         }
         var delivered = streaming.Elapsed;
+        // 5. LLM records are judged by the server's worker after they are stored: wait (bounded) for it.
+        var llmStatus = await LlmDemo.WaitForJudgingAsync(client, registered[LlmDemo.Alias].Config.Uid, inserted[LlmDemo.Alias], from,
+            judgeDescription.Contains(ScriptedJudge.ModelName, StringComparison.Ordinal) ? TimeSpan.FromSeconds(60) : TimeSpan.FromMinutes(5), ct);
 
         var checks = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var (alias, profile) in registered) checks[alias] = await client.RunDriftCheckAsync(profile.Config.Uid, ct);
@@ -200,7 +216,9 @@ internal static class DemoRunner
         var aliasByUid = registered.ToDictionary(p => p.Value.Config.Uid, p => p.Key);
 
         return new DemoReport(route.Description, options.Inferences, delivered, statistics, counts, checks, alerts, aliasByUid,
-            [.. counts.Where(c => c.StoredMin != c.Inserted || c.StoredMax != c.Inserted || statistics.Inserted != 3L * options.Inferences).Select(c => c.Alias)]);
+            [.. counts.Where(c => c.StoredMin != c.Inserted || c.StoredMax != c.Inserted || statistics.Inserted != 3L * options.Inferences + inserted[LlmDemo.Alias])
+                .Select(c => c.Alias)],
+            judgeDescription, llmStatus);
     }
 
     private static async Task<List<CountRow>> StoredCountsAsync(ScouterClient client, Dictionary<string, DriftProfile> registered, Dictionary<string, long> inserted,
@@ -211,6 +229,8 @@ internal static class DemoRunner
         var spcStored = await client.GetSpcDriftAsync(registered["spc"].Config.Uid, from, to, ct);
         var customStored = await client.GetCustomDriftAsync(registered["custom"].Config.Uid, from, to, 1, ct);
         var customCount = customStored.Metrics.TryGetValue(MetricName, out var metric) ? metric.Count : 0;
+        var llmStored = await client.GetLlmDriftAsync(registered[LlmDemo.Alias].Config.Uid, from, to, 1, ct);
+        var llmCount = llmStored.RecordStatus?.Values.Sum() ?? 0;
         return
         [
             new("psi", inserted["psi"], psiStored.Features.Values.Select(f => f.N).DefaultIfEmpty(0).Min(),
@@ -219,6 +239,7 @@ internal static class DemoRunner
                 spcStored.Features.Values.Select(f => f.Counts.Sum()).DefaultIfEmpty(0).Max(),
                 $"values per feature over {spcStored.Features.Values.Sum(f => f.Counts.Count)} samples ({spcStored.Features.Count} features)"),
             new("custom", inserted["custom"], customCount, customCount, $"{MetricName} count"),
+            new(LlmDemo.Alias, inserted[LlmDemo.Alias], llmCount, llmCount, "LLM records (one per 100 inferences)"),
         ];
     }
 
@@ -244,7 +265,7 @@ internal static class DemoRunner
         var console = context.OutConsole;
         var s = report.Statistics;
         console.WriteLine(FormattableString.Invariant(
-            $"Streamed {report.Inferences} inferences (first half credit_live.csv, second half credit_drifted.csv) into psi, spc and custom over {report.Route}; stored by the server after {report.Delivered.TotalSeconds:F2} s ({report.Inferences / report.Delivered.TotalSeconds:N0} inferences/s end to end)."));
+            $"Streamed {report.Inferences} inferences (first half credit_live.csv, second half credit_drifted.csv) into psi, spc, custom and llm (one LLM record per {LlmDemo.InferencesPerRecord}) over {report.Route}; stored by the server after {report.Delivered.TotalSeconds:F2} s ({report.Inferences / report.Delivered.TotalSeconds:N0} inferences/s end to end)."));
         console.WriteLine(FormattableString.Invariant(
             $"Queue: inserted {s.Inserted}, aggregated {s.Aggregated}, batches sent {s.BatchesSent}, records sent {s.RecordsSent}, retries {s.Retries}, dropped {s.Dropped.Values.Sum(d => d.Items)}{DropReasons(s)}, errors {s.Errors.Values.Sum()}, rejected records {s.RejectedRecords.Values.Sum()}"));
         console.WriteLine();
@@ -292,6 +313,19 @@ internal static class DemoRunner
                 $"{Prop(m.Value, "condition")} by > {Prop(m.Value, "delta")}", alert ? "[red]ALERT[/]" : "[green]ok[/]");
         }
         console.Write(customTable);
+        console.WriteLine();
+
+        console.WriteLine(report.JudgeDescription);
+        console.WriteLine(FormattableString.Invariant(
+            $"LLM records judged: {report.LlmStatus.GetValueOrDefault("done")} done, {report.LlmStatus.GetValueOrDefault("failed")} failed, {report.LlmStatus.GetValueOrDefault("pending")} pending"));
+        var llmTable = new Table().Title("LLM drift check").AddColumns("metric", "n", "observed", "baseline", "condition", "alert");
+        foreach (var m in Subjects(report.Checks[LlmDemo.Alias], "metrics"))
+        {
+            var alert = m.Value.TryGetProperty("alert", out var a) && a.GetBoolean();
+            llmTable.AddRow(m.Name, Prop(m.Value, "n"), Prop(m.Value, "observed"), Prop(m.Value, "baseline"),
+                $"{Prop(m.Value, "condition")} by > {Prop(m.Value, "delta")}", alert ? "[red]ALERT[/]" : "[green]ok[/]");
+        }
+        console.Write(llmTable);
         console.WriteLine();
 
         var alertTable = new Table().Title(FormattableString.Invariant($"Alerts ({report.Alerts.Total})")).AddColumns("id", "profile", "feature/metric", "kind", "severity", "status");
@@ -377,7 +411,8 @@ internal static class DemoRunner
     }
 
     private sealed record DemoReport(string Route, int Inferences, TimeSpan Delivered, ScouterQueueStatistics Statistics, IReadOnlyList<CountRow> Counts,
-        IReadOnlyDictionary<string, JsonElement> Checks, AlertPage Alerts, IReadOnlyDictionary<Guid, string> AliasByUid, IReadOnlyList<string> Mismatches);
+        IReadOnlyDictionary<string, JsonElement> Checks, AlertPage Alerts, IReadOnlyDictionary<Guid, string> AliasByUid, IReadOnlyList<string> Mismatches,
+        string JudgeDescription, IReadOnlyDictionary<string, long> LlmStatus);
 
     /// <summary>Pre-built inference payloads of one data file.</summary>
     private sealed class Rows
@@ -385,11 +420,13 @@ internal static class DemoRunner
         public static readonly Metrics Approve = new([new Metric(MetricName, 1)]);
         public static readonly Metrics Reject = new([new Metric(MetricName, 0)]);
 
-        private Rows(Features[] features, Features[] spcFeatures, bool[] approved)
+        private Rows(Features[] features, Features[] spcFeatures, bool[] approved, double[] creditScore, double[] debtRatio)
         {
             Features = features;
             SpcFeatures = spcFeatures;
             Approved = approved;
+            CreditScore = creditScore;
+            DebtRatio = debtRatio;
         }
 
         public Features[] Features { get; }
@@ -398,6 +435,10 @@ internal static class DemoRunner
         public Features[] SpcFeatures { get; }
 
         public bool[] Approved { get; }
+
+        public double[] CreditScore { get; }
+
+        public double[] DebtRatio { get; }
 
         public int Count => Features.Length;
 
@@ -425,7 +466,7 @@ internal static class DemoRunner
                 spcFeatures[i] = new Features(row.Where(f => DemoRunner.SpcFeatures.Contains(f.Name)));
                 approved[i] = Approves(score[i], debt[i]);
             }
-            return new Rows(features, spcFeatures, approved);
+            return new Rows(features, spcFeatures, approved, [.. score], [.. debt]);
         }
     }
 }
