@@ -38,7 +38,7 @@ internal sealed class SampleServer : IAsyncDisposable
 
     public ScouterClient AdminClient() => new(new ScouterClientOptions { ServerUri = Url, Username = "admin", Password = AdminPassword });
 
-    public static async Task<SampleServer> StartAsync()
+    public static async Task<SampleServer> StartAsync(Action<ServerOptions>? configure = null)
     {
         var dataDir = Directory.CreateTempSubdirectory("scouter-samples-").FullName;
         var app = ScouterServer.Build([], o =>
@@ -47,6 +47,7 @@ internal sealed class SampleServer : IAsyncDisposable
             o.DataDir = dataDir;
             o.AdminPassword = AdminPassword;
             o.JwtSecret = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
+            configure?.Invoke(o);
         }, s => s.AddTestOutputLogging());
         await app.StartAsync(TestContext.Current.CancellationToken);
         return new SampleServer(app, dataDir);
