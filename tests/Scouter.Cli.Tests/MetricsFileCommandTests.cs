@@ -66,6 +66,13 @@ public sealed class MetricsFileCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task MissingBaseline_IsNamed_NotReadAsZero()
+    {
+        var file = _dir.File("bad.json", """{"metrics": [{"name": "relevance", "prompt": "Rate ${response}"}]}""");
+        AssertBadInput(await CliRunner.RunAsync("profile", "create", "--type", "llm", "--metrics", file, "-o", _dir.Combine("x.json")), file, "baseline");
+    }
+
+    [Fact]
     public async Task UnknownPlaceholder_IsNamed()
     {
         var file = _dir.File("bad.json", """{"metrics": [{"name": "relevance", "baseline": 4, "prompt": "Rate ${answer}"}]}""");

@@ -24,8 +24,18 @@ public sealed class PsiFeatureProfile
     private readonly double[] _edges;
     private readonly FrozenDictionary<string, int>? _categoryBins;
 
-    /// <summary>Creates and validates a feature profile.</summary>
+    /// <summary>
+    /// Restores a saved feature profile (used by deserialization): <c>edges</c> (numeric) and <c>categories</c>
+    /// (categorical) are optional in the JSON, every other field is required.
+    /// </summary>
     [JsonConstructor]
+    public PsiFeatureProfile(FeatureKind kind, IReadOnlyList<double> proportions, double missingProportion, long count, long missingCount,
+        IReadOnlyList<double>? edges = null, IReadOnlyList<string>? categories = null)
+        : this(kind, edges, categories, proportions, missingProportion, count, missingCount)
+    {
+    }
+
+    /// <summary>Creates and validates a feature profile.</summary>
     public PsiFeatureProfile(FeatureKind kind, IReadOnlyList<double>? edges, IReadOnlyList<string>? categories, IReadOnlyList<double> proportions,
         double missingProportion, long count, long missingCount)
     {

@@ -14,6 +14,7 @@ namespace Scouter.Serialization;
     WriteIndented = true,
     AllowOutOfOrderMetadataProperties = true,
     RespectNullableAnnotations = true,
+    RespectRequiredConstructorParameters = true,
     NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(DriftProfile))]
 [JsonSerializable(typeof(RecordBatch))]

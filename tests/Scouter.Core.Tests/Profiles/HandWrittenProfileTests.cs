@@ -20,6 +20,17 @@ public sealed class HandWrittenProfileTests
         Assert.InRange(profile.CreatedAt, loadedAfter, TimeProvider.System.GetUtcNow());
     }
 
+    [Theory]
+    [InlineData("""{"drift_type":"custom","config":{"space":"s","name":"n"},"metrics":[{"name":"mae"}]}""", "baseline")]
+    [InlineData("""{"drift_type":"llm","config":{"space":"s","name":"n"},"metrics":[{"name":"r","baseline":4}]}""", "prompt")]
+    [InlineData("""{"drift_type":"llm","config":{"space":"s","name":"n"},"metrics":[],"assertions":[{"name":"a","baseline":1,"operator":"is_json"}]}""", "field")]
+    [InlineData("""{"drift_type":"psi","config":{"space":"s","name":"n"},"features":{"age":{"kind":"numeric","edges":[1],"count":3,"missing_count":0,"missing_proportion":0}}}""", "proportions")]
+    public void RequiredField_LeftOut_IsAnErrorNamingIt_NeverADefaultValue(string json, string field)
+    {
+        var error = Assert.Throws<ScouterDataException>(() => DriftProfile.FromJson(json));
+        Assert.Contains(field, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Custom_WithoutConfigDefaults_LoadsTheDocumentedDefaults()
     {
