@@ -56,6 +56,10 @@ public sealed class MetricsFileCommandTests : IDisposable
         Assert.Equal(("relevance", 4.0, 1.0, 5.0, (int?)20), (relevance.Name, relevance.Baseline, relevance.ScoreRange!.Min, relevance.ScoreRange.Max, relevance.MinCount));
         var label = Assert.Single(profile.Assertions);
         Assert.Equal(("label", "response.label", AssertionOperator.EqualTo, "${context.label}"), (label.Name, label.Field, label.Operator, label.Expected!.GetValue<string>()));
+
+        var shown = await CliRunner.RunAsync("profile", "show", output);
+        Assert.Equal(0, shown.ExitCode);
+        Assert.Contains("response.label equals", shown.Out, StringComparison.Ordinal);
     }
 
     [Fact]

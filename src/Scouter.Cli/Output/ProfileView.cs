@@ -75,9 +75,14 @@ internal static class ProfileView
                     table.AddRow(Markup.Escape(m.Name), F(m.Baseline), EnumNames.Of(m.Condition), m.Delta is { } d ? F(d) : "-");
                 break;
             case LlmDriftProfile llm:
-                table.AddColumns("metric", "baseline", "condition", "delta", "prompt");
+                table.AddColumns("metric", "baseline", "condition", "delta", "judge prompt / assertion");
                 foreach (var m in llm.Metrics)
                     table.AddRow(Markup.Escape(m.Name), F(m.Baseline), EnumNames.Of(m.Condition), m.Delta is { } d ? F(d) : "-", Markup.Escape(Truncate(m.Prompt, 60)));
+                foreach (var a in llm.Assertions)
+                {
+                    var check = $"{a.Field} {EnumNames.Of(a.Operator)}{(a.Expected is null ? "" : " " + a.Expected.ToJsonString())}";
+                    table.AddRow(Markup.Escape(a.Name), F(a.Baseline), EnumNames.Of(a.Condition), a.Delta is { } d ? F(d) : "-", Markup.Escape(Truncate(check, 60)));
+                }
                 break;
         }
         return table;
