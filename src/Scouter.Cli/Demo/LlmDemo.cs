@@ -60,7 +60,7 @@ internal static class LlmDemo
         return new LlmRecord(question, answer, new Dictionary<string, object?> { ["channel"] = "web" });
     }
 
-    /// <summary>Waits (bounded) until every stored record is judged or failed; returns the status counts.</summary>
+    /// <summary>Waits (bounded) until every stored record is judged or failed, or judging is paused; returns the status counts.</summary>
     public static async Task<IReadOnlyDictionary<string, long>> WaitForJudgingAsync(ScouterClient client, Guid uid, long expected, DateTimeOffset from, TimeSpan timeout,
         CancellationToken ct)
     {
@@ -70,7 +70,8 @@ internal static class LlmDemo
             var drift = await client.GetLlmDriftAsync(uid, from, TimeProvider.System.GetUtcNow().AddMinutes(1), 1, ct);
             var counts = drift.RecordStatus ?? new Dictionary<string, long>();
             var finished = counts.GetValueOrDefault("done") + counts.GetValueOrDefault("failed");
-            if (finished >= expected || TimeProvider.System.GetUtcNow() > deadline) return counts;
+            // A paused judge (wrong key, unknown model) will not finish: report what there is instead of waiting out the bound.
+            if (finished >= expected || drift.Judge?.State is "paused" or "not_configured" || TimeProvider.System.GetUtcNow() > deadline) return counts;
             await Task.Delay(100, ct);
         }
     }
