@@ -31,8 +31,14 @@ public sealed class ServerOptions
     /// <summary>Password of the bootstrap <c>admin</c> user; a random one is logged once when unset.</summary>
     public string? AdminPassword { get; set; }
 
-    /// <summary>Days of records kept (default 60).</summary>
+    /// <summary>Days of raw records kept (default 60).</summary>
     public int RetentionDays { get; set; } = 60;
+
+    /// <summary>Days of hourly roll-ups kept (default 400), so long trends stay queryable after the raw records are gone.</summary>
+    public int RollupRetentionDays { get; set; } = 400;
+
+    /// <summary>How often new records are folded into the hourly roll-ups (default 10 s). Reads are exact whatever it is; a shorter interval keeps the raw part of reads smaller.</summary>
+    public TimeSpan RollupInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Concurrent drift checks per replica (default 4).</summary>
     public int JobWorkers { get; set; } = 4;
@@ -137,6 +143,8 @@ public sealed class ServerOptions
         o.JwtSecret = Get("JWT_SECRET");
         o.AdminPassword = Get("ADMIN_PASSWORD");
         o.RetentionDays = Int(Get("RETENTION_DAYS"), "SCOUTER_RETENTION_DAYS", o.RetentionDays, 1, 36500);
+        o.RollupRetentionDays = Int(Get("ROLLUP_RETENTION_DAYS"), "SCOUTER_ROLLUP_RETENTION_DAYS", o.RollupRetentionDays, 1, 36500);
+        o.RollupInterval = Duration(Get("ROLLUP_INTERVAL"), "SCOUTER_ROLLUP_INTERVAL", o.RollupInterval);
         o.JobWorkers = Int(Get("JOB_WORKERS"), "SCOUTER_JOB_WORKERS", o.JobWorkers, 1, 256);
         o.JobPollInterval = Duration(Get("JOB_POLL_INTERVAL"), "SCOUTER_JOB_POLL_INTERVAL", o.JobPollInterval);
         o.JobLease = Duration(Get("JOB_LEASE"), "SCOUTER_JOB_LEASE", o.JobLease);

@@ -44,23 +44,36 @@ public sealed record SpcLimits(double Center, double Sigma, double OneLcl, doubl
 /// <param name="End">Time of the last sample of the run.</param>
 public sealed record SpcAlertView(int? Zone, SpcAlertKind Kind, DateTimeOffset Start, DateTimeOffset End);
 
-/// <summary>SPC samples of one feature.</summary>
+/// <summary>SPC samples of one feature (empty lists when the answer is bucketed).</summary>
 /// <param name="Times">Sample times, oldest first.</param>
 /// <param name="Means">Sample means.</param>
 /// <param name="Counts">Values per sample.</param>
 /// <param name="Codes">Zone code per sample (spec/drift-math.md 2.2).</param>
 /// <param name="Limits">The profile's limits.</param>
 /// <param name="Alerts">Rule alerts over these samples.</param>
+/// <param name="Buckets">Per-bucket statistics of the sample means when the window holds more samples than a chart shows (null otherwise).</param>
 public sealed record SpcFeatureSeries(IReadOnlyList<DateTimeOffset> Times, IReadOnlyList<double> Means, IReadOnlyList<long> Counts, IReadOnlyList<int> Codes,
-    SpcLimits Limits, IReadOnlyList<SpcAlertView> Alerts);
+    SpcLimits Limits, IReadOnlyList<SpcAlertView> Alerts,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SpcBucketSeries? Buckets = null);
+
+/// <summary>Per-bucket statistics of one feature's SPC sample means (a long window's chart).</summary>
+/// <param name="Means">Mean of the sample means per bucket; null without samples.</param>
+/// <param name="Mins">Smallest sample mean per bucket; null without samples.</param>
+/// <param name="Maxes">Largest sample mean per bucket; null without samples.</param>
+/// <param name="Counts">Samples per bucket.</param>
+public sealed record SpcBucketSeries(IReadOnlyList<double?> Means, IReadOnlyList<double?> Mins, IReadOnlyList<double?> Maxes, IReadOnlyList<long> Counts);
 
 /// <summary>Answer of <c>GET /drift/spc</c>.</summary>
 /// <param name="Uid">Profile uid.</param>
 /// <param name="From">Window start (exclusive).</param>
 /// <param name="To">Window end (inclusive).</param>
-/// <param name="Truncated">True when the window held more than the returned (newest) samples.</param>
+/// <param name="Truncated">True when the window held more than the returned (newest) samples (only when samples arrived between the count and the read).</param>
 /// <param name="Features">Feature → samples, in profile order.</param>
-public sealed record SpcDriftResponse(Guid Uid, DateTimeOffset From, DateTimeOffset To, bool Truncated, IReadOnlyDictionary<string, SpcFeatureSeries> Features);
+/// <param name="Bucketed">True when the window holds more samples than a chart shows: each feature has per-bucket <see cref="SpcFeatureSeries.Buckets"/> instead of samples.</param>
+/// <param name="BucketStarts">Bucket starts (exclusive) when <paramref name="Bucketed"/>.</param>
+public sealed record SpcDriftResponse(Guid Uid, DateTimeOffset From, DateTimeOffset To, bool Truncated, IReadOnlyDictionary<string, SpcFeatureSeries> Features,
+    bool Bucketed = false,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<DateTimeOffset>? BucketStarts = null);
 
 /// <summary>A custom or LLM metric per bucket.</summary>
 /// <param name="Means">Count-weighted mean per bucket (LLM: mean score); null without data.</param>

@@ -12,10 +12,10 @@ namespace Scouter.Server.Apis;
 /// <summary><c>/drift/{psi,spc,custom,llm}</c>: time-bucketed drift series over <c>(from, to]</c>.</summary>
 public static class DriftApi
 {
-    /// <summary>Most buckets per query.</summary>
-    public const int MaxBuckets = 500;
+    /// <summary>Most buckets per query (31 days hourly fit).</summary>
+    public const int MaxBuckets = 1000;
 
-    /// <summary>Most SPC samples returned (the newest).</summary>
+    /// <summary>Most SPC samples returned; a window with more gets per-bucket statistics instead.</summary>
     public const int MaxSpcSamples = 10_000;
 
     /// <summary>Maps the drift routes on <paramref name="api"/>.</summary>
@@ -79,17 +79,34 @@ public static class DriftApi
         var (q, problem) = await ParseAsync(query, user, profiles, time, DriftType.Spc, ct);
         if (problem is not null) return problem;
         var profile = (SpcDriftProfile)q!.Profile.Profile;
+        var stats = await records.SpcStatsAsync(q.Profile.Row.Uid, q.Window, ct);
+        var features = new Dictionary<string, SpcFeatureSeries>(StringComparer.Ordinal);
+        if (stats.Sum(s => s.Samples) > MaxSpcSamples)
+        {
+            // Too many samples to chart one by one: per-bucket statistics from the roll-ups (the checks still judge every sample).
+            foreach (var (name, limits) in profile.Features)
+            {
+                var n = q.Window.Buckets;
+                var (means, mins, maxes, counts) = (new double?[n], new double?[n], new double?[n], new long[n]);
+                foreach (var s in stats)
+                {
+                    if (s.Feature != name || !(s.Samples > 0)) continue;
+                    means[s.Bucket] = Finite(s.Sum / s.Samples);
+                    (mins[s.Bucket], maxes[s.Bucket], counts[s.Bucket]) = (s.Min, s.Max, WindowSums.Saturate(s.Samples));
+                }
+                features[name] = new SpcFeatureSeries([], [], [], [], Limits(limits), [], new SpcBucketSeries(means, mins, maxes, counts));
+            }
+            return TypedResults.Ok(new SpcDriftResponse(q.Profile.Row.Uid, q.Window.From, q.Window.To, false, features, true, BucketStarts(q.Window)));
+        }
         var samples = await records.SpcSamplesAsync(q.Profile.Row.Uid, q.Window.From, q.Window.To, MaxSpcSamples + 1, ct);
         var truncated = samples.Count > MaxSpcSamples;
         if (truncated) samples = [.. samples.Skip(1)];
-        var features = new Dictionary<string, SpcFeatureSeries>(StringComparer.Ordinal);
         foreach (var (name, limits) in profile.Features)
         {
             var own = samples.Where(s => s.Feature == name).ToList();
             var drift = DriftChecks.EvaluateSpc(profile, name, [.. own.Select(s => s.Mean)]);
             var times = own.Select(s => s.CreatedAt).ToList();
-            features[name] = new SpcFeatureSeries(times, drift.Means, [.. own.Select(s => s.Count)], drift.Codes,
-                new SpcLimits(limits.Center, limits.Sigma, limits.OneLcl, limits.OneUcl, limits.TwoLcl, limits.TwoUcl, limits.ThreeLcl, limits.ThreeUcl),
+            features[name] = new SpcFeatureSeries(times, drift.Means, [.. own.Select(s => s.Count)], drift.Codes, Limits(limits),
                 [.. drift.Alerts.Select(a => new SpcAlertView(a.Zone, a.Kind, times[a.StartIndex], times[a.EndIndex]))]);
         }
         return TypedResults.Ok(new SpcDriftResponse(q.Profile.Row.Uid, q.Window.From, q.Window.To, truncated, features));
@@ -139,6 +156,12 @@ public static class DriftApi
         {
             return (null, Problems.Validation("invalid_query", "buckets", $"buckets must be an integer from 1 to {MaxBuckets}."));
         }
+        var align = false;
+        if (query.Align is { Length: > 0 } alignText && !bool.TryParse(alignText, out align))
+        {
+            return (null, Problems.Validation("invalid_query", "align", $"align must be true or false, not '{alignText}'."));
+        }
+        if (align) (from, to, buckets) = Aligned(from, to, buckets);
         var profile = await profiles.GetAsync(uid, ct);
         if (profile is null) return (null, Problems.NotFound("profile_not_found", $"No profile with uid {uid}."));
         if (!user.Can(profile.Row.Space, SpaceRole.Read)) return (null, Problems.Forbidden(profile.Row.Space, "read"));
@@ -158,6 +181,23 @@ public static class DriftApi
         }
         return (new DriftQuery(profile, window), null);
     }
+
+    /// <summary>
+    /// The window aligned to the roll-up hours: the end rounded up to an hour, the bucket width
+    /// rounded up to whole hours, the start moved back to make a whole number of buckets (never more
+    /// than asked for), so every bucket is read from roll-ups.
+    /// </summary>
+    private static (DateTimeOffset From, DateTimeOffset To, int Buckets) Aligned(DateTimeOffset from, DateTimeOffset to, int buckets)
+    {
+        const long Hour = Storage.Rollups.RollupGrain.Micros;
+        var end = CeilDiv(DbTime.ToMicros(to), Hour) * Hour;
+        var start = Math.DivRem(DbTime.ToMicros(from), Hour) is var (q, r) && r < 0 ? (q - 1) * Hour : q * Hour;
+        var width = CeilDiv(end - start, (long)buckets * Hour) * Hour;
+        var count = (int)CeilDiv(end - start, width);
+        return (DbTime.FromMicros(end - (count * width)), DbTime.FromMicros(end), count);
+    }
+
+    private static long CeilDiv(long a, long b) => Math.DivRem(a, b) is var (q, r) && r > 0 ? q + 1 : q;
 
     /// <summary>
     /// The PSI of summed counts, or null when they cannot be evaluated: a bin id the feature lacks or a
@@ -206,6 +246,9 @@ public static class DriftApi
         for (var i = 0; i < feature.Proportions.Count; i++) result[Key(i + 1)] = feature.Proportions[i];
         return result;
     }
+
+    private static SpcLimits Limits(SpcFeatureProfile limits) =>
+        new(limits.Center, limits.Sigma, limits.OneLcl, limits.OneUcl, limits.TwoLcl, limits.TwoUcl, limits.ThreeLcl, limits.ThreeUcl);
 
     private static DateTimeOffset[] BucketStarts(TimeWindow window) => [.. Enumerable.Range(0, window.Buckets).Select(window.BucketStart)];
 

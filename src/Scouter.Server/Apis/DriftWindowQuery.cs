@@ -23,4 +23,13 @@ public sealed class DriftWindowQuery
     /// <summary>Number of equal buckets, 1 to <see cref="DriftApi.MaxBuckets"/> (default 24; SPC ignores it).</summary>
     [FromQuery(Name = "buckets")]
     public string? Buckets { get; set; }
+
+    /// <summary>
+    /// <c>true</c>: align the window to the hourly roll-ups — <c>to</c> rounded up to a whole hour,
+    /// bucket width rounded up to whole hours, <c>from</c> moved back so the window is a whole number
+    /// of buckets (at most <c>buckets</c>). The answer's <c>from</c>/<c>to</c> say which window was read.
+    /// Default <c>false</c>: the exact window asked for.
+    /// </summary>
+    [FromQuery(Name = "align")]
+    public string? Align { get; set; }
 }

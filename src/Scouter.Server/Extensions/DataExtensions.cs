@@ -3,6 +3,7 @@ using Scouter.Server;
 using Scouter.Server.Apis;
 using Scouter.Server.Ingestion;
 using Scouter.Server.Storage;
+using Scouter.Server.Storage.Rollups;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -28,6 +29,9 @@ public static class DataExtensions
         services.TryAddSingleton<IngestPipeline>();
         services.TryAddSingleton<IngestWriterService>();
         services.TryAddSingleton<RetentionService>();
+        services.TryAddSingleton<RollupWriter>();
+        services.TryAddSingleton<RollupService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RollupService>(sp => sp.GetRequiredService<RollupService>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, IngestWriterService>(sp => sp.GetRequiredService<IngestWriterService>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RetentionService>(sp => sp.GetRequiredService<RetentionService>()));
         return services;

@@ -1,10 +1,13 @@
 using Scouter.Server.Storage;
+using Scouter.Server.Storage.Rollups;
 
 namespace Scouter.Server.Ingestion;
 
 /// <summary>
-/// Once at start and then daily: removes records and batch ids older than
-/// <see cref="ServerOptions.RetentionDays"/> (PostgreSQL drops whole daily partitions).
+/// Once at start and then daily, in two tiers: first folds every stored record into the hourly
+/// roll-ups, then removes raw records and batch ids older than <see cref="ServerOptions.RetentionDays"/>
+/// (PostgreSQL drops whole daily partitions) and roll-up hours older than
+/// <see cref="ServerOptions.RollupRetentionDays"/>.
 /// </summary>
 internal sealed partial class RetentionService : BackgroundService
 {
@@ -15,9 +18,12 @@ internal sealed partial class RetentionService : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<RetentionService> _log;
 
-    public RetentionService(IRecordStore store, ServerOptions options, TimeProvider time, ILogger<RetentionService> log)
+    private readonly RollupWriter _rollups;
+
+    public RetentionService(IRecordStore store, RollupWriter rollups, ServerOptions options, TimeProvider time, ILogger<RetentionService> log)
     {
         _store = store;
+        _rollups = rollups;
         _options = options;
         _time = time;
         _log = log;
@@ -26,10 +32,15 @@ internal sealed partial class RetentionService : BackgroundService
     /// <summary>One retention pass.</summary>
     public async Task<RetentionResult> RunOnceAsync(CancellationToken cancellationToken)
     {
-        var cutoff = _time.GetUtcNow() - TimeSpan.FromDays(_options.RetentionDays);
+        var now = _time.GetUtcNow();
+        // Fold first, so no raw row leaves before it is counted in the roll-ups.
+        await _rollups.CatchUpAsync(cancellationToken);
+        var cutoff = now - TimeSpan.FromDays(_options.RetentionDays);
         var result = await _store.PurgeAsync(cutoff, cancellationToken);
-        LogPurged(_log, cutoff, result.DroppedPartitions, result.DeletedRows);
-        return result;
+        var rollupCutoff = now - TimeSpan.FromDays(_options.RollupRetentionDays);
+        var hours = await _store.PurgeRollupsAsync(rollupCutoff, cancellationToken);
+        LogPurged(_log, cutoff, result.DroppedPartitions, result.DeletedRows, rollupCutoff, hours);
+        return result with { DeletedRollupRows = hours };
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -49,8 +60,9 @@ internal sealed partial class RetentionService : BackgroundService
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Retention: records before {Cutoff:O} removed ({Partitions} partitions dropped, {Rows} rows deleted)")]
-    private static partial void LogPurged(ILogger logger, DateTimeOffset cutoff, int partitions, long rows);
+    [LoggerMessage(EventId = 300, Level = LogLevel.Information,
+        Message = "Retention: records before {Cutoff:O} removed ({Partitions} partitions dropped, {Rows} rows deleted); roll-ups before {RollupCutoff:O} removed ({RollupRows} rows)")]
+    private static partial void LogPurged(ILogger logger, DateTimeOffset cutoff, int partitions, long rows, DateTimeOffset rollupCutoff, long rollupRows);
 
     [LoggerMessage(EventId = 301, Level = LogLevel.Error, Message = "Retention pass failed; retrying at the next period")]
     private static partial void LogFailed(ILogger logger, Exception exception);

@@ -20,7 +20,7 @@ internal sealed record CheckOutcome(JsonObject Result, IReadOnlyList<AlertFindin
 /// of <see cref="WindowSums"/>, so no stored data can make a check fail: data it cannot judge is
 /// <c>invalid_data</c> (not evaluated, no alert).
 /// </summary>
-internal sealed class DriftCheckEngine(ScouterDatabase database, EvaluationOptions evaluation)
+internal sealed class DriftCheckEngine(ScouterDatabase database, IRecordStore records, EvaluationOptions evaluation)
 {
     /// <summary>The subject of the <c>evaluation_failures</c> alert of an LLM profile.</summary>
     public const string EvaluationSubject = "evaluation";
@@ -65,16 +65,12 @@ internal sealed class DriftCheckEngine(ScouterDatabase database, EvaluationOptio
     private async Task<JsonObject> PsiAsync(PsiDriftProfile profile, Guid uid, DateTimeOffset from, DateTimeOffset to, EvalContext context, CancellationToken ct)
     {
         var sums = new Dictionary<string, Dictionary<int, double>>(StringComparer.Ordinal);
-        await using (var connection = await database.OpenAsync(ct))
+        if (Window(from, to) is { } window)
         {
-            var (where, args) = Window(uid, from, to);
-            await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
-                $"select feature, bin_id, {WindowSums.CountSum(database.Dialect, "count")} from {RecordSql.PsiRows(database.Dialect)} where {where} group by feature, bin_id", args, cancellationToken: ct));
-            while (await reader.ReadAsync(ct))
+            foreach (var row in await records.PsiCountsAsync(uid, window, ct))
             {
-                var feature = reader.GetString(0);
-                if (!sums.TryGetValue(feature, out var bins)) sums[feature] = bins = [];
-                bins[Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture)] = DbValues.ReadDouble(reader.GetValue(2));
+                if (!sums.TryGetValue(row.Feature, out var bins)) sums[row.Feature] = bins = [];
+                bins[row.BinId] = bins.GetValueOrDefault(row.BinId) + row.Count;
             }
         }
         var counts = sums.ToDictionary(kv => kv.Key, kv => WindowSums.Fit(kv.Value), StringComparer.Ordinal);
@@ -188,20 +184,13 @@ internal sealed class DriftCheckEngine(ScouterDatabase database, EvaluationOptio
     private async Task<JsonObject> MetricsAsync(IEnumerable<BaselineMetric> metrics, string table, string kind, Guid uid, DateTimeOffset from, DateTimeOffset to,
         EvalContext context, CancellationToken ct)
     {
-        var values = await WindowSums.QueryAsync(async scaled =>
+        // LLM scores count in the window they were judged in, so a record judged after a check counts in the next one, once.
+        var values = new Dictionary<string, (double Sum, double Count)>(StringComparer.Ordinal);
+        if (Window(from, to) is { } window)
         {
-            var read = new Dictionary<string, (double Sum, double Count)>(StringComparer.Ordinal);
-            await using var connection = await database.OpenAsync(ct);
-            // LLM scores count in the window they were judged in, so a record judged after a check counts in the next one, once.
-            var (where, args) = Window(uid, from, to, table == "custom_values" ? "created_at" : "evaluated_at");
-            var sql = table == "custom_values"
-                ? $"select metric, {WindowSums.ValueSum("sum", scaled)}, {WindowSums.CountSum(database.Dialect, "count")} from custom_values where {where} group by metric"
-                : $"select metric, {WindowSums.ValueSum("score", scaled)}, count(*) from llm_scores where {where} group by metric";
-            await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, args, cancellationToken: ct));
-            while (await reader.ReadAsync(ct))
-                read[reader.GetString(0)] = (WindowSums.ReadValueSum(reader.GetValue(1), scaled), DbValues.ReadDouble(reader.GetValue(2)));
-            return read;
-        });
+            var rows = table == "custom_values" ? await records.CustomValuesAsync(uid, window, ct) : await records.LlmScoresAsync(uid, window, ct);
+            foreach (var row in rows) values[row.Metric] = (row.Sum, row.Count);
+        }
 
         var result = new JsonObject();
         foreach (var metric in metrics.OrderBy(m => m.Name, StringComparer.Ordinal))
@@ -326,6 +315,10 @@ internal sealed class DriftCheckEngine(ScouterDatabase database, EvaluationOptio
         payload["subject"] = subject;
         return new AlertFinding(key, severity, payload.ToJsonString());
     }
+
+    /// <summary>The check window as one bucket; null when it holds no microsecond (nothing can be in it).</summary>
+    private static TimeWindow? Window(DateTimeOffset from, DateTimeOffset to) =>
+        DbTime.Normalize(to) > DbTime.Normalize(from) ? new TimeWindow(from, to) : null;
 
     private (string Where, DynamicParameters Args) Window(Guid uid, DateTimeOffset from, DateTimeOffset to, string column = "created_at")
     {

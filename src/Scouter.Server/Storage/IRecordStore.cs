@@ -159,7 +159,8 @@ public sealed record MetricBucket(int Bucket, string Metric, double Sum, double 
 /// <summary>What a retention pass removed.</summary>
 /// <param name="DroppedPartitions">PostgreSQL partitions dropped.</param>
 /// <param name="DeletedRows">Rows deleted (record tables and batch ids).</param>
-public sealed record RetentionResult(int DroppedPartitions, long DeletedRows);
+/// <param name="DeletedRollupRows">Hourly roll-up rows deleted (older than the roll-up retention).</param>
+public sealed record RetentionResult(int DroppedPartitions, long DeletedRows, long DeletedRollupRows = 0);
 
 /// <summary>Record storage: idempotent all-or-nothing batch ingestion, window queries, retention.</summary>
 public interface IRecordStore
@@ -186,6 +187,9 @@ public interface IRecordStore
     /// <summary>SPC samples in <c>(from, to]</c>, oldest first; at most <paramref name="limit"/> (the newest ones).</summary>
     Task<IReadOnlyList<SpcSampleRow>> SpcSamplesAsync(Guid uid, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken = default);
 
+    /// <summary>SPC sample statistics (samples, sum, min, max of the sample means) per bucket and feature.</summary>
+    Task<IReadOnlyList<SpcBucketStats>> SpcStatsAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default);
+
     /// <summary>Custom metric sums and counts per bucket and metric.</summary>
     Task<IReadOnlyList<MetricBucket>> CustomValuesAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default);
 
@@ -197,4 +201,7 @@ public interface IRecordStore
 
     /// <summary>Removes records and batch ids older than <paramref name="cutoff"/> (PostgreSQL: drops whole daily partitions first).</summary>
     Task<RetentionResult> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes the hourly roll-ups of the hours that end before <paramref name="cutoff"/>; returns the rows deleted.</summary>
+    Task<long> PurgeRollupsAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default);
 }

@@ -4,11 +4,11 @@ namespace Scouter.Server.Storage;
 internal static class RecordSql
 {
     /// <summary>
-    /// A relation with columns (uid, feature, bin_id, created_at, count), one row per bin: the
+    /// A relation with columns (uid, feature, bin_id, created_at, count and the roll-up position: xid on PostgreSQL, seq on SQLite), one row per bin: the
     /// <c>psi_counts</c> table on SQLite, its expanded arrays on PostgreSQL (one row per record there).
     /// Use as <c>from {PsiRows(dialect)} where ...</c>.
     /// </summary>
     public static string PsiRows(SqlDialect dialect) => dialect == SqlDialect.Postgres
-        ? "(select p.uid, p.feature, b.bin_id, p.created_at, b.count from psi_counts p cross join lateral unnest(p.bin_ids, p.counts) as b(bin_id, count)) psi_rows"
+        ? "(select p.uid, p.feature, b.bin_id, p.created_at, b.count, p.xid from psi_counts p cross join lateral unnest(p.bin_ids, p.counts) as b(bin_id, count)) psi_rows"
         : "psi_counts psi_rows";
 }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -16,16 +15,19 @@ namespace Scouter.Server.Storage;
 internal sealed partial class SqlRecordStore : IRecordStore
 {
     private static readonly string[] RecordTables = ["psi_counts", "spc_samples", "custom_values", "llm_records", "llm_scores"];
-    private const int SqliteRowsPerStatement = 100;
+    private static readonly string[] RollupTables = ["psi_hourly", "spc_hourly", "custom_hourly", "llm_score_hourly"];
 
     private readonly ScouterDatabase _db;
     private readonly ILogger<SqlRecordStore> _log;
+    private readonly RecordQueries _queries;
     private readonly ConcurrentDictionary<DateOnly, bool> _partitionDays = new();
 
-    public SqlRecordStore(ScouterDatabase db, ILogger<SqlRecordStore> log)
+    /// <summary>Creates the store; <paramref name="useRollups"/> false makes every read the raw computation (to check that roll-up reads equal it).</summary>
+    public SqlRecordStore(ScouterDatabase db, ILogger<SqlRecordStore> log, bool useRollups = true)
     {
         _db = db;
         _log = log;
+        _queries = new RecordQueries(db, useRollups);
     }
 
     public async Task<IngestOutcome> IngestAsync(IngestBatch batch, CancellationToken cancellationToken = default)
@@ -92,22 +94,11 @@ internal sealed partial class SqlRecordStore : IRecordStore
         return new IngestedBatch(Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture), RejectedJson.Parse(DbValues.ReadNullableString(reader.GetValue(1))));
     }
 
-    public async Task<IReadOnlyList<PsiBucketCount>> PsiCountsAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default)
-    {
-        var sql = $"""
-            select {BucketSql(window)} as bucket, feature, bin_id, {WindowSums.CountSum(_db.Dialect, "count")} as total from {RecordSql.PsiRows(_db.Dialect)}
-            where uid = @uid and created_at > @from and created_at <= @to
-            group by 1, feature, bin_id order by 1, feature, bin_id
-            """;
-        var result = new List<PsiBucketCount>();
-        await using var connection = await _db.OpenAsync(cancellationToken);
-        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, WindowParams(uid, window), cancellationToken: cancellationToken));
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            result.Add(new PsiBucketCount(Clamp(reader.GetInt64(0), window), reader.GetString(1), reader.GetInt32(2), DbValues.ReadDouble(reader.GetValue(3))));
-        }
-        return result;
-    }
+    public Task<IReadOnlyList<PsiBucketCount>> PsiCountsAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) =>
+        _queries.PsiCountsAsync(uid, window, cancellationToken);
+
+    public Task<IReadOnlyList<SpcBucketStats>> SpcStatsAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) =>
+        _queries.SpcStatsAsync(uid, window, cancellationToken);
 
     public async Task<IReadOnlyList<SpcSampleRow>> SpcSamplesAsync(Guid uid, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken = default)
     {
@@ -131,16 +122,10 @@ internal sealed partial class SqlRecordStore : IRecordStore
     }
 
     public Task<IReadOnlyList<MetricBucket>> CustomValuesAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) =>
-        MetricBucketsAsync(scaled => $"""
-            select {BucketSql(window)} as bucket, metric, {WindowSums.ValueSum("sum", scaled)}, {WindowSums.CountSum(_db.Dialect, "count")} from custom_values
-            where uid = @uid and created_at > @from and created_at <= @to group by 1, metric order by 1, metric
-            """, uid, window, cancellationToken);
+        _queries.CustomValuesAsync(uid, window, cancellationToken);
 
     public Task<IReadOnlyList<MetricBucket>> LlmScoresAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) =>
-        MetricBucketsAsync(scaled => $"""
-            select {BucketSql(window, "evaluated_at")} as bucket, metric, {WindowSums.ValueSum("score", scaled)}, count(*) from llm_scores
-            where uid = @uid and evaluated_at > @from and evaluated_at <= @to group by 1, metric order by 1, metric
-            """, uid, window, cancellationToken);
+        _queries.LlmScoresAsync(uid, window, cancellationToken);
 
     public async Task<IReadOnlyDictionary<string, long>> LlmStatusCountsAsync(Guid uid, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
     {
@@ -152,6 +137,19 @@ internal sealed partial class SqlRecordStore : IRecordStore
         while (await reader.ReadAsync(cancellationToken)) result[reader.GetString(0)] = reader.GetInt64(1);
         return result;
     }
+
+    public Task<long> PurgeRollupsAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default) =>
+        _db.WriteAsync(async (connection, tx) =>
+        {
+            // Hour k ends at (k+1) hours: it is older than the cutoff when k + 1 <= cutoff hours.
+            var before = Math.DivRem(DbTime.ToMicros(cutoff), Rollups.RollupGrain.Micros) is var (q, r) && r < 0 ? q - 1 : q;
+            long deleted = 0;
+            foreach (var table in RollupTables)
+            {
+                deleted += await connection.ExecuteAsync(new CommandDefinition($"delete from {table} where bucket < @before", new { before }, tx, cancellationToken: cancellationToken));
+            }
+            return (deleted, true);
+        }, cancellationToken);
 
     public async Task<RetentionResult> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default)
     {
@@ -196,35 +194,14 @@ internal sealed partial class SqlRecordStore : IRecordStore
         return new RetentionResult(dropped, deleted);
     }
 
-    private Task<IReadOnlyList<MetricBucket>> MetricBucketsAsync(Func<bool, string> sql, Guid uid, TimeWindow window, CancellationToken ct) =>
-        WindowSums.QueryAsync<IReadOnlyList<MetricBucket>>(async scaled =>
-        {
-            var result = new List<MetricBucket>();
-            await using var connection = await _db.OpenAsync(ct);
-            await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql(scaled), WindowParams(uid, window), cancellationToken: ct));
-            while (await reader.ReadAsync(ct))
-            {
-                result.Add(new MetricBucket(Clamp(reader.GetInt64(0), window), reader.GetString(1),
-                    WindowSums.ReadValueSum(reader.GetValue(2), scaled), DbValues.ReadDouble(reader.GetValue(3))));
-            }
-            return result;
-        });
-
-    private string BucketSql(TimeWindow window, string column = "created_at") =>
-        string.Create(CultureInfo.InvariantCulture, $"(({_db.Micros(column)} - {DbTime.ToMicros(window.From)} - 1) / {window.BucketMicros})");
-
-    private object WindowParams(Guid uid, TimeWindow window) => new { uid = _db.Id(uid), from = _db.Time(window.From), to = _db.Time(window.To) };
-
-    private static int Clamp(long bucket, TimeWindow window) => (int)Math.Clamp(bucket, 0, window.Buckets - 1);
-
     private static async Task InsertSqliteAsync(SqliteConnection connection, SqliteTransaction tx, List<IngestBatch> batches, CancellationToken ct)
     {
         var batch = batches.Count == 1 ? batches[0] : Merge(batches);
-        await InsertRowsAsync(connection, tx, "psi_counts", ["uid", "feature", "bin_id", "created_at", "count"], batch.Psi,
+        await SqliteBulkInsert.RunAsync(connection, tx, "psi_counts", ["uid", "feature", "bin_id", "created_at", "count"], batch.Psi,
             r => [Text(r.Uid), r.Feature, r.BinId, DbTime.ToMicros(r.CreatedAt), r.Count], ct);
-        await InsertRowsAsync(connection, tx, "spc_samples", ["uid", "feature", "created_at", "mean", "count"], batch.Spc,
+        await SqliteBulkInsert.RunAsync(connection, tx, "spc_samples", ["uid", "feature", "created_at", "mean", "count"], batch.Spc,
             r => [Text(r.Uid), r.Feature, DbTime.ToMicros(r.CreatedAt), r.Mean, r.Count], ct);
-        await InsertRowsAsync(connection, tx, "custom_values", ["uid", "metric", "created_at", "sum", "count"], batch.Custom,
+        await SqliteBulkInsert.RunAsync(connection, tx, "custom_values", ["uid", "metric", "created_at", "sum", "count"], batch.Custom,
             r => [Text(r.Uid), r.Metric, DbTime.ToMicros(r.CreatedAt), r.Sum, r.Count], ct);
     }
 
@@ -242,63 +219,6 @@ internal sealed partial class SqlRecordStore : IRecordStore
     }
 
     private static string Text(Guid id) => id.ToString("D", CultureInfo.InvariantCulture);
-
-    /// <summary>Multi-row inserts of up to <see cref="SqliteRowsPerStatement"/> rows; the full-size statement is prepared once and reused.</summary>
-    private static async Task InsertRowsAsync<T>(SqliteConnection connection, SqliteTransaction tx, string table, string[] columns, List<T> rows, Func<T, object[]> values, CancellationToken ct)
-    {
-        SqliteCommand? full = null;
-        try
-        {
-            for (var start = 0; start < rows.Count; start += SqliteRowsPerStatement)
-            {
-                var n = Math.Min(SqliteRowsPerStatement, rows.Count - start);
-                SqliteCommand command;
-                if (n == SqliteRowsPerStatement)
-                {
-                    full ??= CreateInsert(connection, tx, table, columns, n);
-                    command = full;
-                }
-                else
-                {
-                    command = CreateInsert(connection, tx, table, columns, n);
-                }
-                for (var i = 0; i < n; i++)
-                {
-                    var v = values(rows[start + i]);
-                    for (var c = 0; c < columns.Length; c++) command.Parameters[(i * columns.Length) + c].Value = v[c];
-                }
-                await command.ExecuteNonQueryAsync(ct);
-                if (command != full) await command.DisposeAsync();
-            }
-        }
-        finally
-        {
-            if (full is not null) await full.DisposeAsync();
-        }
-    }
-
-    private static SqliteCommand CreateInsert(SqliteConnection connection, SqliteTransaction tx, string table, string[] columns, int rows)
-    {
-        var sql = new StringBuilder("insert into " + table + " (" + string.Join(", ", columns) + ") values ");
-        var command = connection.CreateCommand();
-        command.Transaction = tx;
-        for (var i = 0; i < rows; i++)
-        {
-            sql.Append(i == 0 ? "(" : ", (");
-            for (var c = 0; c < columns.Length; c++)
-            {
-                var name = string.Create(CultureInfo.InvariantCulture, $"@p{i}_{c}");
-                sql.Append(c == 0 ? name : ", " + name);
-                command.Parameters.Add(new SqliteParameter { ParameterName = name });
-            }
-            sql.Append(')');
-        }
-#pragma warning disable CA2100 // table and column names are constants; values are parameters
-        command.CommandText = sql.ToString();
-#pragma warning restore CA2100
-        command.Prepare();
-        return command;
-    }
 
     // Rows are written with the synchronous Write: the importer buffers and flushes in large chunks,
     // and an await per field costs more than the occasional blocking flush.

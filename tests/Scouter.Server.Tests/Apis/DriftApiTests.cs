@@ -164,7 +164,8 @@ public abstract class DriftApiTests(ServerFixture fixture)
     [InlineData("uid={uid}&to=yesterday", "to")]
     [InlineData("uid={uid}&from=x", "from")]
     [InlineData("uid={uid}&buckets=0", "buckets")]
-    [InlineData("uid={uid}&buckets=501", "buckets")]
+    [InlineData("uid={uid}&buckets=1001", "buckets")]
+    [InlineData("uid={uid}&align=yes", "align")]
     [InlineData("uid={uid}&buckets=abc", "buckets")]
     [InlineData("uid={spc}", "uid")]
     public async Task Query_InvalidParameters_Are400NamingTheParameter(string query, string field)

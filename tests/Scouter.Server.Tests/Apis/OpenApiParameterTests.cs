@@ -29,14 +29,14 @@ public sealed class OpenApiParameterTests : IAsyncLifetime
     public async ValueTask DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
-    public async Task Drift_routes_document_uid_from_to_and_buckets()
+    public async Task Drift_routes_document_uid_from_to_buckets_and_align()
     {
         var document = await DocumentParametersAsync();
         foreach (var route in new[] { "psi", "spc", "custom", "llm" })
         {
             var key = $"GET /api/v1/drift/{route}";
             Assert.True(document.TryGetValue(key, out var parameters), $"{key} is not in the document");
-            Assert.Equal(["query:buckets", "query:from", "query:to", "query:uid"], parameters.Order(StringComparer.Ordinal));
+            Assert.Equal(["query:align", "query:buckets", "query:from", "query:to", "query:uid"], parameters.Order(StringComparer.Ordinal));
         }
     }
 

@@ -216,6 +216,8 @@ public sealed class RecordsBackpressureTests
         public Task<IReadOnlyList<MetricBucket>> LlmScoresAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) => inner.LlmScoresAsync(uid, window, cancellationToken);
         public Task<IReadOnlyDictionary<string, long>> LlmStatusCountsAsync(Guid uid, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) => inner.LlmStatusCountsAsync(uid, from, to, cancellationToken);
         public Task<RetentionResult> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default) => inner.PurgeAsync(cutoff, cancellationToken);
+        public Task<long> PurgeRollupsAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default) => inner.PurgeRollupsAsync(cutoff, cancellationToken);
+        public Task<IReadOnlyList<SpcBucketStats>> SpcStatsAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) => inner.SpcStatsAsync(uid, window, cancellationToken);
     }
 
     private sealed class BrokenRecordStore(IRecordStore inner) : IRecordStore
@@ -229,6 +231,8 @@ public sealed class RecordsBackpressureTests
         public Task<IReadOnlyList<MetricBucket>> LlmScoresAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) => inner.LlmScoresAsync(uid, window, cancellationToken);
         public Task<IReadOnlyDictionary<string, long>> LlmStatusCountsAsync(Guid uid, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) => inner.LlmStatusCountsAsync(uid, from, to, cancellationToken);
         public Task<RetentionResult> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default) => inner.PurgeAsync(cutoff, cancellationToken);
+        public Task<long> PurgeRollupsAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default) => inner.PurgeRollupsAsync(cutoff, cancellationToken);
+        public Task<IReadOnlyList<SpcBucketStats>> SpcStatsAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) => inner.SpcStatsAsync(uid, window, cancellationToken);
     }
 
     [Fact]

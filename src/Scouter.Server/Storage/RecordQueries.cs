@@ -1,0 +1,257 @@
+using System.Data;
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Scouter.Server.Storage.Rollups;
+
+namespace Scouter.Server.Storage;
+
+/// <summary>SPC sample statistics of one feature in one bucket (finite sample means only).</summary>
+/// <param name="Bucket">Bucket index.</param>
+/// <param name="Feature">Feature.</param>
+/// <param name="Samples">Number of samples.</param>
+/// <param name="Sum">Sum of the sample means.</param>
+/// <param name="Min">Smallest sample mean.</param>
+/// <param name="Max">Largest sample mean.</param>
+public sealed record SpcBucketStats(int Bucket, string Feature, double Samples, double Sum, double Min, double Max);
+
+/// <summary>
+/// The window reads of the record store. With roll-ups (the default) a read takes, in one snapshot:
+/// the hourly roll-ups of the hours that lie wholly inside one of the window's buckets
+/// (<see cref="WindowPlan"/>), the raw rows of those hours not yet rolled up (above the watermark),
+/// and the raw rows of the rest of the window. Each raw row is counted exactly once — in a roll-up
+/// or read raw — so the answer is the raw computation's; only its cost differs. Without roll-ups
+/// every read is the raw computation (used to check exactly that).
+/// </summary>
+internal sealed class RecordQueries(ScouterDatabase db, bool useRollups = true)
+{
+    private bool Postgres => db.Dialect == SqlDialect.Postgres;
+
+    /// <summary>PSI counts summed per bucket, feature and bin.</summary>
+    public async Task<IReadOnlyList<PsiBucketCount>> PsiCountsAsync(Guid uid, TimeWindow window, CancellationToken ct)
+    {
+        var sums = new Dictionary<(int Bucket, string Feature, int Bin), double>();
+        void Add(int bucket, string feature, int bin, double count)
+        {
+            ref var sum = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(sums, (bucket, feature, bin), out _);
+            sum += count;
+        }
+        await ReadAsync(window, "psi_counts", async (connection, tx, plan, mark) =>
+        {
+            if (mark is { } watermark)
+            {
+                var hourly = Postgres
+                    ? "select bucket, feature, bin_ids, counts from psi_hourly where uid = @uid and bucket >= @h0 and bucket <= @h1"
+                    : "select bucket, feature, bin_id, count from psi_hourly where uid = @uid and bucket >= @h0 and bucket <= @h1";
+                await EachAsync(connection, tx, hourly, HourArgs(uid, plan), r =>
+                {
+                    var bucket = plan.BucketOfHour(r.GetInt64(0));
+                    if (bucket < 0) return;
+                    if (!Postgres)
+                    {
+                        Add(bucket, r.GetString(1), r.GetInt32(2), r.GetDouble(3));
+                        return;
+                    }
+                    var bins = (int[])r.GetValue(2);
+                    var counts = (double[])r.GetValue(3);
+                    for (var i = 0; i < bins.Length; i++) Add(bucket, r.GetString(1), bins[i], counts[i]);
+                }, ct);
+                await EachAsync(connection, tx, $"""
+                    select {HourSql("created_at")}, feature, bin_id, {WindowSums.CountSum(db.Dialect, "count")} from {RecordSql.PsiRows(db.Dialect)}
+                    where uid = @uid and created_at > @t0 and created_at <= @t1 and {Tail()} group by 1, feature, bin_id
+                    """, TailArgs(uid, plan, watermark), r =>
+                {
+                    var bucket = plan.BucketOfHour(r.GetInt64(0));
+                    if (bucket >= 0) Add(bucket, r.GetString(1), r.GetInt32(2), DbValues.ReadDouble(r.GetValue(3)));
+                }, ct);
+            }
+            if (plan.RawRanges.Count > 0)
+            {
+                await EachAsync(connection, tx, $"""
+                    select {BucketSql(window, "created_at")}, feature, bin_id, {WindowSums.CountSum(db.Dialect, "count")} from {RecordSql.PsiRows(db.Dialect)}
+                    where uid = @uid and {Ranges(plan, "created_at")} group by 1, feature, bin_id
+                    """, RangeArgs(uid, plan), r => Add(Clamp(r.GetInt64(0), window), r.GetString(1), r.GetInt32(2), DbValues.ReadDouble(r.GetValue(3))), ct);
+            }
+        }, ct);
+        return [.. sums.OrderBy(kv => kv.Key.Bucket).ThenBy(kv => kv.Key.Feature, StringComparer.Ordinal).ThenBy(kv => kv.Key.Bin)
+            .Select(kv => new PsiBucketCount(kv.Key.Bucket, kv.Key.Feature, kv.Key.Bin, kv.Value))];
+    }
+
+    /// <summary>Custom metric sums and counts per bucket and metric (by record time).</summary>
+    public Task<IReadOnlyList<MetricBucket>> CustomValuesAsync(Guid uid, TimeWindow window, CancellationToken ct) =>
+        MetricsAsync(uid, window, "custom_values", "custom_hourly", "created_at", "sum", WindowSums.CountSum(db.Dialect, "count"), ct);
+
+    /// <summary>LLM score sums and counts per bucket and metric (by the time the score was judged).</summary>
+    public Task<IReadOnlyList<MetricBucket>> LlmScoresAsync(Guid uid, TimeWindow window, CancellationToken ct) =>
+        MetricsAsync(uid, window, "llm_scores", "llm_score_hourly", "evaluated_at", "score", "count(*)", ct);
+
+    /// <summary>SPC sample statistics per bucket and feature (finite sample means only).</summary>
+    public async Task<IReadOnlyList<SpcBucketStats>> SpcStatsAsync(Guid uid, TimeWindow window, CancellationToken ct)
+    {
+        var stats = new Dictionary<(int Bucket, string Feature), SpcStats>();
+        void Add(int bucket, string feature, SpcStats value)
+        {
+            ref var current = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(stats, (bucket, feature), out _);
+            current.Merge(value);
+        }
+        // Raw statistics in SQL: no squares (a stored mean's square may leave the double range); bucket mean = sum / samples.
+        const string Finite = "mean between -1.7976931348623157e308 and 1.7976931348623157e308";
+        await WindowSums.QueryAsync(async scaled =>
+        {
+            stats.Clear();
+            var aggregates = $"count(*), {WindowSums.ValueSum("mean", scaled)}, min(mean), max(mean)";
+            SpcStats Read(DbDataReader r) => SpcStats.Of(DbValues.ReadDouble(r.GetValue(2)), WindowSums.ReadValueSum(r.GetValue(3), scaled), 0, r.GetDouble(4), r.GetDouble(5));
+            await ReadAsync(window, "spc_samples", async (connection, tx, plan, mark) =>
+            {
+                if (mark is { } watermark)
+                {
+                    await EachAsync(connection, tx, "select bucket, feature, samples, sum, min_mean, max_mean from spc_hourly where uid = @uid and bucket >= @h0 and bucket <= @h1",
+                        HourArgs(uid, plan), r =>
+                        {
+                            var bucket = plan.BucketOfHour(r.GetInt64(0));
+                            if (bucket >= 0) Add(bucket, r.GetString(1), SpcStats.Of(r.GetDouble(2), ReadSum(r.GetValue(3)), 0, r.GetDouble(4), r.GetDouble(5)));
+                        }, ct);
+                    await EachAsync(connection, tx, $"""
+                        select {HourSql("created_at")}, feature, {aggregates} from spc_samples
+                        where uid = @uid and created_at > @t0 and created_at <= @t1 and {Tail()} and {Finite} group by 1, feature
+                        """, TailArgs(uid, plan, watermark), r =>
+                    {
+                        var bucket = plan.BucketOfHour(r.GetInt64(0));
+                        if (bucket >= 0) Add(bucket, r.GetString(1), Read(r));
+                    }, ct);
+                }
+                if (plan.RawRanges.Count > 0)
+                {
+                    await EachAsync(connection, tx, $"""
+                        select {BucketSql(window, "created_at")}, feature, {aggregates} from spc_samples
+                        where uid = @uid and {Ranges(plan, "created_at")} and {Finite} group by 1, feature
+                        """, RangeArgs(uid, plan), r => Add(Clamp(r.GetInt64(0), window), r.GetString(1), Read(r)), ct);
+                }
+            }, ct);
+            return 0;
+        });
+        return [.. stats.OrderBy(kv => kv.Key.Bucket).ThenBy(kv => kv.Key.Feature, StringComparer.Ordinal)
+            .Select(kv => new SpcBucketStats(kv.Key.Bucket, kv.Key.Feature, kv.Value.Samples, kv.Value.Sum, kv.Value.Min, kv.Value.Max))];
+    }
+
+    private async Task<IReadOnlyList<MetricBucket>> MetricsAsync(Guid uid, TimeWindow window, string table, string hourlyTable, string timeColumn, string valueColumn,
+        string countSql, CancellationToken ct)
+    {
+        var sums = new Dictionary<(int Bucket, string Metric), MetricSum>();
+        void Add(int bucket, string metric, double sum, double count)
+        {
+            ref var value = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(sums, (bucket, metric), out _);
+            value.Add(sum, count);
+        }
+        await WindowSums.QueryAsync(async scaled =>
+        {
+            sums.Clear();
+            var aggregates = $"{WindowSums.ValueSum(valueColumn, scaled)}, {countSql}";
+            await ReadAsync(window, table, async (connection, tx, plan, mark) =>
+            {
+                if (mark is { } watermark)
+                {
+                    await EachAsync(connection, tx, $"select bucket, metric, sum, count from {hourlyTable} where uid = @uid and bucket >= @h0 and bucket <= @h1", HourArgs(uid, plan), r =>
+                    {
+                        var bucket = plan.BucketOfHour(r.GetInt64(0));
+                        if (bucket >= 0) Add(bucket, r.GetString(1), ReadSum(r.GetValue(2)), r.GetDouble(3));
+                    }, ct);
+                    await EachAsync(connection, tx, $"""
+                        select {HourSql(timeColumn)}, metric, {aggregates} from {table}
+                        where uid = @uid and {timeColumn} > @t0 and {timeColumn} <= @t1 and {Tail()} group by 1, metric
+                        """, TailArgs(uid, plan, watermark), r =>
+                    {
+                        var bucket = plan.BucketOfHour(r.GetInt64(0));
+                        if (bucket >= 0) Add(bucket, r.GetString(1), WindowSums.ReadValueSum(r.GetValue(2), scaled), DbValues.ReadDouble(r.GetValue(3)));
+                    }, ct);
+                }
+                if (plan.RawRanges.Count > 0)
+                {
+                    await EachAsync(connection, tx, $"""
+                        select {BucketSql(window, timeColumn)}, metric, {aggregates} from {table}
+                        where uid = @uid and {Ranges(plan, timeColumn)} group by 1, metric
+                        """, RangeArgs(uid, plan), r => Add(Clamp(r.GetInt64(0), window), r.GetString(1), WindowSums.ReadValueSum(r.GetValue(2), scaled), DbValues.ReadDouble(r.GetValue(3))), ct);
+                }
+            }, ct);
+            return 0;
+        });
+        return [.. sums.OrderBy(kv => kv.Key.Bucket).ThenBy(kv => kv.Key.Metric, StringComparer.Ordinal)
+            .Select(kv => new MetricBucket(kv.Key.Bucket, kv.Key.Metric, kv.Value.Sum, kv.Value.Count))];
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> in one read snapshot with the window's plan and, when roll-ups
+    /// are used, the watermark of <paramref name="table"/> (null: read everything raw).
+    /// </summary>
+    private async Task ReadAsync(TimeWindow window, string table, Func<DbConnection, DbTransaction, WindowPlan, long?, Task> body, CancellationToken ct)
+    {
+        var plan = useRollups ? WindowPlan.For(window) : WindowPlan.Raw(window);
+        await using var connection = await db.OpenAsync(ct);
+        await using var tx = Postgres
+            ? await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct)
+            : ((SqliteConnection)connection).BeginTransaction(deferred: true);
+        long? mark = null;
+        if (plan.HasHours)
+        {
+            mark = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "select watermark from rollup_state where name = @name", new { name = Postgres ? "records" : table }, tx, cancellationToken: ct));
+        }
+        await body(connection, tx, plan, mark);
+        await tx.CommitAsync(ct);
+    }
+
+    private static async Task EachAsync(DbConnection connection, DbTransaction tx, string sql, object args, Action<DbDataReader> row, CancellationToken ct)
+    {
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, args, tx, cancellationToken: ct));
+        while (await reader.ReadAsync(ct)) row(reader);
+    }
+
+    /// <summary>Raw rows not yet rolled up.</summary>
+    private string Tail() => Postgres ? "xid >= @mark" : "seq > @mark";
+
+    private object HourArgs(Guid uid, WindowPlan plan) => new { uid = db.Id(uid), h0 = plan.FirstHour, h1 = plan.LastHour };
+
+    private object TailArgs(Guid uid, WindowPlan plan, long mark) => new
+    {
+        uid = db.Id(uid),
+        t0 = db.Time(DbTime.FromMicros(RollupGrain.Start(plan.FirstHour))),
+        t1 = db.Time(DbTime.FromMicros(RollupGrain.End(plan.LastHour))),
+        mark,
+    };
+
+    private DynamicParameters RangeArgs(Guid uid, WindowPlan plan)
+    {
+        var args = new DynamicParameters();
+        args.Add("uid", db.Id(uid));
+        for (var i = 0; i < plan.RawRanges.Count; i++)
+        {
+            args.Add("r" + i.ToString(CultureInfo.InvariantCulture) + "f", db.Time(DbTime.FromMicros(plan.RawRanges[i].From)));
+            args.Add("r" + i.ToString(CultureInfo.InvariantCulture) + "t", db.Time(DbTime.FromMicros(plan.RawRanges[i].To)));
+        }
+        return args;
+    }
+
+    private static string Ranges(WindowPlan plan, string column)
+    {
+        var sql = new StringBuilder("(");
+        for (var i = 0; i < plan.RawRanges.Count; i++)
+        {
+            if (i > 0) sql.Append(" or ");
+            sql.Append(CultureInfo.InvariantCulture, $"({column} > @r{i}f and {column} <= @r{i}t)");
+        }
+        return sql.Append(')').ToString();
+    }
+
+    private string HourSql(string column) =>
+        string.Create(CultureInfo.InvariantCulture, $"(({db.Micros(column)} - 1) / {RollupGrain.Micros})");
+
+    private string BucketSql(TimeWindow window, string column) =>
+        string.Create(CultureInfo.InvariantCulture, $"(({db.Micros(column)} - {DbTime.ToMicros(window.From)} - 1) / {window.BucketMicros})");
+
+    private static int Clamp(long bucket, TimeWindow window) => (int)Math.Clamp(bucket, 0, window.Buckets - 1);
+
+    /// <summary>A roll-up sum; SQLite keeps a NaN sum as null.</summary>
+    private static double ReadSum(object value) => value is DBNull ? double.NaN : Convert.ToDouble(value, CultureInfo.InvariantCulture);
+}
