@@ -107,6 +107,53 @@ public abstract class DriftApiTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task Spc_MoreSamplesThanTheChartCap_AnswersPerBucketStatistics()
+    {
+        var uid = (await Server.RegisterAsync(TestProfiles.Spc(NewSpace()))).GetProperty("uid").GetGuid();
+        // 10 050 samples 0.7 s apart over the two hours, means cycling 9, 10, 11 (sample i has mean 9 + i % 3).
+        const int Samples = 10_050;
+        JsonObject Sample(int i) => new()
+        {
+            ["type"] = "spc", ["uid"] = uid.ToString(), ["created_at"] = T(From.AddMilliseconds(700L * i)), ["feature"] = "x", ["mean"] = 9 + (i % 3), ["count"] = 25,
+        };
+        await IngestAsync([.. Enumerable.Range(1, 5_000).Select(Sample)]);
+        await IngestAsync([.. Enumerable.Range(5_001, Samples - 5_000).Select(Sample)]);
+
+        var body = await GetAsync($"drift/spc?uid={uid}&from={Uri.EscapeDataString(T(From))}&to={Uri.EscapeDataString(T(To))}&buckets=2");
+
+        Assert.True(body.GetProperty("bucketed").GetBoolean());
+        Assert.Equal([From, From.AddHours(1)], body.GetProperty("bucket_starts").EnumerateArray().Select(e => e.GetDateTimeOffset()));
+        var x = body.GetProperty("features").GetProperty("x");
+        Assert.Equal(0, x.GetProperty("times").GetArrayLength());
+        var buckets = x.GetProperty("buckets");
+        // Bucket 0 is (From, From + 1 h]: samples with 700 ms · i <= 3 600 000 ms.
+        var first = Enumerable.Range(1, 5_142).ToList();
+        var second = Enumerable.Range(5_143, Samples - 5_142).ToList();
+        Assert.Equal([first.Count, second.Count], buckets.GetProperty("counts").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal(first.Average(i => 9.0 + (i % 3)), buckets.GetProperty("means")[0].GetDouble(), Tolerance);
+        Assert.Equal(second.Average(i => 9.0 + (i % 3)), buckets.GetProperty("means")[1].GetDouble(), Tolerance);
+        Assert.Equal([9.0, 9.0], buckets.GetProperty("mins").EnumerateArray().Select(e => e.GetDouble()));
+        Assert.Equal([11.0, 11.0], buckets.GetProperty("maxes").EnumerateArray().Select(e => e.GetDouble()));
+    }
+
+    [Fact]
+    public async Task Custom_AlignTrue_ReadsWholeHourBuckets_EndingAtTheHourAfterTo()
+    {
+        var uid = (await Server.RegisterAsync(TestProfiles.Custom(NewSpace()))).GetProperty("uid").GetGuid();
+        JsonObject Rec(DateTimeOffset at, double sum, long count) =>
+            new() { ["type"] = "custom", ["uid"] = uid.ToString(), ["created_at"] = T(at), ["metric"] = "mae", ["sum"] = sum, ["count"] = count };
+        // To is a whole hour (12:00). Asked: (09:30:07, 11:50], 2 buckets → 3 whole hours (09:00, 12:00] → 2-hour buckets, (08:00, 12:00].
+        await IngestAsync(Rec(To.AddHours(-3.5), 5, 1), Rec(To.AddHours(-2.75), 2, 1), Rec(To.AddMinutes(-1), 6, 2));
+
+        var body = await GetAsync($"drift/custom?uid={uid}&from={Uri.EscapeDataString(T(To.AddMinutes(-150).AddSeconds(7)))}&to={Uri.EscapeDataString(T(To.AddMinutes(-10)))}&buckets=2&align=true");
+
+        Assert.Equal(To.AddHours(-4), body.GetProperty("from").GetDateTimeOffset());
+        Assert.Equal(To, body.GetProperty("to").GetDateTimeOffset());
+        Assert.Equal([To.AddHours(-4), To.AddHours(-2)], body.GetProperty("bucket_starts").EnumerateArray().Select(e => e.GetDateTimeOffset()));
+        Assert.Equal([3.5, 3.0], body.GetProperty("metrics").GetProperty("mae").GetProperty("means").EnumerateArray().Select(e => e.GetDouble()));
+    }
+
+    [Fact]
     public async Task Custom_BucketMeansAreCountWeighted_AndTheWindowMeanDecidesTheAlert()
     {
         var uid = (await Server.RegisterAsync(TestProfiles.Custom(NewSpace()))).GetProperty("uid").GetGuid();

@@ -105,6 +105,35 @@ public abstract class RollupPropertyTests(DatabaseFixture fixture)
         Assert.Contains("\"n\":", (await rolled.EvaluateAsync(psiProfile, psi, T0, T0.AddDays(3), Ct)).Result.ToJsonString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Retention_InTwoTiers_KeepsHourlyRollupsAfterTheRawRowsAreGone()
+    {
+        var now = new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
+        var uid = Guid.CreateVersion7();
+        var store = new SqlRecordStore(_db, NullLogger<SqlRecordStore>.Instance);
+        var kept = now.AddDays(-100).AddMinutes(-30);   // raw rows past 60 days, roll-up within 400
+        var dropped = now.AddDays(-500).AddMinutes(-30); // past both
+        foreach (var (at, sum) in new[] { (kept, 3.5), (kept.AddMinutes(5), 1.0), (dropped, 7.0) })
+        {
+            var batch = new IngestBatch { BatchId = Guid.NewGuid(), ReceivedAt = now.AddDays(-1), Records = 1 };
+            batch.Custom.Add(new CustomValueRow(uid, "mae", at, sum, 2));
+            await store.IngestAsync(batch, Ct);
+        }
+        var options = new ServerOptions { RetentionDays = 60, RollupRetentionDays = 400 };
+        var retention = new Scouter.Server.Ingestion.RetentionService(store, new RollupWriter(_db), options, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(now),
+            NullLogger<Scouter.Server.Ingestion.RetentionService>.Instance);
+
+        var result = await retention.RunOnceAsync(Ct);
+
+        Assert.Equal(0, await Seed.CountAsync(_db, "select count(*) from custom_values where uid = @uid", new { uid = _db.Id(uid) }));
+        Assert.Equal(1, result.DeletedRollupRows);
+        var hour = RollupGrain.HourOf(kept);
+        var keptHour = new TimeWindow(DbTime.FromMicros(RollupGrain.Start(hour)), DbTime.FromMicros(RollupGrain.End(hour)));
+        Assert.Equal([new MetricBucket(0, "mae", 4.5, 4)], await store.CustomValuesAsync(uid, keptHour, Ct));
+        var droppedHour = RollupGrain.HourOf(dropped);
+        Assert.Empty(await store.CustomValuesAsync(uid, new TimeWindow(DbTime.FromMicros(RollupGrain.Start(droppedHour)), DbTime.FromMicros(RollupGrain.End(droppedHour))), Ct));
+    }
+
     private static async Task AssertReadsEqualAsync(Random random, SqlRecordStore store, SqlRecordStore raw, List<IngestBatch> stored,
         List<(string Metric, DateTimeOffset EvaluatedAt, double Score)> scores, Guid psi, Guid custom, Guid spc, Guid llm)
     {
