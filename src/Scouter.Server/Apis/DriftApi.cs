@@ -132,7 +132,7 @@ public static class DriftApi
         if (problem is not null) return problem;
         var profile = (LlmDriftProfile)q!.Profile.Profile;
         var rows = await records.LlmScoresAsync(q.Profile.Row.Uid, q.Window, ct);
-        var status = await records.LlmStatusCountsAsync(q.Profile.Row.Uid, q.Window.From, q.Window.To, ct);
+        var status = await records.LlmStatusCountsAsync(q.Profile.Row.Uid, q.Window, LlmStatusAxis.Created, ct);
         return TypedResults.Ok(new MetricDriftResponse(q.Profile.Row.Uid, q.Window.From, q.Window.To, BucketStarts(q.Window), Metrics([.. profile.Metrics, .. profile.Assertions], rows, q.Window), status,
             breaker.State(judge.IsConfigured)));
     }

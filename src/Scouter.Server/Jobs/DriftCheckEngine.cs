@@ -263,18 +263,16 @@ internal sealed class DriftCheckEngine(ScouterDatabase database, IRecordStore re
         var metrics = await MetricsAsync([.. profile.Metrics, .. profile.Assertions], "llm_scores", "llm", uid, from, to, context, ct);
         long done = 0, failed = 0, stuck = 0;
         var stuckBefore = to - 2 * evaluation.Lease;
+        if (Window(from, to) is { } window)
+        {
+            var finishedCounts = await records.LlmStatusCountsAsync(uid, window, LlmStatusAxis.Evaluated, ct);
+            done = finishedCounts.GetValueOrDefault("done");
+            failed = finishedCounts.GetValueOrDefault("failed");
+        }
+        // Stuck records are read from the records themselves (the partial index of pending ones): a pending
+        // record removed by retention must not count, and pending records are few unless judging is stuck.
         await using (var connection = await database.OpenAsync(ct))
         {
-            var (where, args) = Window(uid, from, to, "evaluated_at");
-            await using (var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
-                $"select status, count(*) from llm_records where {where} and status in ('done', 'failed') group by status", args, cancellationToken: ct)))
-            {
-                while (await reader.ReadAsync(ct))
-                {
-                    if (reader.GetString(0) == "done") done = DbValues.ReadLong(reader.GetValue(1));
-                    else failed = DbValues.ReadLong(reader.GetValue(1));
-                }
-            }
             stuck = DbValues.ReadLong(await connection.ExecuteScalarAsync<object>(new CommandDefinition(
                 "select count(*) from llm_records where uid = @uid and status = 'pending' and created_at <= @before",
                 new { uid = database.Id(uid), before = database.Time(stuckBefore) }, cancellationToken: ct)));

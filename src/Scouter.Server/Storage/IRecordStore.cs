@@ -196,8 +196,8 @@ public interface IRecordStore
     /// <summary>LLM score sums and counts per bucket and metric (by the scored record's time).</summary>
     Task<IReadOnlyList<MetricBucket>> LlmScoresAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default);
 
-    /// <summary>LLM records in <c>(from, to]</c> counted by status.</summary>
-    Task<IReadOnlyDictionary<string, long>> LlmStatusCountsAsync(Guid uid, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
+    /// <summary>LLM records in the window counted by status, by record time or by evaluation time (statuses with no record are left out).</summary>
+    Task<IReadOnlyDictionary<string, long>> LlmStatusCountsAsync(Guid uid, TimeWindow window, LlmStatusAxis axis = LlmStatusAxis.Created, CancellationToken cancellationToken = default);
 
     /// <summary>Removes records and batch ids older than <paramref name="cutoff"/> (PostgreSQL: drops whole daily partitions first).</summary>
     Task<RetentionResult> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default);

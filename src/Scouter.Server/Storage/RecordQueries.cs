@@ -17,6 +17,16 @@ namespace Scouter.Server.Storage;
 /// <param name="Max">Largest sample mean.</param>
 public sealed record SpcBucketStats(int Bucket, string Feature, double Samples, double Sum, double Min, double Max);
 
+/// <summary>Which time an LLM record is counted by.</summary>
+public enum LlmStatusAxis
+{
+    /// <summary>The record's time (<c>created_at</c>): every status.</summary>
+    Created,
+
+    /// <summary>When its evaluation finished (<c>evaluated_at</c>): done and failed records.</summary>
+    Evaluated,
+}
+
 /// <summary>
 /// The window reads of the record store. With roll-ups (the default) a read takes, in one snapshot:
 /// the hourly roll-ups of the hours that lie wholly inside one of the window's buckets
@@ -136,6 +146,36 @@ internal sealed class RecordQueries(ScouterDatabase db, bool useRollups = true)
             .Select(kv => new SpcBucketStats(kv.Key.Bucket, kv.Key.Feature, kv.Value.Samples, kv.Value.Sum, kv.Value.Min, kv.Value.Max))];
     }
 
+    /// <summary>
+    /// LLM records in the window counted by status, on the record-time or the evaluation-time axis.
+    /// Status roll-ups are kept by triggers in every status change's transaction (migration 009), so
+    /// they need no watermark: usable hours come from them, the rest from the records.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, long>> LlmStatusCountsAsync(Guid uid, TimeWindow window, LlmStatusAxis axis, CancellationToken ct)
+    {
+        var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var axisName = axis == LlmStatusAxis.Created ? "created" : "evaluated";
+        var column = axis == LlmStatusAxis.Created ? "created_at" : "evaluated_at";
+        await ReadAsync(window, null, async (connection, tx, plan, _) =>
+        {
+            if (plan.HasHours)
+            {
+                await EachAsync(connection, tx, "select bucket, status, count from llm_status_hourly where uid = @uid and axis = @axis and bucket >= @h0 and bucket <= @h1",
+                    new { uid = db.Id(uid), axis = axisName, h0 = plan.FirstHour, h1 = plan.LastHour }, r =>
+                    {
+                        if (plan.BucketOfHour(r.GetInt64(0)) >= 0) counts[r.GetString(1)] = counts.GetValueOrDefault(r.GetString(1)) + r.GetInt64(2);
+                    }, ct);
+            }
+            if (plan.RawRanges.Count > 0)
+            {
+                await EachAsync(connection, tx, $"select status, count(*) from llm_records where uid = @uid and {Ranges(plan, column)} group by status", RangeArgs(uid, plan),
+                    r => counts[r.GetString(0)] = counts.GetValueOrDefault(r.GetString(0)) + r.GetInt64(1), ct);
+            }
+        }, ct);
+        foreach (var status in counts.Where(kv => kv.Value == 0).Select(kv => kv.Key).ToList()) counts.Remove(status);
+        return counts;
+    }
+
     private async Task<IReadOnlyList<MetricBucket>> MetricsAsync(Guid uid, TimeWindow window, string table, string hourlyTable, string timeColumn, string valueColumn,
         string countSql, CancellationToken ct)
     {
@@ -183,9 +223,9 @@ internal sealed class RecordQueries(ScouterDatabase db, bool useRollups = true)
 
     /// <summary>
     /// Runs <paramref name="body"/> in one read snapshot with the window's plan and, when roll-ups
-    /// are used, the watermark of <paramref name="table"/> (null: read everything raw).
+    /// are used, the watermark of <paramref name="table"/> (null: no usable hours, or a table without one).
     /// </summary>
-    private async Task ReadAsync(TimeWindow window, string table, Func<DbConnection, DbTransaction, WindowPlan, long?, Task> body, CancellationToken ct)
+    private async Task ReadAsync(TimeWindow window, string? table, Func<DbConnection, DbTransaction, WindowPlan, long?, Task> body, CancellationToken ct)
     {
         var plan = useRollups ? WindowPlan.For(window) : WindowPlan.Raw(window);
         await using var connection = await db.OpenAsync(ct);
@@ -193,7 +233,7 @@ internal sealed class RecordQueries(ScouterDatabase db, bool useRollups = true)
             ? await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct)
             : ((SqliteConnection)connection).BeginTransaction(deferred: true);
         long? mark = null;
-        if (plan.HasHours)
+        if (plan.HasHours && table is not null)
         {
             mark = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 "select watermark from rollup_state where name = @name", new { name = Postgres ? "records" : table }, tx, cancellationToken: ct));

@@ -15,7 +15,7 @@ namespace Scouter.Server.Storage;
 internal sealed partial class SqlRecordStore : IRecordStore
 {
     private static readonly string[] RecordTables = ["psi_counts", "spc_samples", "custom_values", "llm_records", "llm_scores"];
-    private static readonly string[] RollupTables = ["psi_hourly", "spc_hourly", "custom_hourly", "llm_score_hourly"];
+    private static readonly string[] RollupTables = ["psi_hourly", "spc_hourly", "custom_hourly", "llm_score_hourly", "llm_status_hourly"];
 
     private readonly ScouterDatabase _db;
     private readonly ILogger<SqlRecordStore> _log;
@@ -68,7 +68,8 @@ internal sealed partial class SqlRecordStore : IRecordStore
             }
             if (sqlite) await InsertSqliteAsync((SqliteConnection)connection, (SqliteTransaction)tx, claimed, cancellationToken);
             else await CopyPostgresAsync((NpgsqlConnection)connection, claimed, cancellationToken);
-            var llm = claimed.SelectMany(b => b.Llm).ToList();
+            // In profile and hour order, so concurrent writers take the status roll-up rows (trigger upserts) in one order.
+            var llm = claimed.SelectMany(b => b.Llm).OrderBy(r => r.Uid).ThenBy(r => r.CreatedAt).ToList();
             if (llm.Count > 0)
             {
                 await connection.ExecuteAsync(new CommandDefinition(
@@ -127,16 +128,8 @@ internal sealed partial class SqlRecordStore : IRecordStore
     public Task<IReadOnlyList<MetricBucket>> LlmScoresAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) =>
         _queries.LlmScoresAsync(uid, window, cancellationToken);
 
-    public async Task<IReadOnlyDictionary<string, long>> LlmStatusCountsAsync(Guid uid, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await _db.OpenAsync(cancellationToken);
-        var result = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
-            "select status, count(*) from llm_records where uid = @uid and created_at > @from and created_at <= @to group by status",
-            new { uid = _db.Id(uid), from = _db.Time(from), to = _db.Time(to) }, cancellationToken: cancellationToken));
-        while (await reader.ReadAsync(cancellationToken)) result[reader.GetString(0)] = reader.GetInt64(1);
-        return result;
-    }
+    public Task<IReadOnlyDictionary<string, long>> LlmStatusCountsAsync(Guid uid, TimeWindow window, LlmStatusAxis axis = LlmStatusAxis.Created, CancellationToken cancellationToken = default) =>
+        _queries.LlmStatusCountsAsync(uid, window, axis, cancellationToken);
 
     public Task<long> PurgeRollupsAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default) =>
         _db.WriteAsync(async (connection, tx) =>

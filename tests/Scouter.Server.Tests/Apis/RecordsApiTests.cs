@@ -214,7 +214,7 @@ public sealed class RecordsBackpressureTests
         public Task<IReadOnlyList<SpcSampleRow>> SpcSamplesAsync(Guid uid, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken = default) => inner.SpcSamplesAsync(uid, from, to, limit, cancellationToken);
         public Task<IReadOnlyList<MetricBucket>> CustomValuesAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) => inner.CustomValuesAsync(uid, window, cancellationToken);
         public Task<IReadOnlyList<MetricBucket>> LlmScoresAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) => inner.LlmScoresAsync(uid, window, cancellationToken);
-        public Task<IReadOnlyDictionary<string, long>> LlmStatusCountsAsync(Guid uid, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) => inner.LlmStatusCountsAsync(uid, from, to, cancellationToken);
+        public Task<IReadOnlyDictionary<string, long>> LlmStatusCountsAsync(Guid uid, TimeWindow window, LlmStatusAxis axis = LlmStatusAxis.Created, CancellationToken cancellationToken = default) => inner.LlmStatusCountsAsync(uid, window, axis, cancellationToken);
         public Task<RetentionResult> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default) => inner.PurgeAsync(cutoff, cancellationToken);
         public Task<long> PurgeRollupsAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default) => inner.PurgeRollupsAsync(cutoff, cancellationToken);
         public Task<IReadOnlyList<SpcBucketStats>> SpcStatsAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) => inner.SpcStatsAsync(uid, window, cancellationToken);
@@ -229,7 +229,7 @@ public sealed class RecordsBackpressureTests
         public Task<IReadOnlyList<SpcSampleRow>> SpcSamplesAsync(Guid uid, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken = default) => inner.SpcSamplesAsync(uid, from, to, limit, cancellationToken);
         public Task<IReadOnlyList<MetricBucket>> CustomValuesAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) => inner.CustomValuesAsync(uid, window, cancellationToken);
         public Task<IReadOnlyList<MetricBucket>> LlmScoresAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) => inner.LlmScoresAsync(uid, window, cancellationToken);
-        public Task<IReadOnlyDictionary<string, long>> LlmStatusCountsAsync(Guid uid, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) => inner.LlmStatusCountsAsync(uid, from, to, cancellationToken);
+        public Task<IReadOnlyDictionary<string, long>> LlmStatusCountsAsync(Guid uid, TimeWindow window, LlmStatusAxis axis = LlmStatusAxis.Created, CancellationToken cancellationToken = default) => inner.LlmStatusCountsAsync(uid, window, axis, cancellationToken);
         public Task<RetentionResult> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default) => inner.PurgeAsync(cutoff, cancellationToken);
         public Task<long> PurgeRollupsAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default) => inner.PurgeRollupsAsync(cutoff, cancellationToken);
         public Task<IReadOnlyList<SpcBucketStats>> SpcStatsAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) => inner.SpcStatsAsync(uid, window, cancellationToken);

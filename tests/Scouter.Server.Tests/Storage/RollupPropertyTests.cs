@@ -40,6 +40,7 @@ public abstract class RollupPropertyTests(DatabaseFixture fixture)
         var writers = new[] { new RollupWriter(_db), new RollupWriter(replicaDb) };
         var stored = new List<IngestBatch>();
         var scores = new List<(string Metric, DateTimeOffset EvaluatedAt, double Score)>();
+        var llmRecords = new Dictionary<Guid, LlmRecordState>();
 
         // Rounds: four writers ingest (some batches sent twice, some late) while both roll-up replicas run passes.
         for (var round = 0; round < 4; round++)
@@ -63,11 +64,13 @@ public abstract class RollupPropertyTests(DatabaseFixture fixture)
                 if (outcome == IngestOutcome.Stored) stored.Add(batch);
             }
             scores.AddRange(await InsertScoresAsync(random, llm, 20));
+            await ChangeLlmRecordsAsync(random, llm, llmRecords);
             await stop.CancelAsync();
             await Task.WhenAll(passes);
 
             Assert.Equal(batches.Count, stored.Select(b => b.BatchId).Distinct().Count() - (round * 12));
             await AssertReadsEqualAsync(random, store, raw, stored, scores, psi, custom, spc, llm);
+            await AssertStatusCountsEqualAsync(random, store, raw, llmRecords, llm);
         }
 
         // Everything folded: reads come from roll-ups alone and are still the same.
@@ -132,6 +135,52 @@ public abstract class RollupPropertyTests(DatabaseFixture fixture)
         Assert.Equal([new MetricBucket(0, "mae", 4.5, 4)], await store.CustomValuesAsync(uid, keptHour, Ct));
         var droppedHour = RollupGrain.HourOf(dropped);
         Assert.Empty(await store.CustomValuesAsync(uid, new TimeWindow(DbTime.FromMicros(RollupGrain.Start(droppedHour)), DbTime.FromMicros(RollupGrain.End(droppedHour))), Ct));
+    }
+
+    private sealed record LlmRecordState(DateTimeOffset CreatedAt, string Status, DateTimeOffset? EvaluatedAt);
+
+    /// <summary>New pending records, some finished (done/failed at a random time), some failed ones retried (back to pending).</summary>
+    private async Task ChangeLlmRecordsAsync(Random random, Guid llm, Dictionary<Guid, LlmRecordState> records)
+    {
+        await using var connection = await _db.OpenAsync(Ct);
+        for (var i = 0; i < 15; i++)
+        {
+            var id = Guid.NewGuid();
+            var at = DbTime.Normalize(T0.AddDays(random.Next(2) == 0 ? -10 : 0).AddTicks(10 * (long)(random.NextDouble() * 3 * 24 * 3_600_000_000L)));
+            await connection.ExecuteAsync("insert into llm_records (id, uid, created_at, payload, status, attempts) values (@id, @uid, @at, '{}', 'pending', 0)",
+                new { id = _db.Id(id), uid = _db.Id(llm), at = _db.Time(at) });
+            records[id] = new LlmRecordState(at, "pending", null);
+        }
+        foreach (var (id, state) in records.ToList())
+        {
+            LlmRecordState next;
+            if (state.Status == "pending" && random.Next(2) == 0)
+                next = state with { Status = random.Next(3) == 0 ? "failed" : "done", EvaluatedAt = DbTime.Normalize(state.CreatedAt.AddTicks(10 * (long)(random.NextDouble() * 6 * 3_600_000_000L))) };
+            else if (state.Status == "failed" && random.Next(2) == 0)
+                next = state with { Status = "pending", EvaluatedAt = null };
+            else
+                continue;
+            await connection.ExecuteAsync("update llm_records set status = @status, evaluated_at = @evaluated where id = @id",
+                new { id = _db.Id(id), status = next.Status, evaluated = _db.Time(next.EvaluatedAt) });
+            records[id] = next;
+        }
+    }
+
+    private static async Task AssertStatusCountsEqualAsync(Random random, SqlRecordStore store, SqlRecordStore raw, Dictionary<Guid, LlmRecordState> records, Guid llm)
+    {
+        foreach (var window in Windows(random))
+        {
+            foreach (var axis in new[] { LlmStatusAxis.Created, LlmStatusAxis.Evaluated })
+            {
+                var rawCounts = await raw.LlmStatusCountsAsync(llm, window, axis, Ct);
+                Assert.Equal(rawCounts, await store.LlmStatusCountsAsync(llm, window, axis, Ct));
+                var expected = records.Values
+                    .Select(r => (r.Status, At: axis == LlmStatusAxis.Created ? r.CreatedAt : r.EvaluatedAt))
+                    .Where(r => r.At is { } at && In(window, at))
+                    .GroupBy(r => r.Status).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => KeyValuePair.Create(g.Key, (long)g.Count()));
+                Assert.Equal(expected, rawCounts);
+            }
+        }
     }
 
     private static async Task AssertReadsEqualAsync(Random random, SqlRecordStore store, SqlRecordStore raw, List<IngestBatch> stored,

@@ -163,7 +163,7 @@ public abstract class StoreContractTests
         Assert.Equal([from.AddMinutes(30), from.AddMinutes(45), from.AddHours(3.5), Now], spc.Select(s => s.CreatedAt));
         Assert.Equal(2, (await _records.SpcSamplesAsync(uid, from, Now, 2, Ct)).Count);
         Assert.Equal(from.AddHours(3.5), (await _records.SpcSamplesAsync(uid, from, Now, 2, Ct))[0].CreatedAt);
-        var status = await _records.LlmStatusCountsAsync(uid, from, Now, Ct);
+        var status = await _records.LlmStatusCountsAsync(uid, new TimeWindow(from, Now), LlmStatusAxis.Created, Ct);
         Assert.Equal(4, status["pending"]);
         Assert.Empty(await _records.LlmScoresAsync(uid, window, Ct));
     }
