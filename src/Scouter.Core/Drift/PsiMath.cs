@@ -51,6 +51,10 @@ public static class PsiMath
 
     private static double Term(double p, double q) => (p - q) * Math.Log((p + Epsilon) / (q + Epsilon));
 
+    // The quantiles depend on B and α only; a drift query evaluates every bucket of every feature
+    // (36 000 for 50 features over 720 buckets), and the chi-square quantile is a root search.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(PsiThresholdKind Kind, int Bins, double Alpha), double> Quantiles = new();
+
     /// <summary>
     /// The threshold of spec 1.4 before the <c>min_psi</c> floor: <paramref name="fixedThreshold"/>
     /// for <see cref="PsiThresholdKind.Fixed"/>; <c>χ²_{1-α}(B-1)/N</c> for chi-square;
@@ -73,8 +77,8 @@ public static class PsiMath
         double df = valueBins - 1;
         return kind switch
         {
-            PsiThresholdKind.ChiSquare => ChiSquared.InvCDF(df, 1 - alpha) / n,
-            PsiThresholdKind.Normal => (df / n) + (Normal.InvCDF(0, 1, 1 - alpha) * Math.Sqrt(2 * df) / n),
+            PsiThresholdKind.ChiSquare => Quantiles.GetOrAdd((kind, valueBins, alpha), static k => ChiSquared.InvCDF(k.Bins - 1, 1 - k.Alpha)) / n,
+            PsiThresholdKind.Normal => (df / n) + (Quantiles.GetOrAdd((kind, valueBins, alpha), static k => Normal.InvCDF(0, 1, 1 - k.Alpha)) * Math.Sqrt(2 * df) / n),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown PSI threshold kind."),
         };
     }

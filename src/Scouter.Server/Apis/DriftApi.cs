@@ -39,13 +39,13 @@ public static class DriftApi
         var rows = await records.PsiCountsAsync(q.Profile.Row.Uid, q.Window, ct);
         var threshold = profile.Config.AlertConfig.Threshold;
         var features = new Dictionary<string, PsiFeatureSeries>(StringComparer.Ordinal);
+        var rowsByFeature = rows.ToLookup(r => r.Feature, StringComparer.Ordinal);
         foreach (var (name, feature) in profile.Features)
         {
             var buckets = new Dictionary<int, double>?[q.Window.Buckets];
             var total = new Dictionary<int, double>();
-            foreach (var row in rows)
+            foreach (var row in rowsByFeature[name])
             {
-                if (row.Feature != name) continue;
                 var bucket = buckets[row.Bucket] ??= [];
                 bucket[row.BinId] = bucket.GetValueOrDefault(row.BinId) + row.Count;
                 total[row.BinId] = total.GetValueOrDefault(row.BinId) + row.Count;
@@ -84,13 +84,14 @@ public static class DriftApi
         if (stats.Sum(s => s.Samples) > MaxSpcSamples)
         {
             // Too many samples to chart one by one: per-bucket statistics from the roll-ups (the checks still judge every sample).
+            var statsByFeature = stats.ToLookup(s => s.Feature, StringComparer.Ordinal);
             foreach (var (name, limits) in profile.Features)
             {
                 var n = q.Window.Buckets;
                 var (means, mins, maxes, counts) = (new double?[n], new double?[n], new double?[n], new long[n]);
-                foreach (var s in stats)
+                foreach (var s in statsByFeature[name])
                 {
-                    if (s.Feature != name || !(s.Samples > 0)) continue;
+                    if (!(s.Samples > 0)) continue;
                     means[s.Bucket] = Finite(s.Sum / s.Samples);
                     (mins[s.Bucket], maxes[s.Bucket], counts[s.Bucket]) = (s.Min, s.Max, WindowSums.Saturate(s.Samples));
                 }
@@ -218,14 +219,14 @@ public static class DriftApi
     private static Dictionary<string, MetricSeries> Metrics(IEnumerable<BaselineMetric> metrics, IReadOnlyList<MetricBucket> rows, TimeWindow window)
     {
         var result = new Dictionary<string, MetricSeries>(StringComparer.Ordinal);
+        var rowsByMetric = rows.ToLookup(r => r.Metric, StringComparer.Ordinal);
         foreach (var metric in metrics)
         {
             // Counts are doubles (WindowSums): no stored data overflows them; they are reported saturated at 2^53.
             var sums = new double[window.Buckets];
             var counts = new double[window.Buckets];
-            foreach (var row in rows)
+            foreach (var row in rowsByMetric[metric.Name])
             {
-                if (row.Metric != metric.Name) continue;
                 sums[row.Bucket] += row.Sum;
                 counts[row.Bucket] += row.Count;
             }

@@ -42,10 +42,13 @@ internal sealed class RecordQueries(ScouterDatabase db, bool useRollups = true)
     /// <summary>PSI counts summed per bucket, feature and bin.</summary>
     public async Task<IReadOnlyList<PsiBucketCount>> PsiCountsAsync(Guid uid, TimeWindow window, CancellationToken ct)
     {
-        var sums = new Dictionary<(int Bucket, string Feature, int Bin), double>();
+        // Per feature, per bucket: bin -> count (emitted in order without sorting every row).
+        var sums = new Dictionary<string, Dictionary<int, double>?[]>(StringComparer.Ordinal);
         void Add(int bucket, string feature, int bin, double count)
         {
-            ref var sum = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(sums, (bucket, feature, bin), out _);
+            if (!sums.TryGetValue(feature, out var buckets)) sums[feature] = buckets = new Dictionary<int, double>?[window.Buckets];
+            var bins = buckets[bucket] ??= [];
+            ref var sum = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(bins, bin, out _);
             sum += count;
         }
         await ReadAsync(window, "psi_counts", async (connection, tx, plan, mark) =>
@@ -85,8 +88,17 @@ internal sealed class RecordQueries(ScouterDatabase db, bool useRollups = true)
                     """, RangeArgs(uid, plan), r => Add(Clamp(r.GetInt64(0), window), r.GetString(1), r.GetInt32(2), DbValues.ReadDouble(r.GetValue(3))), ct);
             }
         }, ct);
-        return [.. sums.OrderBy(kv => kv.Key.Bucket).ThenBy(kv => kv.Key.Feature, StringComparer.Ordinal).ThenBy(kv => kv.Key.Bin)
-            .Select(kv => new PsiBucketCount(kv.Key.Bucket, kv.Key.Feature, kv.Key.Bin, kv.Value))];
+        var features = sums.Keys.Order(StringComparer.Ordinal).ToList();
+        var result = new List<PsiBucketCount>();
+        for (var bucket = 0; bucket < window.Buckets; bucket++)
+        {
+            foreach (var feature in features)
+            {
+                if (sums[feature][bucket] is not { } bins) continue;
+                foreach (var (bin, count) in bins.OrderBy(b => b.Key)) result.Add(new PsiBucketCount(bucket, feature, bin, count));
+            }
+        }
+        return result;
     }
 
     /// <summary>Custom metric sums and counts per bucket and metric (by record time).</summary>
