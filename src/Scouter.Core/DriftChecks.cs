@@ -37,9 +37,13 @@ public static class DriftChecks
         return PsiEvaluator.Evaluate(feature, counts, threshold);
     }
 
-    /// <summary>Zone codes and rule alerts of stored SPC sample means (oldest first) against the profile's feature.</summary>
+    /// <summary>
+    /// Zone codes and rule alerts of stored SPC sample means (oldest first) against the profile's
+    /// feature, and the alert decision calibrated to the number of means (false-alarm probability at
+    /// most <paramref name="falseAlarmRate"/> for in-distribution data).
+    /// </summary>
     /// <exception cref="KeyNotFoundException">The profile has no such feature.</exception>
-    public static SpcFeatureDrift EvaluateSpc(SpcDriftProfile profile, string feature, IReadOnlyList<double> sampleMeans)
+    public static SpcFeatureDrift EvaluateSpc(SpcDriftProfile profile, string feature, IReadOnlyList<double> sampleMeans, double falseAlarmRate = SpcAlertCalibration.DefaultFalseAlarmRate)
     {
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(sampleMeans);
@@ -47,6 +51,9 @@ public static class DriftChecks
         var alerts = profile.Config.AlertConfig;
         double[] means = [.. sampleMeans];
         var result = SpcRuleEngine.Evaluate(means, limits.Center, limits.Sigma, alerts.ParsedRule, alerts.ZonesToMonitor, alerts.TrendLength);
-        return new SpcFeatureDrift(means, result.Codes, result.Alerts);
+        if (means.Length == 0) return new SpcFeatureDrift(means, result.Codes, result.Alerts);
+        var calibration = SpcAlertCalibration.For(profile, means.Length, falseAlarmRate);
+        var decision = SpcRuleEngine.Evaluate(means, limits.Center, limits.Sigma, calibration.Rule, alerts.ZonesToMonitor, calibration.TrendLength);
+        return new SpcFeatureDrift(means, result.Codes, result.Alerts, decision.Alerts.Count > 0, calibration);
     }
 }

@@ -56,6 +56,18 @@ internal static class DriftJson
                             json.WriteEndObject();
                         }
                         json.WriteEndArray();
+                        // The alert decision: rules with run lengths calibrated to the sample count (docs/spc-alerts.md).
+                        json.WriteBoolean("alert", f.Alert);
+                        if (f.Calibration is { } calibration)
+                        {
+                            json.WriteStartObject("calibration");
+                            json.WriteNumber("false_alarm_rate", calibration.FalseAlarmRate);
+                            json.WriteNumber("samples", calibration.Samples);
+                            json.WriteString("rule", calibration.Rule.ToString());
+                            json.WriteNumber("trend_length", calibration.TrendLength);
+                            json.WriteNumber("bound", calibration.Bound);
+                            json.WriteEndObject();
+                        }
                         json.WriteEndObject();
                     }
                     json.WriteEndObject();

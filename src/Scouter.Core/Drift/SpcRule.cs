@@ -44,6 +44,21 @@ public sealed record SpcRule
         return new SpcRule(counts);
     }
 
+    /// <summary>The rule with the given consecutive and alternating lengths per zone (index 0 is zone 1), e.g. lengths calibrated to a window.</summary>
+    public static SpcRule Of(IReadOnlyList<int> consecutive, IReadOnlyList<int> alternating)
+    {
+        ArgumentNullException.ThrowIfNull(consecutive);
+        ArgumentNullException.ThrowIfNull(alternating);
+        if (consecutive.Count != 4 || alternating.Count != 4) throw new ArgumentException("One length per zone 1-4 is required.", nameof(consecutive));
+        var counts = new int[8];
+        for (var zone = 0; zone < 4; zone++)
+        {
+            counts[2 * zone] = consecutive[zone] >= 0 ? consecutive[zone] : throw new ArgumentOutOfRangeException(nameof(consecutive), consecutive[zone], "Lengths are non-negative.");
+            counts[(2 * zone) + 1] = alternating[zone] >= 0 ? alternating[zone] : throw new ArgumentOutOfRangeException(nameof(alternating), alternating[zone], "Lengths are non-negative.");
+        }
+        return new SpcRule(counts);
+    }
+
     /// <summary>Consecutive-run length for <paramref name="zone"/> (1-4); 0 disables the check.</summary>
     public int Consecutive(int zone) => _counts[2 * (ValidZone(zone) - 1)];
 
