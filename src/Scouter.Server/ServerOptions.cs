@@ -34,6 +34,13 @@ public sealed class ServerOptions
     /// <summary>Days of raw records kept (default 60).</summary>
     public int RetentionDays { get; set; } = 60;
 
+    /// <summary>
+    /// Per-feature, per-check false-alarm probability of SPC alerts (default 0.01): the run rules'
+    /// lengths are raised for the check window's sample count so that in-distribution data opens an
+    /// alert with at most this probability (docs/spc-alerts.md).
+    /// </summary>
+    public double SpcFalseAlarmRate { get; set; } = Scouter.Drift.SpcAlertCalibration.DefaultFalseAlarmRate;
+
     /// <summary>Days of hourly roll-ups kept (default 400), so long trends stay queryable after the raw records are gone.</summary>
     public int RollupRetentionDays { get; set; } = 400;
 
@@ -143,6 +150,9 @@ public sealed class ServerOptions
         o.JwtSecret = Get("JWT_SECRET");
         o.AdminPassword = Get("ADMIN_PASSWORD");
         o.RetentionDays = Int(Get("RETENTION_DAYS"), "SCOUTER_RETENTION_DAYS", o.RetentionDays, 1, 36500);
+        o.SpcFalseAlarmRate = Fraction(Get("SPC_FALSE_ALARM_RATE"), "SCOUTER_SPC_FALSE_ALARM_RATE", o.SpcFalseAlarmRate) is var rate && rate > 0
+            ? rate
+            : throw new InvalidOperationException("Setting SCOUTER_SPC_FALSE_ALARM_RATE must be above 0 and below 1.");
         o.RollupRetentionDays = Int(Get("ROLLUP_RETENTION_DAYS"), "SCOUTER_ROLLUP_RETENTION_DAYS", o.RollupRetentionDays, 1, 36500);
         o.RollupInterval = Duration(Get("ROLLUP_INTERVAL"), "SCOUTER_ROLLUP_INTERVAL", o.RollupInterval);
         o.JobWorkers = Int(Get("JOB_WORKERS"), "SCOUTER_JOB_WORKERS", o.JobWorkers, 1, 256);

@@ -28,6 +28,9 @@ public sealed partial class DemoCommandTests
         Assert.NotEqual("none", drifted.Groups[1].Value.Trim());
         Assert.Contains("approval_rate", result.Out, StringComparison.Ordinal);
         Assert.Matches(@"Server: http://127\.0\.0\.1:\d+", result.Out);
+        // SPC: the in-distribution half alone opens no alert; with the drifted half every monitored feature alerts.
+        Assert.Contains("SPC check of the in-distribution half alone: 0 of 4 features alert", result.Out, StringComparison.Ordinal);
+        Assert.Equal(4, SpcAlertRow().Count(result.Out));
     }
 
     [Theory]
@@ -61,6 +64,9 @@ public sealed partial class DemoCommandTests
         Assert.Equal(CliApp.BadInput, result.ExitCode);
         Assert.Single(result.ErrorLines);
     }
+
+    [GeneratedRegex(@"│ \w+\s*│ \d+\s*│ alert\s*│")]
+    private static partial Regex SpcAlertRow();
 
     [GeneratedRegex(@"Drifted PSI features: (.+)")]
     private static partial Regex DriftedLine();

@@ -70,10 +70,30 @@ public sealed class DriftCommandTests : IDisposable
         Assert.Equal(age["means"]!.AsArray().Count, age["codes"]!.AsArray().Count);
         // Age moved up by about half a baseline sigma: many consecutive samples sit above center.
         Assert.Contains(age["alerts"]!.AsArray(), a => (string?)a!["kind"] == "consecutive" && (int?)a["zone"] == 1);
+        // The shift is real: the alert decision (rules calibrated to 200 samples) fires too.
+        Assert.True((bool?)age["alert"]);
+        Assert.Equal(0.01, (double?)age["calibration"]!["false_alarm_rate"]);
         var loanMeans = json["features"]!["loan_amount"]!["means"]!.AsArray().Count;
         Assert.InRange(loanMeans, 195, 200);
         Assert.All(json["features"]!.AsObject(), f => Assert.All(f.Value!["alerts"]!.AsArray(),
             a => Assert.Contains((string?)a!["kind"], new[] { "consecutive", "alternating", "out_of_bounds", "trend" })));
+    }
+
+    [Fact]
+    public async Task ComputeSpc_OnItsOwnTrainingData_RawRulesHitButNoFeatureAlerts()
+    {
+        var profile = _dir.Combine("train-spc.json");
+        Assert.Equal(0, (await CliRunner.RunAsync("profile", "create", "--type", "spc", "--input", CliRunner.SampleData("credit_train.csv"), "-o", profile)).ExitCode);
+
+        var result = await CliRunner.RunAsync("drift", "compute", "--profile", profile, "--input", CliRunner.SampleData("credit_train.csv"), "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        var features = JsonNode.Parse(result.Out)!["features"]!.AsObject();
+        Assert.Equal(6, features.Count);
+        // The rules as configured fire on in-distribution data (800 samples per feature, eight in a row on one side is common) ...
+        Assert.Contains(features, f => f.Value!["alerts"]!.AsArray().Count > 0);
+        // ... the alert decision, calibrated to a 1 % false-alarm rate per feature, does not.
+        Assert.All(features, f => Assert.False((bool?)f.Value!["alert"], f.Key));
     }
 
     [Fact]

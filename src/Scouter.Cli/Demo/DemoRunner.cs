@@ -155,6 +155,7 @@ internal static class DemoRunner
         var streaming = System.Diagnostics.Stopwatch.StartNew();
         var inserted = new Dictionary<string, long>(StringComparer.Ordinal) { ["psi"] = 0, ["spc"] = 0, ["custom"] = 0, [LlmDemo.Alias] = 0 };
         ScouterQueueStatistics statistics;
+        JsonElement? calmSpcCheck = null;
         var transport = route.CreateTransport(url, password);
         var queue = ScouterQueue.FromProfiles(registered, transport, new ScouterQueueOptions
         {
@@ -165,12 +166,19 @@ internal static class DemoRunner
         {
             var (psiQueue, spcQueue, customQueue, llmQueue) = (queue["psi"], queue["spc"], queue["custom"], queue[LlmDemo.Alias]);
             long llmRecords = 0;
-            await WithProgressAsync(context, options.Inferences, progress =>
+            await WithProgressAsync(context, options.Inferences, async progress =>
             {
                 var half = options.Inferences / 2;
                 for (var i = 0; i < options.Inferences; i++)
                 {
                     ct.ThrowIfCancellationRequested();
+                    if (i == half)
+                    {
+                        // The in-distribution half alone: deliver it, wait until it is stored and check SPC, which must not alert.
+                        await queue.FlushAsync(ct);
+                        await WaitForSpcStoredAsync(client, registered["spc"].Config.Uid, half, start.AddMinutes(-1), ct);
+                        calmSpcCheck = await client.RunDriftCheckAsync(registered["spc"].Config.Uid, ct);
+                    }
                     var rows = i < half ? live : drifted;
                     var row = (i < half ? i : i - half) % rows.Count;
                     psiQueue.Insert(rows.Features[row]);
@@ -183,7 +191,6 @@ internal static class DemoRunner
                     }
                     if ((i + 1) % 1000 == 0 || i + 1 == options.Inferences) progress(i + 1);
                 }
-                return Task.CompletedTask;
             });
             inserted["psi"] = inserted["spc"] = inserted["custom"] = options.Inferences;
             inserted[LlmDemo.Alias] = llmRecords;
@@ -215,7 +222,7 @@ internal static class DemoRunner
         var alerts = await client.GetAlertsAsync(new AlertQuery { Space = Space, PageSize = 200 }, ct);
         var aliasByUid = registered.ToDictionary(p => p.Value.Config.Uid, p => p.Key);
 
-        return new DemoReport(route.Description, options.Inferences, delivered, statistics, counts, checks, alerts, aliasByUid,
+        return new DemoReport(route.Description, options.Inferences, delivered, statistics, counts, checks, calmSpcCheck, alerts, aliasByUid,
             [.. counts.Where(c => c.StoredMin != c.Inserted || c.StoredMax != c.Inserted || statistics.Inserted != 3L * options.Inferences + inserted[LlmDemo.Alias])
                 .Select(c => c.Alias)],
             judgeDescription, llmStatus);
@@ -235,13 +242,30 @@ internal static class DemoRunner
         [
             new("psi", inserted["psi"], psiStored.Features.Values.Select(f => f.N).DefaultIfEmpty(0).Min(),
                 psiStored.Features.Values.Select(f => f.N).DefaultIfEmpty(0).Max(), $"N per feature ({psiStored.Features.Count} features)"),
-            new("spc", inserted["spc"], spcStored.Features.Values.Select(f => f.Counts.Sum()).DefaultIfEmpty(0).Min(),
-                spcStored.Features.Values.Select(f => f.Counts.Sum()).DefaultIfEmpty(0).Max(),
-                $"values per feature over {spcStored.Features.Values.Sum(f => f.Counts.Count)} samples ({spcStored.Features.Count} features)"),
+            new("spc", inserted["spc"], spcStored.Features.Values.Select(SpcValues).DefaultIfEmpty(0).Min(),
+                spcStored.Features.Values.Select(SpcValues).DefaultIfEmpty(0).Max(),
+                $"values per feature over {spcStored.Features.Values.Sum(SpcSamples)} samples ({spcStored.Features.Count} features)"),
             new("custom", inserted["custom"], customCount, customCount, $"{MetricName} count"),
             new(LlmDemo.Alias, inserted[LlmDemo.Alias], llmCount, llmCount, "LLM records (one per 100 inferences)"),
         ];
     }
+
+    /// <summary>Waits (bounded, 60 s) until every SPC feature holds <paramref name="expected"/> values since <paramref name="from"/>.</summary>
+    private static async Task WaitForSpcStoredAsync(ScouterClient client, Guid uid, long expected, DateTimeOffset from, CancellationToken ct)
+    {
+        var deadline = TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(60);
+        while (TimeProvider.System.GetUtcNow() < deadline)
+        {
+            var stored = await client.GetSpcDriftAsync(uid, from, TimeProvider.System.GetUtcNow().AddMinutes(1), ct);
+            if (stored.Features.Count > 0 && stored.Features.Values.All(f => SpcValues(f) >= expected)) return;
+            await Task.Delay(100, ct);
+        }
+    }
+
+    // A long window's SPC answer is bucketed (per-bucket statistics instead of samples).
+    private static long SpcValues(SpcFeatureSeries f) => f.Buckets is { } b ? b.Values.Sum() : f.Counts.Sum();
+
+    private static long SpcSamples(SpcFeatureSeries f) => f.Buckets is { } b ? b.Counts.Sum() : f.Counts.Count;
 
     private static async Task WithProgressAsync(CliContext context, int total, Func<Action<int>, Task> job)
     {
@@ -294,7 +318,13 @@ internal static class DemoRunner
         console.WriteLine($"Drifted PSI features: {(drifted.Count == 0 ? "none" : string.Join(", ", drifted))}");
         console.WriteLine();
 
-        var spcTable = new Table().Title("SPC drift check").AddColumns("feature", "samples", "decision", "rule alerts");
+        if (report.CalmSpcCheck is { } calm)
+        {
+            var calmFeatures = Subjects(calm, "features").ToList();
+            console.WriteLine(FormattableString.Invariant(
+                $"SPC check of the in-distribution half alone: {calmFeatures.Count(f => Prop(f.Value, "decision") == "alert")} of {calmFeatures.Count} features alert ({calmFeatures.Count(f => f.Value.TryGetProperty("rule_alerts", out var r) && r.GetArrayLength() > 0)} with raw rule hits; the decision holds a 1 % false-alarm rate per feature)."));
+        }
+        var spcTable = new Table().Title("SPC drift check (both halves)").AddColumns("feature", "samples", "decision", "rule hits");
         foreach (var f in Subjects(report.Checks["spc"], "features"))
         {
             var rules = f.Value.TryGetProperty("rule_alerts", out var r) && r.ValueKind == JsonValueKind.Array
@@ -411,7 +441,7 @@ internal static class DemoRunner
     }
 
     private sealed record DemoReport(string Route, int Inferences, TimeSpan Delivered, ScouterQueueStatistics Statistics, IReadOnlyList<CountRow> Counts,
-        IReadOnlyDictionary<string, JsonElement> Checks, AlertPage Alerts, IReadOnlyDictionary<Guid, string> AliasByUid, IReadOnlyList<string> Mismatches,
+        IReadOnlyDictionary<string, JsonElement> Checks, JsonElement? CalmSpcCheck, AlertPage Alerts, IReadOnlyDictionary<Guid, string> AliasByUid, IReadOnlyList<string> Mismatches,
         string JudgeDescription, IReadOnlyDictionary<string, long> LlmStatus);
 
     /// <summary>Pre-built inference payloads of one data file.</summary>

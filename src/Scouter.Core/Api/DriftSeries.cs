@@ -61,7 +61,8 @@ public sealed record SpcFeatureSeries(IReadOnlyList<DateTimeOffset> Times, IRead
 /// <param name="Mins">Smallest sample mean per bucket; null without samples.</param>
 /// <param name="Maxes">Largest sample mean per bucket; null without samples.</param>
 /// <param name="Counts">Samples per bucket.</param>
-public sealed record SpcBucketSeries(IReadOnlyList<double?> Means, IReadOnlyList<double?> Mins, IReadOnlyList<double?> Maxes, IReadOnlyList<long> Counts);
+/// <param name="Values">Values in those samples per bucket (the samples' counts summed).</param>
+public sealed record SpcBucketSeries(IReadOnlyList<double?> Means, IReadOnlyList<double?> Mins, IReadOnlyList<double?> Maxes, IReadOnlyList<long> Counts, IReadOnlyList<long> Values);
 
 /// <summary>Answer of <c>GET /drift/spc</c>.</summary>
 /// <param name="Uid">Profile uid.</param>

@@ -88,14 +88,14 @@ public static class DriftApi
             foreach (var (name, limits) in profile.Features)
             {
                 var n = q.Window.Buckets;
-                var (means, mins, maxes, counts) = (new double?[n], new double?[n], new double?[n], new long[n]);
+                var (means, mins, maxes, counts, values) = (new double?[n], new double?[n], new double?[n], new long[n], new long[n]);
                 foreach (var s in statsByFeature[name])
                 {
                     if (!(s.Samples > 0)) continue;
                     means[s.Bucket] = Finite(s.Sum / s.Samples);
-                    (mins[s.Bucket], maxes[s.Bucket], counts[s.Bucket]) = (s.Min, s.Max, WindowSums.Saturate(s.Samples));
+                    (mins[s.Bucket], maxes[s.Bucket], counts[s.Bucket], values[s.Bucket]) = (s.Min, s.Max, WindowSums.Saturate(s.Samples), WindowSums.Saturate(s.Values));
                 }
-                features[name] = new SpcFeatureSeries([], [], [], [], Limits(limits), [], new SpcBucketSeries(means, mins, maxes, counts));
+                features[name] = new SpcFeatureSeries([], [], [], [], Limits(limits), [], new SpcBucketSeries(means, mins, maxes, counts, values));
             }
             return TypedResults.Ok(new SpcDriftResponse(q.Profile.Row.Uid, q.Window.From, q.Window.To, false, features, true, BucketStarts(q.Window)));
         }

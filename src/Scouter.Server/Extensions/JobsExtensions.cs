@@ -29,7 +29,8 @@ public static class JobsExtensions
         services.TryAddSingleton(options.Evaluation);
         services.TryAddSingleton<JobStore>();
         services.TryAddSingleton<AlertStore>();
-        services.TryAddSingleton<DriftCheckEngine>();
+        services.TryAddSingleton(sp => new DriftCheckEngine(sp.GetRequiredService<ScouterDatabase>(), sp.GetRequiredService<IRecordStore>(), options.Evaluation,
+            options.SpcFalseAlarmRate));
         services.TryAddSingleton<DriftCheckService>();
         services.TryAddSingleton<AlertChannels>();
         services.AddSingleton<JobRunner>();

@@ -20,7 +20,7 @@ internal sealed record CheckOutcome(JsonObject Result, IReadOnlyList<AlertFindin
 /// of <see cref="WindowSums"/>, so no stored data can make a check fail: data it cannot judge is
 /// <c>invalid_data</c> (not evaluated, no alert).
 /// </summary>
-internal sealed class DriftCheckEngine(ScouterDatabase database, IRecordStore records, EvaluationOptions evaluation)
+internal sealed class DriftCheckEngine(ScouterDatabase database, IRecordStore records, EvaluationOptions evaluation, double spcFalseAlarmRate = SpcAlertCalibration.DefaultFalseAlarmRate)
 {
     /// <summary>The subject of the <c>evaluation_failures</c> alert of an LLM profile.</summary>
     public const string EvaluationSubject = "evaluation";
@@ -134,6 +134,12 @@ internal sealed class DriftCheckEngine(ScouterDatabase database, IRecordStore re
 
     private async Task<JsonObject> SpcAsync(SpcDriftProfile profile, Guid uid, DateTimeOffset from, DateTimeOffset to, EvalContext context, CancellationToken ct)
     {
+        // The alert decision's run lengths depend on the window's sample count, counted before the scan (from the roll-ups).
+        var counts = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (Window(from, to) is { } window)
+        {
+            foreach (var stats in await records.SpcStatsAsync(uid, window, ct)) counts[stats.Feature] = stats.Samples;
+        }
         Dictionary<string, SpcFeatureScan> scans;
         await using (var connection = await database.OpenAsync(ct))
         {
@@ -141,7 +147,8 @@ internal sealed class DriftCheckEngine(ScouterDatabase database, IRecordStore re
             var (where, args) = Window(uid, from, to);
             await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
                 $"select feature, created_at, mean from spc_samples where {where} order by created_at", args, cancellationToken: ct));
-            scans = await SpcFeatureScan.ReadAsync(reader, profile, ct);
+            scans = await SpcFeatureScan.ReadAsync(reader, profile,
+                feature => SpcAlertCalibration.For(profile, (long)Math.Min(counts.GetValueOrDefault(feature), long.MaxValue / 4), spcFalseAlarmRate), ct);
         }
 
         var alertConfig = profile.Config.AlertConfig;
@@ -166,14 +173,20 @@ internal sealed class DriftCheckEngine(ScouterDatabase database, IRecordStore re
             context.Evaluated.Add(name);
             node["status"] = "ok";
             scan.WriteTo(node);
-            var fired = scan.Runs.ToList();
+            // The decision: the calibrated rules (false-alarm probability at most the setting for this many samples);
+            // rule_alerts keep the configured rules' hits for the record.
+            var fired = scan.DecisionRuns.ToList();
             node["decision"] = fired.Count > 0 ? "alert" : "no_alert";
-            context.Summary.Append(CultureInfo.InvariantCulture, $"{name}: samples={scan.Count} center={limits.Center:R} sigma={limits.Sigma:R} rules_fired={fired.Count}; ");
+            node["alert"] = fired.Count > 0;
+            context.Summary.Append(CultureInfo.InvariantCulture,
+                $"{name}: samples={scan.Count} center={limits.Center:R} sigma={limits.Sigma:R} rules_fired={scan.Runs.Count()} calibrated_rule=\"{scan.Calibration.Rule}\" trend={scan.Calibration.TrendLength} fired={fired.Count} {(fired.Count > 0 ? "ALERT" : "ok")}; ");
             foreach (var runs in fired)
             {
-                // The alert of one (kind, zone) carries the feature summary with only its own rule.
+                // The alert of one (kind, zone) carries the feature summary with only its own rule: the calibrated run that
+                // opened it and the same rule's runs as configured.
                 var payload = (JsonObject)node.DeepClone();
-                payload["rule_alerts"] = new JsonArray(runs.ToJson());
+                payload["decision_alerts"] = new JsonArray(runs.ToJson());
+                payload["rule_alerts"] = new JsonArray([.. scan.Runs.Where(r => r.Kind == runs.Kind && r.Zone == runs.Zone).Select(r => (JsonNode?)r.ToJson())]);
                 var severity = runs.Kind == SpcAlertKind.OutOfBounds ? "critical" : "warning";
                 context.Findings.Add(Finding(new AlertKey(name, KindName(runs.Kind), runs.Zone), severity, name, payload));
             }

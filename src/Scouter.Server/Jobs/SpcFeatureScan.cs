@@ -19,11 +19,20 @@ internal sealed class SpcFeatureScan
     public const int LastSampleCount = 10;
 
     private readonly SpcRuleScanner<DateTimeOffset> _scanner;
+    private readonly SpcRuleScanner<DateTimeOffset> _decision;
     private readonly Queue<(DateTimeOffset At, double Mean, int Code)> _last = new(LastSampleCount + 1);
     private readonly List<RuleRuns> _runs = [];
+    private readonly List<RuleRuns> _decisionRuns = [];
 
-    private SpcFeatureScan(SpcFeatureProfile limits, SpcAlertConfig config) =>
+    private SpcFeatureScan(SpcFeatureProfile limits, SpcAlertConfig config, SpcCalibration calibration)
+    {
         _scanner = new SpcRuleScanner<DateTimeOffset>(limits.Center, limits.Sigma, SpcRule.Parse(config.Rule), config.ZonesToMonitor, config.TrendLength);
+        _decision = new SpcRuleScanner<DateTimeOffset>(limits.Center, limits.Sigma, calibration.Rule, config.ZonesToMonitor, calibration.TrendLength);
+        Calibration = calibration;
+    }
+
+    /// <summary>The calibrated rules of the alert decision (docs/spc-alerts.md).</summary>
+    public SpcCalibration Calibration { get; }
 
     /// <summary>Samples read.</summary>
     public long Count { get; private set; }
@@ -31,17 +40,23 @@ internal sealed class SpcFeatureScan
     /// <summary>Time of the first sample, if any.</summary>
     public DateTimeOffset? First { get; private set; }
 
-    /// <summary>The fired rules, zone by zone (consecutive/out-of-bounds before alternating), trend last.</summary>
-    public IEnumerable<RuleRuns> Runs => _runs.OrderBy(r => r.Zone ?? 5).ThenBy(r => r.Kind == SpcAlertKind.Alternating ? 1 : 0);
+    /// <summary>The fired rules as configured (raw rule hits), zone by zone (consecutive/out-of-bounds before alternating), trend last.</summary>
+    public IEnumerable<RuleRuns> Runs => Ordered(_runs);
+
+    /// <summary>The fired calibrated rules: what the alert decision opens alerts for.</summary>
+    public IEnumerable<RuleRuns> DecisionRuns => Ordered(_decisionRuns);
+
+    private static IEnumerable<RuleRuns> Ordered(List<RuleRuns> runs) => runs.OrderBy(r => r.Zone ?? 5).ThenBy(r => r.Kind == SpcAlertKind.Alternating ? 1 : 0);
 
     /// <summary>
     /// Reads a forward-only reader of <c>(feature, created_at, mean)</c> ordered by time and scans
     /// each of the profile's features; rows of other features and non-finite means (only rows
     /// written outside ingestion can hold one; they have no zone code) are skipped.
     /// </summary>
-    public static async Task<Dictionary<string, SpcFeatureScan>> ReadAsync(DbDataReader reader, SpcDriftProfile profile, CancellationToken cancellationToken)
+    public static async Task<Dictionary<string, SpcFeatureScan>> ReadAsync(DbDataReader reader, SpcDriftProfile profile, Func<string, SpcCalibration> calibration,
+        CancellationToken cancellationToken)
     {
-        var scans = profile.Features.ToDictionary(f => f.Key, f => new SpcFeatureScan(f.Value, profile.Config.AlertConfig), StringComparer.Ordinal);
+        var scans = profile.Features.ToDictionary(f => f.Key, f => new SpcFeatureScan(f.Value, profile.Config.AlertConfig, calibration(f.Key)), StringComparer.Ordinal);
         while (await reader.ReadAsync(cancellationToken))
         {
             if (!scans.TryGetValue(reader.GetString(0), out var scan)) continue;
@@ -59,15 +74,26 @@ internal sealed class SpcFeatureScan
         if (_last.Count == LastSampleCount) _last.Dequeue();
         _last.Enqueue((at, mean, code));
         First ??= at;
-        foreach (var hit in _scanner.Hits)
+        Collect(_scanner, _runs);
+        _decision.Add(mean, at);
+        Collect(_decision, _decisionRuns);
+    }
+
+    private static void Collect(SpcRuleScanner<DateTimeOffset> scanner, List<RuleRuns> runs)
+    {
+        foreach (var hit in scanner.Hits)
         {
-            var runs = _runs.Find(r => r.Kind == hit.Kind && r.Zone == hit.Zone);
-            if (runs is null) _runs.Add(runs = new RuleRuns(hit.Zone, hit.Kind, hit.Start, hit.End));
-            runs.Add(hit.Start, hit.End);
+            var found = runs.Find(r => r.Kind == hit.Kind && r.Zone == hit.Zone);
+            if (found is null) runs.Add(found = new RuleRuns(hit.Zone, hit.Kind, hit.Start, hit.End));
+            found.Add(hit.Start, hit.End);
         }
     }
 
-    /// <summary>Writes the summary into a feature's result node: <c>n</c>, <c>first_sample_at</c>, <c>last_sample_at</c>, <c>last_samples</c>, <c>rule_alerts</c>.</summary>
+    /// <summary>
+    /// Writes the summary into a feature's result node: <c>n</c>, <c>first_sample_at</c>,
+    /// <c>last_sample_at</c>, <c>last_samples</c>, <c>rule_alerts</c> (the rules as configured), and the
+    /// alert decision's inputs: <c>calibration</c> and <c>decision_alerts</c> (the calibrated rules that fired).
+    /// </summary>
     public void WriteTo(JsonObject node)
     {
         node["n"] = Count;
@@ -80,6 +106,15 @@ internal sealed class SpcFeatureScan
             ["code"] = s.Code,
         })]);
         node["rule_alerts"] = new JsonArray([.. Runs.Select(r => (JsonNode?)r.ToJson())]);
+        node["calibration"] = new JsonObject
+        {
+            ["false_alarm_rate"] = Calibration.FalseAlarmRate,
+            ["samples"] = Calibration.Samples,
+            ["rule"] = Calibration.Rule.ToString(),
+            ["trend_length"] = Calibration.TrendLength,
+            ["bound"] = Calibration.Bound,
+        };
+        node["decision_alerts"] = new JsonArray([.. DecisionRuns.Select(r => (JsonNode?)r.ToJson())]);
     }
 
     /// <summary>The runs of one fired rule: how many, the first and the last (each its first <c>length</c> samples).</summary>

@@ -12,10 +12,11 @@ namespace Scouter.Server.Storage;
 /// <param name="Bucket">Bucket index.</param>
 /// <param name="Feature">Feature.</param>
 /// <param name="Samples">Number of samples.</param>
+/// <param name="Values">Values in those samples (Σ count).</param>
 /// <param name="Sum">Sum of the sample means.</param>
 /// <param name="Min">Smallest sample mean.</param>
 /// <param name="Max">Largest sample mean.</param>
-public sealed record SpcBucketStats(int Bucket, string Feature, double Samples, double Sum, double Min, double Max);
+public sealed record SpcBucketStats(int Bucket, string Feature, double Samples, double Values, double Sum, double Min, double Max);
 
 /// <summary>Which time an LLM record is counted by.</summary>
 public enum LlmStatusAxis
@@ -123,17 +124,18 @@ internal sealed class RecordQueries(ScouterDatabase db, bool useRollups = true)
         await WindowSums.QueryAsync(async scaled =>
         {
             stats.Clear();
-            var aggregates = $"count(*), {WindowSums.ValueSum("mean", scaled)}, min(mean), max(mean)";
-            SpcStats Read(DbDataReader r) => SpcStats.Of(DbValues.ReadDouble(r.GetValue(2)), WindowSums.ReadValueSum(r.GetValue(3), scaled), 0, r.GetDouble(4), r.GetDouble(5));
+            var aggregates = $"count(*), {WindowSums.CountSum(db.Dialect, "count")}, {WindowSums.ValueSum("mean", scaled)}, min(mean), max(mean)";
+            SpcStats Read(DbDataReader r) => SpcStats.Of(DbValues.ReadDouble(r.GetValue(2)), DbValues.ReadDouble(r.GetValue(3)), WindowSums.ReadValueSum(r.GetValue(4), scaled), 0,
+                r.GetDouble(5), r.GetDouble(6));
             await ReadAsync(window, "spc_samples", async (connection, tx, plan, mark) =>
             {
                 if (mark is { } watermark)
                 {
-                    await EachAsync(connection, tx, "select bucket, feature, samples, sum, min_mean, max_mean from spc_hourly where uid = @uid and bucket >= @h0 and bucket <= @h1",
+                    await EachAsync(connection, tx, "select bucket, feature, samples, value_count, sum, min_mean, max_mean from spc_hourly where uid = @uid and bucket >= @h0 and bucket <= @h1",
                         HourArgs(uid, plan), r =>
                         {
                             var bucket = plan.BucketOfHour(r.GetInt64(0));
-                            if (bucket >= 0) Add(bucket, r.GetString(1), SpcStats.Of(r.GetDouble(2), ReadSum(r.GetValue(3)), 0, r.GetDouble(4), r.GetDouble(5)));
+                            if (bucket >= 0) Add(bucket, r.GetString(1), SpcStats.Of(r.GetDouble(2), r.GetDouble(3), ReadSum(r.GetValue(4)), 0, r.GetDouble(5), r.GetDouble(6)));
                         }, ct);
                     await EachAsync(connection, tx, $"""
                         select {HourSql("created_at")}, feature, {aggregates} from spc_samples
@@ -155,7 +157,7 @@ internal sealed class RecordQueries(ScouterDatabase db, bool useRollups = true)
             return 0;
         });
         return [.. stats.OrderBy(kv => kv.Key.Bucket).ThenBy(kv => kv.Key.Feature, StringComparer.Ordinal)
-            .Select(kv => new SpcBucketStats(kv.Key.Bucket, kv.Key.Feature, kv.Value.Samples, kv.Value.Sum, kv.Value.Min, kv.Value.Max))];
+            .Select(kv => new SpcBucketStats(kv.Key.Bucket, kv.Key.Feature, kv.Value.Samples, kv.Value.Values, kv.Value.Sum, kv.Value.Min, kv.Value.Max))];
     }
 
     /// <summary>

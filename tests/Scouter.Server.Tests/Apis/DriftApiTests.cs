@@ -134,6 +134,7 @@ public abstract class DriftApiTests(ServerFixture fixture)
         Assert.Equal(second.Average(i => 9.0 + (i % 3)), buckets.GetProperty("means")[1].GetDouble(), Tolerance);
         Assert.Equal([9.0, 9.0], buckets.GetProperty("mins").EnumerateArray().Select(e => e.GetDouble()));
         Assert.Equal([11.0, 11.0], buckets.GetProperty("maxes").EnumerateArray().Select(e => e.GetDouble()));
+        Assert.Equal([25 * first.Count, 25 * second.Count], buckets.GetProperty("values").EnumerateArray().Select(e => e.GetInt32()));
     }
 
     [Fact]

@@ -198,7 +198,7 @@ public abstract class RollupPropertyTests(DatabaseFixture fixture)
 
             var rawSpc = await raw.SpcStatsAsync(spc, window, Ct);
             Assert.Equal(rawSpc, await store.SpcStatsAsync(spc, window, Ct));
-            Assert.Equal(ExpectedSpc(stored, window), rawSpc.Select(r => (r.Bucket, r.Feature, r.Samples, r.Sum, r.Min, r.Max)));
+            Assert.Equal(ExpectedSpc(stored, window), rawSpc.Select(r => (r.Bucket, r.Feature, r.Samples, r.Values, r.Sum, r.Min, r.Max)));
 
             var rawLlm = await raw.LlmScoresAsync(llm, window, Ct);
             Assert.Equal(rawLlm, await store.LlmScoresAsync(llm, window, Ct));
@@ -278,11 +278,11 @@ public abstract class RollupPropertyTests(DatabaseFixture fixture)
             .OrderBy(g => g.Key.Item1).ThenBy(g => g.Key.Metric, StringComparer.Ordinal)
             .Select(g => (g.Key.Item1, g.Key.Metric, g.Sum(r => r.Sum), (double)g.Sum(r => r.Count)));
 
-    private static IEnumerable<(int, string, double, double, double, double)> ExpectedSpc(List<IngestBatch> stored, TimeWindow window) =>
+    private static IEnumerable<(int, string, double, double, double, double, double)> ExpectedSpc(List<IngestBatch> stored, TimeWindow window) =>
         stored.SelectMany(b => b.Spc).Where(r => In(window, r.CreatedAt))
             .GroupBy(r => (window.BucketOf(DbTime.Normalize(r.CreatedAt)), r.Feature))
             .OrderBy(g => g.Key.Item1).ThenBy(g => g.Key.Feature, StringComparer.Ordinal)
-            .Select(g => (g.Key.Item1, g.Key.Feature, (double)g.Count(), g.Sum(r => r.Mean), g.Min(r => r.Mean), g.Max(r => r.Mean)));
+            .Select(g => (g.Key.Item1, g.Key.Feature, (double)g.Count(), (double)g.Sum(r => r.Count), g.Sum(r => r.Mean), g.Min(r => r.Mean), g.Max(r => r.Mean)));
 
     private ScouterDatabase SecondConnection() => fixture.Db.PostgresUri is { } uri
         ? ScouterDatabase.ForPostgres(ScouterDatabase.ToNpgsqlConnectionString(uri))

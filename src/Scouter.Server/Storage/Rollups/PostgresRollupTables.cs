@@ -42,22 +42,22 @@ internal static class PostgresRollupTables
         {
             var filter = Filter("feature", delta.Spc.Keys, out var args);
             await using (var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
-                $"select uid, bucket, feature, samples, sum, sum_squares, min_mean, max_mean from spc_hourly where {filter}", args, cancellationToken: ct)))
+                $"select uid, bucket, feature, samples, value_count, sum, sum_squares, min_mean, max_mean from spc_hourly where {filter}", args, cancellationToken: ct)))
             {
                 while (await reader.ReadAsync(ct))
                 {
                     var key = new RollupKey(reader.GetGuid(0), reader.GetInt64(1), reader.GetString(2));
                     ref var stats = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(delta.Spc, key, out _);
-                    stats.Merge(SpcStats.Of(reader.GetDouble(3), reader.GetDouble(4), reader.GetDouble(5), reader.GetDouble(6), reader.GetDouble(7)));
+                    stats.Merge(SpcStats.Of(reader.GetDouble(3), reader.GetDouble(4), reader.GetDouble(5), reader.GetDouble(6), reader.GetDouble(7), reader.GetDouble(8)));
                 }
             }
             await connection.ExecuteAsync(new CommandDefinition($"delete from spc_hourly where {filter}", args, cancellationToken: ct));
-            await using var copy = await connection.BeginBinaryImportAsync("copy spc_hourly (uid, bucket, feature, samples, sum, sum_squares, min_mean, max_mean) from stdin (format binary)", ct);
+            await using var copy = await connection.BeginBinaryImportAsync("copy spc_hourly (uid, bucket, feature, samples, value_count, sum, sum_squares, min_mean, max_mean) from stdin (format binary)", ct);
             foreach (var (key, stats) in delta.Spc)
             {
                 await copy.StartRowAsync(ct);
                 await WriteKeyAsync(copy, key, ct);
-                foreach (var value in new[] { stats.Samples, stats.Sum, stats.SumSquares, stats.Min, stats.Max }) await copy.WriteAsync(value, NpgsqlDbType.Double, ct);
+                foreach (var value in new[] { stats.Samples, stats.Values, stats.Sum, stats.SumSquares, stats.Min, stats.Max }) await copy.WriteAsync(value, NpgsqlDbType.Double, ct);
             }
             await copy.CompleteAsync(ct);
         }

@@ -19,19 +19,20 @@ internal struct MetricSum
     }
 }
 
-/// <summary>Statistics of SPC sample means: samples, Σmean, Σmean², min, max (finite means only).</summary>
+/// <summary>Statistics of SPC sample means: samples, values (Σ count), Σmean, Σmean², min, max (finite means only).</summary>
 internal struct SpcStats
 {
     public double Samples;
+    public double Values;
     public double Sum;
     public double SumSquares;
     public double Min;
     public double Max;
 
-    public static SpcStats Of(double samples, double sum, double sumSquares, double min, double max) =>
-        new() { Samples = samples, Sum = sum, SumSquares = sumSquares, Min = min, Max = max };
+    public static SpcStats Of(double samples, double values, double sum, double sumSquares, double min, double max) =>
+        new() { Samples = samples, Values = values, Sum = sum, SumSquares = sumSquares, Min = min, Max = max };
 
-    public void Add(double mean) => Merge(Of(1, mean, mean * mean, mean, mean));
+    public void Add(double mean, double count) => Merge(Of(1, count, mean, mean * mean, mean, mean));
 
     public void Merge(SpcStats other)
     {
@@ -39,6 +40,7 @@ internal struct SpcStats
         Min = Samples == 0 ? other.Min : Math.Min(Min, other.Min);
         Max = Samples == 0 ? other.Max : Math.Max(Max, other.Max);
         Samples += other.Samples;
+        Values += other.Values;
         Sum += other.Sum;
         SumSquares += other.SumSquares;
     }
@@ -67,11 +69,11 @@ internal sealed class RollupDelta
     }
 
     /// <summary>Adds a sample mean; non-finite means are skipped, as every SPC read skips them.</summary>
-    public void AddSpc(RollupKey key, double mean)
+    public void AddSpc(RollupKey key, double mean, double count)
     {
         if (!double.IsFinite(mean)) return;
         ref var stats = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(Spc, key, out _);
-        stats.Add(mean);
+        stats.Add(mean, count);
     }
 
     public static void AddMetric(Dictionary<RollupKey, MetricSum> sums, RollupKey key, double sum, double count)

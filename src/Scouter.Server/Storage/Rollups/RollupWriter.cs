@@ -53,9 +53,9 @@ internal sealed class RollupWriter(ScouterDatabase database)
                 delta.AddPsi(Key(r), r.GetInt32(3), r.GetDouble(4));
                 last["psi_counts"] = r.GetInt64(5);
             }, cancellationToken);
-            await ReadAsync(connection, tx, delta, $"select uid, feature, created_at, mean, seq from spc_samples where {Range("spc_samples")}", r =>
+            await ReadAsync(connection, tx, delta, $"select uid, feature, created_at, mean, seq, count from spc_samples where {Range("spc_samples")}", r =>
             {
-                delta.AddSpc(Key(r), ReadMean(r.GetValue(3)));
+                delta.AddSpc(Key(r), ReadMean(r.GetValue(3)), r.GetDouble(5));
                 last["spc_samples"] = r.GetInt64(4);
             }, cancellationToken);
             await ReadAsync(connection, tx, delta, $"select uid, metric, created_at, sum, count, seq from custom_values where {Range("custom_values")}", r =>
@@ -95,7 +95,7 @@ internal sealed class RollupWriter(ScouterDatabase database)
 
     private static async Task ReadRawAsync(DbConnection connection, DbTransaction tx, RollupDelta delta, string range, CancellationToken ct)
     {
-        await ReadAsync(connection, tx, delta, $"select uid, feature, created_at, mean from spc_samples where {range}", r => delta.AddSpc(Key(r), r.GetDouble(3)), ct);
+        await ReadAsync(connection, tx, delta, $"select uid, feature, created_at, mean, count from spc_samples where {range}", r => delta.AddSpc(Key(r), r.GetDouble(3), r.GetInt64(4)), ct);
         await ReadAsync(connection, tx, delta, $"select uid, metric, created_at, sum, count from custom_values where {range}",
             r => RollupDelta.AddMetric(delta.Custom, Key(r), r.GetDouble(3), r.GetInt64(4)), ct);
         await ReadAsync(connection, tx, delta, $"select uid, metric, evaluated_at, score from llm_scores where evaluated_at is not null and {range}",

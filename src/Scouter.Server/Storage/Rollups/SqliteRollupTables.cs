@@ -15,9 +15,9 @@ internal static class SqliteRollupTables
         await SqliteBulkInsert.RunAsync(connection, tx, "psi_hourly", ["uid", "bucket", "feature", "bin_id", "count"], psi,
             r => [Text(r.Key.Uid), r.Key.Hour, r.Key.Name, r.Bin, r.Count], ct,
             "on conflict (uid, bucket, feature, bin_id) do update set count = count + excluded.count");
-        await SqliteBulkInsert.RunAsync(connection, tx, "spc_hourly", ["uid", "bucket", "feature", "samples", "sum", "sum_squares", "min_mean", "max_mean"], [.. delta.Spc],
-            r => [Text(r.Key.Uid), r.Key.Hour, r.Key.Name, r.Value.Samples, Real(r.Value.Sum), Real(r.Value.SumSquares), r.Value.Min, r.Value.Max], ct,
-            "on conflict (uid, bucket, feature) do update set samples = samples + excluded.samples, sum = sum + excluded.sum, sum_squares = sum_squares + excluded.sum_squares, "
+        await SqliteBulkInsert.RunAsync(connection, tx, "spc_hourly", ["uid", "bucket", "feature", "samples", "value_count", "sum", "sum_squares", "min_mean", "max_mean"], [.. delta.Spc],
+            r => [Text(r.Key.Uid), r.Key.Hour, r.Key.Name, r.Value.Samples, r.Value.Values, Real(r.Value.Sum), Real(r.Value.SumSquares), r.Value.Min, r.Value.Max], ct,
+            "on conflict (uid, bucket, feature) do update set samples = samples + excluded.samples, value_count = value_count + excluded.value_count, sum = sum + excluded.sum, sum_squares = sum_squares + excluded.sum_squares, "
             + "min_mean = min(min_mean, excluded.min_mean), max_mean = max(max_mean, excluded.max_mean)");
         foreach (var (table, sums) in new[] { ("custom_hourly", delta.Custom), ("llm_score_hourly", delta.LlmScores) })
         {

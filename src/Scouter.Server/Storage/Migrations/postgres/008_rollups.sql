@@ -35,6 +35,7 @@ create table spc_hourly (
     bucket      bigint           not null,
     feature     text             not null,
     samples     double precision not null,
+    value_count double precision not null,
     sum         double precision not null,
     sum_squares double precision not null,
     min_mean    double precision not null,

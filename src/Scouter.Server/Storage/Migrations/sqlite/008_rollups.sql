@@ -82,6 +82,7 @@ create table spc_hourly (
     bucket      integer not null,
     feature     text    not null,
     samples     real    not null,
+    value_count real    not null,
     sum         real,
     sum_squares real,
     min_mean    real    not null,
