@@ -153,6 +153,33 @@ public class DriftCheckTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
+    public async Task Spc_EightInARowAboveTheCenter_IsARuleHitButNoAlert_AtAOnePercentFalseAlarmRate(SqlDialect dialect)
+    {
+        await using var h = await JobsHarness.CreateAsync(dialect);
+        var uid = await Seed.ProfileAsync(h.Database, Seed.Spc("p"), Seed.T0);
+        // Observation-scale limits (center 10, sigma 1): in-distribution means of 25 values sit within ±0.2 sigma, above the
+        // center half of the time. Ten in a row above it fire the configured zone-1 rule (8); for 20 samples (calibrated as 32)
+        // and 7 rules (no trend) the calibrated rule needs 14: a run of 13 signs in 32 fair coin flips has probability ~0.0026 > 0.01 / 7.
+        double[] means = [10.1, 10.05, 10.2, 10.1, 10.15, 10.1, 10.05, 10.1, 10.2, 10.1, 9.9, 10.1, 9.95, 10.05, 9.9, 10.1, 9.8, 10.1, 9.9, 10.05];
+        await Seed.SpcManyAsync(h.Database, uid, "x", means.Select((m, i) => (Seed.T0.AddSeconds(-30 + i), m)));
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+
+        await h.Runner().RunDueAsync();
+
+        var feature = (await LatestResultAsync(h, uid)).GetProperty("features").GetProperty("x");
+        Assert.Contains(feature.GetProperty("rule_alerts").EnumerateArray(), r => r.GetProperty("kind").GetString() == "consecutive" && r.GetProperty("zone").GetInt32() == 1);
+        Assert.Equal("no_alert", feature.GetProperty("decision").GetString());
+        Assert.Empty(feature.GetProperty("decision_alerts").EnumerateArray());
+        var calibration = feature.GetProperty("calibration");
+        Assert.Equal(0.01, calibration.GetProperty("false_alarm_rate").GetDouble());
+        Assert.Equal(32, calibration.GetProperty("samples").GetInt64());
+        Assert.Equal("14 16 4 8 2 4 1 1", calibration.GetProperty("rule").GetString());
+        Assert.Empty((await h.Alerts.ListAsync(new AlertQuery(uid, null, null, null, null, 1, 10))).Items);
+    }
+
+    [Theory]
+    [InlineData(SqlDialect.Sqlite)]
+    [InlineData(SqlDialect.Postgres)]
     public async Task Spc_Result_IsASummary_RunsCountedWithFirstAndLastRun(SqlDialect dialect)
     {
         await using var h = await JobsHarness.CreateAsync(dialect);
