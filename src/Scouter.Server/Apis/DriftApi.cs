@@ -36,28 +36,26 @@ public static class DriftApi
         var (q, problem) = await ParseAsync(query, user, profiles, time, DriftType.Psi, ct);
         if (problem is not null) return problem;
         var profile = (PsiDriftProfile)q!.Profile.Profile;
-        var rows = await records.PsiCountsAsync(q.Profile.Row.Uid, q.Window, ct);
+        var counts = await records.PsiFeatureCountsAsync(q.Profile.Row.Uid, q.Window, ct);
         var threshold = profile.Config.AlertConfig.Threshold;
         var features = new Dictionary<string, PsiFeatureSeries>(StringComparer.Ordinal);
-        var rowsByFeature = rows.ToLookup(r => r.Feature, StringComparer.Ordinal);
         foreach (var (name, feature) in profile.Features)
         {
-            var buckets = new Dictionary<int, double>?[q.Window.Buckets];
+            var buckets = counts.GetValueOrDefault(name) ?? new Dictionary<int, double>?[q.Window.Buckets];
             var total = new Dictionary<int, double>();
-            foreach (var row in rowsByFeature[name])
+            foreach (var bucketSums in buckets)
             {
-                var bucket = buckets[row.Bucket] ??= [];
-                bucket[row.BinId] = bucket.GetValueOrDefault(row.BinId) + row.Count;
-                total[row.BinId] = total.GetValueOrDefault(row.BinId) + row.Count;
+                if (bucketSums is null) continue;
+                foreach (var (bin, count) in bucketSums) total[bin] = total.GetValueOrDefault(bin) + count;
             }
             var bucketPsi = new double?[q.Window.Buckets];
             var bucketCounts = new long[q.Window.Buckets];
             for (var b = 0; b < buckets.Length; b++)
             {
                 if (buckets[b] is not { } sums) continue;
-                var counts = WindowSums.Fit(sums);
-                bucketCounts[b] = Math.Max(0, WindowSums.Total(counts));
-                bucketPsi[b] = TryEvaluate(feature, counts, threshold) is { } drift ? Finite(drift.Psi) : null;
+                var fittedBucket = WindowSums.Fit(sums);
+                bucketCounts[b] = Math.Max(0, WindowSums.Total(fittedBucket));
+                bucketPsi[b] = TryEvaluate(feature, fittedBucket, threshold) is { } drift ? Finite(drift.Psi) : null;
             }
             var fitted = WindowSums.Fit(total);
             var n = Math.Max(0, WindowSums.Total(fitted));

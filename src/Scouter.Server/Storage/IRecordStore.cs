@@ -184,6 +184,9 @@ public interface IRecordStore
     /// <summary>PSI counts summed per bucket, feature and bin.</summary>
     Task<IReadOnlyList<PsiBucketCount>> PsiCountsAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default);
 
+    /// <summary>PSI counts per feature, then per window bucket (null: no rows), bin id → summed count (what drift queries chart).</summary>
+    Task<Dictionary<string, Dictionary<int, double>?[]>> PsiFeatureCountsAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default);
+
     /// <summary>SPC samples in <c>(from, to]</c>, oldest first; at most <paramref name="limit"/> (the newest ones).</summary>
     Task<IReadOnlyList<SpcSampleRow>> SpcSamplesAsync(Guid uid, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken = default);
 

@@ -43,15 +43,30 @@ internal sealed class RecordQueries(ScouterDatabase db, bool useRollups = true)
     /// <summary>PSI counts summed per bucket, feature and bin.</summary>
     public async Task<IReadOnlyList<PsiBucketCount>> PsiCountsAsync(Guid uid, TimeWindow window, CancellationToken ct)
     {
-        // Per feature, per bucket: bin -> count (emitted in order without sorting every row).
+        var sums = await PsiFeatureCountsAsync(uid, window, ct);
+        var features = sums.Keys.Order(StringComparer.Ordinal).ToList();
+        var result = new List<PsiBucketCount>();
+        for (var bucket = 0; bucket < window.Buckets; bucket++)
+        {
+            foreach (var feature in features)
+            {
+                if (sums[feature][bucket] is not { } bins) continue;
+                foreach (var (bin, count) in bins.OrderBy(b => b.Key)) result.Add(new PsiBucketCount(bucket, feature, bin, count));
+            }
+        }
+        return result;
+    }
+
+    /// <summary>PSI counts per feature, then per bucket (null: no rows), bin → summed count: the shape drift queries use, without a row per bin.</summary>
+    public async Task<Dictionary<string, Dictionary<int, double>?[]>> PsiFeatureCountsAsync(Guid uid, TimeWindow window, CancellationToken ct)
+    {
         var sums = new Dictionary<string, Dictionary<int, double>?[]>(StringComparer.Ordinal);
-        void Add(int bucket, string feature, int bin, double count)
+        Dictionary<int, double> Bins(int bucket, string feature)
         {
             if (!sums.TryGetValue(feature, out var buckets)) sums[feature] = buckets = new Dictionary<int, double>?[window.Buckets];
-            var bins = buckets[bucket] ??= [];
-            ref var sum = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(bins, bin, out _);
-            sum += count;
+            return buckets[bucket] ??= [];
         }
+        void Add(int bucket, string feature, int bin, double count) => AddTo(Bins(bucket, feature), bin, count);
         await ReadAsync(window, "psi_counts", async (connection, tx, plan, mark) =>
         {
             if (mark is { } watermark)
@@ -70,12 +85,13 @@ internal sealed class RecordQueries(ScouterDatabase db, bool useRollups = true)
                     }
                     var bins = (int[])r.GetValue(2);
                     var counts = (double[])r.GetValue(3);
-                    for (var i = 0; i < bins.Length; i++) Add(bucket, r.GetString(1), bins[i], counts[i]);
+                    var target = Bins(bucket, r.GetString(1));
+                    for (var i = 0; i < bins.Length; i++) AddTo(target, bins[i], counts[i]);
                 }, ct);
                 await EachAsync(connection, tx, $"""
                     select {HourSql("created_at")}, feature, bin_id, {WindowSums.CountSum(db.Dialect, "count")} from {RecordSql.PsiRows(db.Dialect)}
-                    where uid = @uid and created_at > @t0 and created_at <= @t1 and {Tail()} group by 1, feature, bin_id
-                    """, TailArgs(uid, plan, watermark), r =>
+                    where uid = @uid and {Tail()} group by 1, feature, bin_id
+                    """, TailArgs(uid, watermark), r =>
                 {
                     var bucket = plan.BucketOfHour(r.GetInt64(0));
                     if (bucket >= 0) Add(bucket, r.GetString(1), r.GetInt32(2), DbValues.ReadDouble(r.GetValue(3)));
@@ -89,17 +105,13 @@ internal sealed class RecordQueries(ScouterDatabase db, bool useRollups = true)
                     """, RangeArgs(uid, plan), r => Add(Clamp(r.GetInt64(0), window), r.GetString(1), r.GetInt32(2), DbValues.ReadDouble(r.GetValue(3))), ct);
             }
         }, ct);
-        var features = sums.Keys.Order(StringComparer.Ordinal).ToList();
-        var result = new List<PsiBucketCount>();
-        for (var bucket = 0; bucket < window.Buckets; bucket++)
-        {
-            foreach (var feature in features)
-            {
-                if (sums[feature][bucket] is not { } bins) continue;
-                foreach (var (bin, count) in bins.OrderBy(b => b.Key)) result.Add(new PsiBucketCount(bucket, feature, bin, count));
-            }
-        }
-        return result;
+        return sums;
+    }
+
+    private static void AddTo(Dictionary<int, double> bins, int bin, double count)
+    {
+        ref var sum = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(bins, bin, out _);
+        sum += count;
     }
 
     /// <summary>Custom metric sums and counts per bucket and metric (by record time).</summary>
@@ -139,8 +151,8 @@ internal sealed class RecordQueries(ScouterDatabase db, bool useRollups = true)
                         }, ct);
                     await EachAsync(connection, tx, $"""
                         select {HourSql("created_at")}, feature, {aggregates} from spc_samples
-                        where uid = @uid and created_at > @t0 and created_at <= @t1 and {Tail()} and {Finite} group by 1, feature
-                        """, TailArgs(uid, plan, watermark), r =>
+                        where uid = @uid and {Tail()} and {Finite} group by 1, feature
+                        """, TailArgs(uid, watermark), r =>
                     {
                         var bucket = plan.BucketOfHour(r.GetInt64(0));
                         if (bucket >= 0) Add(bucket, r.GetString(1), Read(r));
@@ -214,8 +226,8 @@ internal sealed class RecordQueries(ScouterDatabase db, bool useRollups = true)
                     }, ct);
                     await EachAsync(connection, tx, $"""
                         select {HourSql(timeColumn)}, metric, {aggregates} from {table}
-                        where uid = @uid and {timeColumn} > @t0 and {timeColumn} <= @t1 and {Tail()} group by 1, metric
-                        """, TailArgs(uid, plan, watermark), r =>
+                        where uid = @uid and {timeColumn} is not null and {Tail()} group by 1, metric
+                        """, TailArgs(uid, watermark), r =>
                     {
                         var bucket = plan.BucketOfHour(r.GetInt64(0));
                         if (bucket >= 0) Add(bucket, r.GetString(1), WindowSums.ReadValueSum(r.GetValue(2), scaled), DbValues.ReadDouble(r.GetValue(3)));
@@ -262,18 +274,15 @@ internal sealed class RecordQueries(ScouterDatabase db, bool useRollups = true)
         while (await reader.ReadAsync(ct)) row(reader);
     }
 
-    /// <summary>Raw rows not yet rolled up.</summary>
+    /// <summary>
+    /// Raw rows not yet rolled up: found by (uid, position) alone (PostgreSQL index (uid, xid), SQLite the seq key); the
+    /// caller keeps those in usable hours. No time condition, so no plan can prefer the time index and scan the window.
+    /// </summary>
     private string Tail() => Postgres ? "xid >= @mark" : "seq > @mark";
 
     private object HourArgs(Guid uid, WindowPlan plan) => new { uid = db.Id(uid), h0 = plan.FirstHour, h1 = plan.LastHour };
 
-    private object TailArgs(Guid uid, WindowPlan plan, long mark) => new
-    {
-        uid = db.Id(uid),
-        t0 = db.Time(DbTime.FromMicros(RollupGrain.Start(plan.FirstHour))),
-        t1 = db.Time(DbTime.FromMicros(RollupGrain.End(plan.LastHour))),
-        mark,
-    };
+    private object TailArgs(Guid uid, long mark) => new { uid = db.Id(uid), mark };
 
     private DynamicParameters RangeArgs(Guid uid, WindowPlan plan)
     {

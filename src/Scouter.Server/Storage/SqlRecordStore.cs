@@ -98,6 +98,9 @@ internal sealed partial class SqlRecordStore : IRecordStore
     public Task<IReadOnlyList<PsiBucketCount>> PsiCountsAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) =>
         _queries.PsiCountsAsync(uid, window, cancellationToken);
 
+    public Task<Dictionary<string, Dictionary<int, double>?[]>> PsiFeatureCountsAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) =>
+        _queries.PsiFeatureCountsAsync(uid, window, cancellationToken);
+
     public Task<IReadOnlyList<SpcBucketStats>> SpcStatsAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) =>
         _queries.SpcStatsAsync(uid, window, cancellationToken);
 

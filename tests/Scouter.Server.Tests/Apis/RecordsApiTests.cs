@@ -217,6 +217,7 @@ public sealed class RecordsBackpressureTests
         public Task<IReadOnlyDictionary<string, long>> LlmStatusCountsAsync(Guid uid, TimeWindow window, LlmStatusAxis axis = LlmStatusAxis.Created, CancellationToken cancellationToken = default) => inner.LlmStatusCountsAsync(uid, window, axis, cancellationToken);
         public Task<RetentionResult> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default) => inner.PurgeAsync(cutoff, cancellationToken);
         public Task<long> PurgeRollupsAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default) => inner.PurgeRollupsAsync(cutoff, cancellationToken);
+        public Task<Dictionary<string, Dictionary<int, double>?[]>> PsiFeatureCountsAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) => inner.PsiFeatureCountsAsync(uid, window, cancellationToken);
         public Task<IReadOnlyList<SpcBucketStats>> SpcStatsAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) => inner.SpcStatsAsync(uid, window, cancellationToken);
     }
 
@@ -232,6 +233,7 @@ public sealed class RecordsBackpressureTests
         public Task<IReadOnlyDictionary<string, long>> LlmStatusCountsAsync(Guid uid, TimeWindow window, LlmStatusAxis axis = LlmStatusAxis.Created, CancellationToken cancellationToken = default) => inner.LlmStatusCountsAsync(uid, window, axis, cancellationToken);
         public Task<RetentionResult> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default) => inner.PurgeAsync(cutoff, cancellationToken);
         public Task<long> PurgeRollupsAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default) => inner.PurgeRollupsAsync(cutoff, cancellationToken);
+        public Task<Dictionary<string, Dictionary<int, double>?[]>> PsiFeatureCountsAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) => inner.PsiFeatureCountsAsync(uid, window, cancellationToken);
         public Task<IReadOnlyList<SpcBucketStats>> SpcStatsAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) => inner.SpcStatsAsync(uid, window, cancellationToken);
     }
 

@@ -8,11 +8,12 @@ alter table psi_counts add column xid bigint not null default (pg_current_xact_i
 alter table spc_samples add column xid bigint not null default (pg_current_xact_id()::text::bigint);
 alter table custom_values add column xid bigint not null default (pg_current_xact_id()::text::bigint);
 alter table llm_scores add column xid bigint not null default (pg_current_xact_id()::text::bigint);
--- BRIN: xids grow with insertion order, so the index is tiny and nearly free to maintain.
-create index psi_counts_xid on psi_counts using brin (xid);
-create index spc_samples_xid on spc_samples using brin (xid);
-create index custom_values_xid on custom_values using brin (xid);
-create index llm_scores_xid on llm_scores using brin (xid);
+-- Reads take a profile's rows above the watermark (uid = @uid and xid >= @watermark): a few rows, found
+-- through this index whatever the table's statistics say about the profile.
+create index psi_counts_xid on psi_counts (uid, xid);
+create index spc_samples_xid on spc_samples (uid, xid);
+create index custom_values_xid on custom_values (uid, xid);
+create index llm_scores_xid on llm_scores (uid, xid);
 
 create table rollup_state (
     name      text   primary key,
