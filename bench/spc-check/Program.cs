@@ -50,6 +50,7 @@ await using var app = ScouterServer.Build([], o =>
     o.AdminPassword = Password;
     o.JobPollInterval = TimeSpan.FromMilliseconds(200);
     o.WebhookSecret = "spc-check-webhook-secret";
+    o.AlertAllowedHosts = "127.0.0.1"; // the receiver is on loopback, which alert destinations may not reach by default
 }, s => s.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning)));
 await app.StartAsync();
 var url = ScouterServer.Url(app);
