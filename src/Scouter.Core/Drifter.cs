@@ -76,13 +76,21 @@ public static class Drifter
         return new PsiDriftReport(results);
     }
 
-    /// <summary>SPC sample means, zone codes and rule alerts of every profiled feature of <paramref name="table"/> (spec/drift-math.md 2.2-2.3).</summary>
-    public static SpcDriftReport ComputeDrift(SpcDriftProfile profile, ColumnTable table, IProgress<FeatureProgress>? progress = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// SPC sample means, zone codes and rule alerts of every profiled feature of <paramref name="table"/>
+    /// (spec/drift-math.md 2.2-2.3), and each feature's alert decision at the default 1 % false-alarm rate (docs/spc-alerts.md).
+    /// </summary>
+    public static SpcDriftReport ComputeDrift(SpcDriftProfile profile, ColumnTable table, IProgress<FeatureProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        ComputeDrift(profile, table, Drift.SpcAlertCalibration.DefaultFalseAlarmRate, progress, cancellationToken);
+
+    /// <summary>As <see cref="ComputeDrift(SpcDriftProfile, ColumnTable, IProgress{FeatureProgress}?, CancellationToken)"/> with the alert decision at <paramref name="falseAlarmRate"/>.</summary>
+    public static SpcDriftReport ComputeDrift(SpcDriftProfile profile, ColumnTable table, double falseAlarmRate, IProgress<FeatureProgress>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(table);
         var columns = SelectColumns(table, [.. profile.Features.Keys]);
-        var results = RunPerFeature(columns, column => SpcEvaluator.Evaluate(profile, column), progress, cancellationToken);
+        var results = RunPerFeature(columns, column => SpcEvaluator.Evaluate(profile, column, falseAlarmRate), progress, cancellationToken);
         return new SpcDriftReport(results);
     }
 

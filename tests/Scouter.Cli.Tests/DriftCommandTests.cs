@@ -108,4 +108,25 @@ public sealed class DriftCommandTests : IDisposable
         Assert.Single(result.ErrorLines);
         Assert.Contains("server", result.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ComputeSpc_FalseAlarmRate_ChangesTheCalibration_AndOutOfRangeIsBadInput()
+    {
+        var profile = await ProfileAsync("spc", "--features", "age", "--sample-size", "25");
+
+        var lenient = await CliRunner.RunAsync("drift", "compute", "--profile", profile, "--input", CliRunner.SampleData("credit_live.csv"), "--json", "--false-alarm-rate", "0.2");
+        var strict = await CliRunner.RunAsync("drift", "compute", "--profile", profile, "--input", CliRunner.SampleData("credit_live.csv"), "--json");
+        var wrong = await CliRunner.RunAsync("drift", "compute", "--profile", profile, "--input", CliRunner.SampleData("credit_live.csv"), "--false-alarm-rate", "1.5");
+
+        var lenientCalibration = JsonNode.Parse(lenient.Out)!["features"]!["age"]!["calibration"]!;
+        var strictCalibration = JsonNode.Parse(strict.Out)!["features"]!["age"]!["calibration"]!;
+        Assert.Equal(0.2, (double?)lenientCalibration["false_alarm_rate"]);
+        Assert.Equal(0.01, (double?)strictCalibration["false_alarm_rate"]);
+        // A higher false-alarm rate allows shorter runs: the zone-1 consecutive length (first number) is smaller.
+        Assert.True(int.Parse(((string)lenientCalibration["rule"]!).Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture)
+            < int.Parse(((string)strictCalibration["rule"]!).Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(2, wrong.ExitCode);
+        Assert.Contains("--false-alarm-rate", Assert.Single(wrong.ErrorLines), StringComparison.Ordinal);
+        Assert.Contains("1.5", wrong.Error, StringComparison.Ordinal);
+    }
 }

@@ -12,10 +12,18 @@ internal static class DriftCommands
         var profilePath = new Option<string>("--profile", "-p") { Description = "A PSI or SPC profile JSON file.", Required = true };
         var input = new Option<string>("--input", "-i") { Description = "Observed data: a .csv or .parquet file.", Required = true };
         var json = new Option<bool>("--json") { Description = "Write only JSON to stdout." };
-        var compute = new Command("compute", "Compute PSI or SPC drift of a data file against a profile.") { profilePath, input, json };
+        var falseAlarmRate = new Option<double>("--false-alarm-rate")
+        {
+            Description = "SPC: the alert decision's false-alarm probability per feature, above 0 and below 1 (default 0.01).",
+            DefaultValueFactory = _ => Drift.SpcAlertCalibration.DefaultFalseAlarmRate,
+        };
+        var compute = new Command("compute", "Compute PSI or SPC drift of a data file against a profile.") { profilePath, input, json, falseAlarmRate };
         compute.SetAction(async (parse, ct) =>
         {
             var inputPath = parse.GetRequiredValue(input);
+            var alpha = parse.GetValue(falseAlarmRate);
+            if (!(alpha > 0 && alpha < 1))
+                throw new ScouterConfigException("--false-alarm-rate", alpha.ToString("R", System.Globalization.CultureInfo.InvariantCulture), "must be above 0 and below 1");
             var profile = DriftProfile.Load(parse.GetRequiredValue(profilePath));
             var readOptions = profile switch
             {
@@ -34,7 +42,7 @@ internal static class DriftCommands
                 return TableInput.Attribute<object>(inputPath, () => profile switch
                 {
                     PsiDriftProfile psi => Drifter.ComputeDrift(psi, table, featureProgress, ct),
-                    SpcDriftProfile spc => Drifter.ComputeDrift(spc, table, featureProgress, ct),
+                    SpcDriftProfile spc => Drifter.ComputeDrift(spc, table, alpha, featureProgress, ct),
                     _ => throw new InvalidOperationException("unreachable"),
                 });
             });
