@@ -90,7 +90,7 @@ internal sealed class RecordQueries(ScouterDatabase db, bool useRollups = true)
                 }, ct);
                 await EachAsync(connection, tx, $"""
                     select {HourSql("created_at")}, feature, bin_id, {WindowSums.CountSum(db.Dialect, "count")} from {RecordSql.PsiRows(db.Dialect)}
-                    where uid = @uid and {Tail()} group by 1, feature, bin_id
+                    where {Tail()} group by 1, feature, bin_id
                     """, TailArgs(uid, watermark), r =>
                 {
                     var bucket = plan.BucketOfHour(r.GetInt64(0));
@@ -151,7 +151,7 @@ internal sealed class RecordQueries(ScouterDatabase db, bool useRollups = true)
                         }, ct);
                     await EachAsync(connection, tx, $"""
                         select {HourSql("created_at")}, feature, {aggregates} from spc_samples
-                        where uid = @uid and {Tail()} and {Finite} group by 1, feature
+                        where {Tail()} and {Finite} group by 1, feature
                         """, TailArgs(uid, watermark), r =>
                     {
                         var bucket = plan.BucketOfHour(r.GetInt64(0));
@@ -226,7 +226,7 @@ internal sealed class RecordQueries(ScouterDatabase db, bool useRollups = true)
                     }, ct);
                     await EachAsync(connection, tx, $"""
                         select {HourSql(timeColumn)}, metric, {aggregates} from {table}
-                        where uid = @uid and {timeColumn} is not null and {Tail()} group by 1, metric
+                        where {Tail()} and {timeColumn} is not null group by 1, metric
                         """, TailArgs(uid, watermark), r =>
                     {
                         var bucket = plan.BucketOfHour(r.GetInt64(0));
@@ -275,10 +275,11 @@ internal sealed class RecordQueries(ScouterDatabase db, bool useRollups = true)
     }
 
     /// <summary>
-    /// Raw rows not yet rolled up: found by (uid, position) alone (PostgreSQL index (uid, xid), SQLite the seq key); the
+    /// A profile's raw rows not yet rolled up: found by (uid, position) alone (PostgreSQL index (uid, xid); SQLite the seq
+    /// key, with "+uid" so the planner cannot take the (uid, created_at) index and scan every row of the profile); the
     /// caller keeps those in usable hours. No time condition, so no plan can prefer the time index and scan the window.
     /// </summary>
-    private string Tail() => Postgres ? "xid >= @mark" : "seq > @mark";
+    private string Tail() => Postgres ? "uid = @uid and xid >= @mark" : "+uid = @uid and seq > @mark";
 
     private object HourArgs(Guid uid, WindowPlan plan) => new { uid = db.Id(uid), h0 = plan.FirstHour, h1 = plan.LastHour };
 
