@@ -6,6 +6,7 @@ using Scouter.Server.Auth;
 using Scouter.Server.Evaluation;
 using Scouter.Server.Ingestion;
 using Scouter.Server.Storage;
+using Scouter.Server.Storage.Rollups;
 
 namespace Scouter.Server.Apis;
 
@@ -188,15 +189,13 @@ public static class DriftApi
     /// </summary>
     private static (DateTimeOffset From, DateTimeOffset To, int Buckets) Aligned(DateTimeOffset from, DateTimeOffset to, int buckets)
     {
-        const long Hour = Storage.Rollups.RollupGrain.Micros;
-        var end = CeilDiv(DbTime.ToMicros(to), Hour) * Hour;
-        var start = Math.DivRem(DbTime.ToMicros(from), Hour) is var (q, r) && r < 0 ? (q - 1) * Hour : q * Hour;
-        var width = CeilDiv(end - start, (long)buckets * Hour) * Hour;
-        var count = (int)CeilDiv(end - start, width);
+        const long Hour = RollupGrain.Micros;
+        var end = RollupGrain.CeilToHour(DbTime.ToMicros(to));
+        var start = RollupGrain.FloorToHour(DbTime.ToMicros(from));
+        var width = RollupGrain.CeilDiv(end - start, (long)buckets * Hour) * Hour;
+        var count = (int)RollupGrain.CeilDiv(end - start, width);
         return (DbTime.FromMicros(end - (count * width)), DbTime.FromMicros(end), count);
     }
-
-    private static long CeilDiv(long a, long b) => Math.DivRem(a, b) is var (q, r) && r > 0 ? q + 1 : q;
 
     /// <summary>
     /// The PSI of summed counts, or null when they cannot be evaluated: a bin id the feature lacks or a

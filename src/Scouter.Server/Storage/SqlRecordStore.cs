@@ -138,7 +138,7 @@ internal sealed partial class SqlRecordStore : IRecordStore
         _db.WriteAsync(async (connection, tx) =>
         {
             // Hour k ends at (k+1) hours: it is older than the cutoff when k + 1 <= cutoff hours.
-            var before = Math.DivRem(DbTime.ToMicros(cutoff), Rollups.RollupGrain.Micros) is var (q, r) && r < 0 ? q - 1 : q;
+            var before = Rollups.RollupGrain.HoursBefore(DbTime.ToMicros(cutoff));
             long deleted = 0;
             foreach (var table in RollupTables)
             {

@@ -56,8 +56,8 @@ internal sealed class WindowPlan
             var end = Math.Min(start + window.BucketMicros, to);
             hours[i] = (1, 0);
             if (start >= end) continue;
-            var first = CeilDiv(start, RollupGrain.Micros);
-            var last = FloorDiv(end, RollupGrain.Micros) - 1;
+            var first = RollupGrain.CeilDiv(start, RollupGrain.Micros);
+            var last = RollupGrain.HoursBefore(end) - 1;
             if (first > last)
             {
                 Add(raw, start, end);
@@ -92,7 +92,4 @@ internal sealed class WindowPlan
         else ranges.Add((from, to));
     }
 
-    private static long FloorDiv(long a, long b) => Math.DivRem(a, b) is var (q, r) && r < 0 ? q - 1 : q;
-
-    private static long CeilDiv(long a, long b) => -FloorDiv(-a, b);
 }
