@@ -33,15 +33,26 @@ internal sealed partial class RetentionService : BackgroundService
     public async Task<RetentionResult> RunOnceAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        // Fold first, so no raw row leaves before it is counted in the roll-ups.
-        await _rollups.CatchUpAsync(cancellationToken);
         var cutoff = now - TimeSpan.FromDays(_options.RetentionDays);
-        var result = await _store.PurgeAsync(cutoff, cancellationToken);
         var rollupCutoff = now - TimeSpan.FromDays(_options.RollupRetentionDays);
+        // Fold first, so no raw row leaves before it is counted in the roll-ups. A transaction left
+        // open elsewhere can hold the fold back; then raw rows stay until the next pass.
+        var result = new RetentionResult(0, 0) { RawPurgeDeferred = true };
+        if (await _rollups.FoldCommittedAsync(FoldTimeout, cancellationToken))
+        {
+            result = await _store.PurgeAsync(cutoff, cancellationToken);
+        }
+        else
+        {
+            LogFoldBehind(_log, FoldTimeout);
+        }
         var hours = await _store.PurgeRollupsAsync(rollupCutoff, cancellationToken);
         LogPurged(_log, cutoff, result.DroppedPartitions, result.DeletedRows, rollupCutoff, hours);
         return result with { DeletedRollupRows = hours };
     }
+
+    /// <summary>How long a pass waits for the roll-ups to count every committed row before it leaves the raw rows for the next pass.</summary>
+    public TimeSpan FoldTimeout { get; init; } = TimeSpan.FromMinutes(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -63,6 +74,10 @@ internal sealed partial class RetentionService : BackgroundService
     [LoggerMessage(EventId = 300, Level = LogLevel.Information,
         Message = "Retention: records before {Cutoff:O} removed ({Partitions} partitions dropped, {Rows} rows deleted); roll-ups before {RollupCutoff:O} removed ({RollupRows} rows)")]
     private static partial void LogPurged(ILogger logger, DateTimeOffset cutoff, int partitions, long rows, DateTimeOffset rollupCutoff, long rollupRows);
+
+    [LoggerMessage(EventId = 304, Level = LogLevel.Warning,
+        Message = "Retention: raw records kept this pass; the roll-ups could not count every committed row within {Timeout} (a long-open database transaction holds them back)")]
+    private static partial void LogFoldBehind(ILogger logger, TimeSpan timeout);
 
     [LoggerMessage(EventId = 301, Level = LogLevel.Error, Message = "Retention pass failed; retrying at the next period")]
     private static partial void LogFailed(ILogger logger, Exception exception);

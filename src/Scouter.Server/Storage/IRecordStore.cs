@@ -160,7 +160,11 @@ public sealed record MetricBucket(int Bucket, string Metric, double Sum, double 
 /// <param name="DroppedPartitions">PostgreSQL partitions dropped.</param>
 /// <param name="DeletedRows">Rows deleted (record tables and batch ids).</param>
 /// <param name="DeletedRollupRows">Hourly roll-up rows deleted (older than the roll-up retention).</param>
-public sealed record RetentionResult(int DroppedPartitions, long DeletedRows, long DeletedRollupRows = 0);
+public sealed record RetentionResult(int DroppedPartitions, long DeletedRows, long DeletedRollupRows = 0)
+{
+    /// <summary>True when raw rows were kept this pass because the roll-ups had not yet counted every committed row.</summary>
+    public bool RawPurgeDeferred { get; init; }
+}
 
 /// <summary>Record storage: idempotent all-or-nothing batch ingestion, window queries, retention.</summary>
 public interface IRecordStore

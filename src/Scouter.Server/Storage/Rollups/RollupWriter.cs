@@ -93,6 +93,44 @@ internal sealed class RollupWriter(ScouterDatabase database)
         return total;
     }
 
+    /// <summary>
+    /// Folds every row committed before the call, for retention, which must not remove a raw row the
+    /// roll-ups have not counted. On PostgreSQL a pass folds only below the cluster's oldest open
+    /// transaction (in any database), so this polls until the watermark passes every transaction id
+    /// assigned before the call; false when <paramref name="timeout"/> ran out first.
+    /// </summary>
+    public async Task<bool> FoldCommittedAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = TimeProvider.System.GetTimestamp() + (long)(timeout.TotalSeconds * TimeProvider.System.TimestampFrequency);
+        long? target = null;
+        if (database.Dialect == SqlDialect.Postgres)
+        {
+            await using var connection = await database.OpenAsync(cancellationToken);
+            target = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "select pg_snapshot_xmax(pg_current_snapshot())::text::bigint", cancellationToken: cancellationToken));
+        }
+        while (true)
+        {
+            var folded = await RunOnceAsync(cancellationToken);
+            if (target is not { } xmax)
+            {
+                // SQLite's single writer: a pass that folds nothing means every committed row is folded.
+                if (folded == 0) return true;
+            }
+            else
+            {
+                await using var connection = await database.OpenAsync(cancellationToken);
+                var watermark = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                    "select watermark from rollup_state where name = 'records'", cancellationToken: cancellationToken));
+                if (watermark >= xmax) return true;
+            }
+            if (TimeProvider.System.GetTimestamp() >= deadline) return false;
+            if (folded == 0) await Task.Delay(FoldPollInterval, cancellationToken);
+        }
+    }
+
+    private static readonly TimeSpan FoldPollInterval = TimeSpan.FromMilliseconds(50);
+
     private static async Task ReadRawAsync(DbConnection connection, DbTransaction tx, RollupDelta delta, string range, CancellationToken ct)
     {
         await ReadAsync(connection, tx, delta, $"select uid, feature, created_at, mean, count from spc_samples where {range}", r => delta.AddSpc(Key(r), r.GetDouble(3), r.GetInt64(4)), ct);
