@@ -11,6 +11,7 @@ import {
 } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 import { h } from './dom';
+import { num } from './format';
 import type { Scope } from './router';
 
 echarts.use([
@@ -73,8 +74,12 @@ function baseOption(p: Palette): ChartOption {
     tooltip: {
       renderMode: 'richText', confine: true, backgroundColor: p.background, borderColor: p.axis, textStyle: { color: p.text },
     },
-    legend: { textStyle: { color: p.text }, top: 0, type: 'plain' },
   };
+}
+
+/** A legend at the top (ECharts 6 puts it at the bottom by default, over the axis labels). */
+export function legend(p: Palette, names: string[]) {
+  return { data: names, top: 0, textStyle: { color: p.text } };
 }
 
 /** A category axis of bucket labels. */
@@ -90,7 +95,7 @@ export function categoryAxis(p: Palette, labels: string[], extra: Record<string,
 export function valueAxis(p: Palette, name: string, extra: Record<string, unknown> = {}) {
   return {
     type: 'value' as const, name, nameTextStyle: { color: p.muted },
-    axisLine: { show: true, lineStyle: { color: p.axis } }, axisLabel: { color: p.muted, hideOverlap: true },
+    axisLine: { show: true, lineStyle: { color: p.axis } }, axisLabel: { color: p.muted, hideOverlap: true, formatter: (v: number) => num(v) },
     splitLine: { lineStyle: { color: p.grid } },
     ...extra,
   };

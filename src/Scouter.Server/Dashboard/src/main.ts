@@ -6,7 +6,7 @@ import { loginPage } from './pages/login';
 import { notFoundPage } from './pages/notfound';
 import { overviewPage } from './pages/overview';
 import { profilePage } from './pages/profile';
-import { basePath, currentLocation, href, navigate, render, route, setBeforeRoute, setNotFound, start } from './router';
+import { basePath, currentLocation, href, navigate, render, route, setAfterMount, setBeforeRoute, setNotFound, start } from './router';
 import { setUser, user } from './session';
 import { describeError, isAbort } from './components/ui';
 
@@ -78,18 +78,20 @@ async function loadUser(): Promise<void> {
   }
 }
 
-let firstRoute = true;
-
 setBeforeRoute((url) => {
   renderHeader(url);
   if (!isLogin(url) && !user()) {
     void loadUser();
     return false;
   }
-  // Moving focus to the new page's content after in-app navigation (not on the first load).
-  if (!firstRoute) queueMicrotask(() => (main.querySelector('h1') as HTMLElement | null ?? main).focus());
-  firstRoute = false;
   return true;
+});
+
+// After in-app navigation to another page (not on the first load), focus moves to its heading.
+let firstMount = true;
+setAfterMount(() => {
+  if (!firstMount) (main.querySelector('h1') ?? main).focus();
+  firstMount = false;
 });
 
 api.setSignedOutHandler(() => {

@@ -1,5 +1,6 @@
 // The time range of a view, kept in the URL (range=24h|7d|30d|custom, from, to) so a link shows
-// the same window. Bucket counts give readable charts: hourly up to a week, 4-hourly for 30 days.
+// the same window. Buckets are whole hours: hourly up to a week, 4-hourly for 30 days, and at
+// most 180 for a custom range.
 
 import type { DriftWindow } from './api';
 import { h, uniqueId } from './dom';
@@ -14,18 +15,30 @@ export interface TimeRange extends DriftWindow {
 }
 
 const hour = 3_600_000;
-const presets: Record<Exclude<RangeKey, 'custom'>, { hours: number; buckets: number; label: string }> = {
-  '24h': { hours: 24, buckets: 24, label: '24 h' },
-  '7d': { hours: 168, buckets: 168, label: '7 d' },
-  '30d': { hours: 720, buckets: 180, label: '30 d' },
+const presets: Record<Exclude<RangeKey, 'custom'>, { hours: number; width: number; label: string }> = {
+  '24h': { hours: 24, width: 1, label: '24 h' },
+  '7d': { hours: 168, width: 1, label: '7 d' },
+  '30d': { hours: 720, width: 4, label: '30 d' },
 };
 
 /** Most buckets a custom range is split into (hourly below that). */
 const maxCustomBuckets = 180;
 
+/**
+ * Buckets of <paramref>width</paramref> hours over the window the server reads with align=true
+ * (the start floored and the end ceiled to whole hours): asking for exactly that many keeps the
+ * server from widening the buckets to the next whole hour.
+ */
+function bucketCount(from: number, to: number, width?: number): number {
+  const hours = Math.max(1, Math.ceil(to / hour) - Math.floor(from / hour));
+  const w = width ?? Math.max(1, Math.ceil(hours / maxCustomBuckets));
+  return Math.min(1000, Math.ceil(hours / w));
+}
+
 function preset(key: Exclude<RangeKey, 'custom'>, now: number): TimeRange {
   const p = presets[key];
-  return { key, from: new Date(now - p.hours * hour).toISOString(), to: new Date(now).toISOString(), buckets: p.buckets };
+  const from = now - p.hours * hour;
+  return { key, from: new Date(from).toISOString(), to: new Date(now).toISOString(), buckets: bucketCount(from, now, p.width) };
 }
 
 /** The range the URL asks for; a bad custom range falls back to 24 h and says why. */
@@ -37,8 +50,7 @@ export function rangeFromUrl(url: URL, now = Date.now()): TimeRange {
   const to = Date.parse(url.searchParams.get('to') ?? '');
   if (!Number.isFinite(from) || !Number.isFinite(to)) return { ...preset('24h', now), problem: 'A custom range needs valid from and to times; showing the last 24 h.' };
   if (from >= to) return { ...preset('24h', now), problem: 'The custom range must start before it ends; showing the last 24 h.' };
-  const buckets = Math.min(maxCustomBuckets, Math.max(1, Math.ceil((to - from) / hour)));
-  return { key: 'custom', from: new Date(from).toISOString(), to: new Date(to).toISOString(), buckets };
+  return { key: 'custom', from: new Date(from).toISOString(), to: new Date(to).toISOString(), buckets: bucketCount(from, to) };
 }
 
 /** Preset buttons and a custom from/to form; <paramref>onChange</paramref> gets the query to set. */

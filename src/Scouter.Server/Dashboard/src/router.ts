@@ -50,6 +50,7 @@ interface Route {
 const routes: Route[] = [];
 let notFound: PageFactory = () => {};
 let beforeRoute: (url: URL) => boolean = () => true;
+let afterMount: () => void = () => {};
 
 /** Registers a route: "/profiles/:uid" (relative to /ui). */
 export function route(path: string, page: PageFactory): void {
@@ -63,6 +64,11 @@ export function route(path: string, page: PageFactory): void {
 
 export function setNotFound(page: PageFactory): void {
   notFound = page;
+}
+
+/** A hook run after a page was mounted (not when it only updated for a new query). */
+export function setAfterMount(hook: () => void): void {
+  afterMount = hook;
 }
 
 /** A hook run before each route; false stops the routing (it navigated elsewhere). */
@@ -132,6 +138,7 @@ export function render(): void {
   }
   if (!matched) page = notFound(outlet, url, scope, {});
   current = { path, page, scope };
+  afterMount();
 }
 
 function onClick(event: MouseEvent): void {

@@ -82,7 +82,7 @@ export function alertList(root: HTMLElement, scope: Scope, options: AlertListOpt
   };
 
   const columns: Column<Alert>[] = [
-    { key: 'id', label: 'Id', value: (a) => a.id, cell: (a) => String(a.id), rowHeader: true },
+    { key: 'id', label: 'Id', numeric: true, value: (a) => a.id, cell: (a) => String(a.id), rowHeader: true },
     { key: 'created', label: 'Fired', value: (a) => a.created_at, cell: (a) => h('time', { datetime: a.created_at }, time(a.created_at)) },
     ...(options.showProfile ? [{
       key: 'profile', label: 'Profile', value: (a: Alert) => a.uid,

@@ -111,3 +111,15 @@ export function dataTable<T>(options: TableOptions<T>): HTMLTableElement {
   table.append(h('thead', null, headerRow), tbody);
   return table;
 }
+
+/**
+ * Marks the feature row named <paramref>feature</paramref> as selected (row class and the
+ * aria-pressed of its select button) without rebuilding the table, so its sort and focus stay.
+ */
+export function markSelectedFeature(container: ParentNode, feature: string | null): void {
+  for (const row of container.querySelectorAll<HTMLElement>('tr[data-feature]')) {
+    const on = row.dataset['feature'] === feature;
+    row.classList.toggle('selected', on);
+    row.querySelector('[data-testid="feature-select"]')?.setAttribute('aria-pressed', String(on));
+  }
+}

@@ -93,7 +93,7 @@ export function alertsPage(root: HTMLElement, url: URL, scope: Scope): Page {
     alertList(results, listScope, {
       filter: toFilter(filters),
       showProfile: true,
-      profileNames: new Map(profiles.map((p) => [p.uid, `${p.name} ${p.version}`])),
+      profileNames: new Map(profiles.map((p) => [p.uid, `${p.name} ${p.version} (${p.drift_type})`])),
       page: filters.page,
       onPage: (p) => setQuery({ page: String(p) }),
     });

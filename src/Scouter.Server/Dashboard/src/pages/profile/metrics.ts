@@ -3,7 +3,7 @@
 // add the evaluation state (records by status, the judge) and the judged records.
 
 import * as api from '../../api';
-import { categoryAxis, chartPanel, valueAxis, type ChartOption } from '../../charts';
+import { categoryAxis, chartPanel, legend, valueAxis, type ChartOption } from '../../charts';
 import { h, replace } from '../../dom';
 import { count, num, time } from '../../format';
 import type { Scope } from '../../router';
@@ -58,14 +58,14 @@ function metricPanel(scope: Scope, data: MetricDriftResponse, name: string, m: M
     option: (p): ChartOption => {
       const region = (from: number, to: number) => [{ yAxis: from, itemStyle: { color: p.band3 }, label: { show: false } }, { yAxis: to }];
       const regions = m.condition === 'below' ? [region(yMin, low)] : m.condition === 'above' ? [region(high, yMax)] : [region(yMin, low), region(high, yMax)];
-      const lines = [{ yAxis: m.baseline, name: 'baseline', lineStyle: { color: p.text, type: 'solid' as const }, label: { formatter: 'baseline', color: p.muted } }];
+      const lines = [{ yAxis: m.baseline, name: 'baseline', lineStyle: { color: p.text, type: 'solid' as const }, label: { formatter: 'baseline', color: p.muted, position: 'insideStartTop' as const } }];
       if (m.delta !== null && m.delta > 0) {
-        if (m.condition !== 'above') lines.push({ yAxis: low, name: 'baseline − δ', lineStyle: { color: p.alert, type: 'dashed' as never }, label: { formatter: 'baseline − δ', color: p.muted } });
-        if (m.condition !== 'below') lines.push({ yAxis: high, name: 'baseline + δ', lineStyle: { color: p.alert, type: 'dashed' as never }, label: { formatter: 'baseline + δ', color: p.muted } });
+        if (m.condition !== 'above') lines.push({ yAxis: low, name: 'baseline − δ', lineStyle: { color: p.alert, type: 'dashed' as never }, label: { formatter: 'baseline − δ', color: p.muted, position: 'insideStartTop' as const } });
+        if (m.condition !== 'below') lines.push({ yAxis: high, name: 'baseline + δ', lineStyle: { color: p.alert, type: 'dashed' as never }, label: { formatter: 'baseline + δ', color: p.muted, position: 'insideStartTop' as const } });
       }
       return {
-        grid: { left: 8, right: 90, top: 36, bottom: 8, containLabel: true },
-        legend: { data: ['Mean', 'Count'], textStyle: { color: p.text } },
+        grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
+        legend: legend(p, ['Mean', 'Count']),
         tooltip: {
           trigger: 'axis',
           formatter: (params: unknown) => {
@@ -75,7 +75,7 @@ function metricPanel(scope: Scope, data: MetricDriftResponse, name: string, m: M
           },
         },
         xAxis: categoryAxis(p, labels),
-        yAxis: [valueAxis(p, 'mean', { min: yMin, max: yMax, axisLabel: { color: p.muted, formatter: (v: number) => num(v) } }), valueAxis(p, 'count', { splitLine: { show: false } })],
+        yAxis: [valueAxis(p, 'mean', { min: yMin, max: yMax, axisLabel: { color: p.muted, formatter: (v: number) => num(v), showMinLabel: false, showMaxLabel: false } }), valueAxis(p, 'count', { splitLine: { show: false } })],
         series: [
           { type: 'bar', name: 'Count', yAxisIndex: 1, data: m.counts, itemStyle: { color: p.grid }, barMaxWidth: 18, z: 1 },
           {

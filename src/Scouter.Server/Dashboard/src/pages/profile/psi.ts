@@ -4,12 +4,12 @@
 
 import * as api from '../../api';
 import { binKeys, binLabel, missingKey, unseenKey } from '../../bins';
-import { categoryAxis, chartPanel, valueAxis, type ChartOption, type Palette } from '../../charts';
+import { categoryAxis, chartPanel, legend, valueAxis, type ChartOption, type Palette } from '../../charts';
 import { h, replace } from '../../dom';
 import { count, num, percent, time } from '../../format';
 import { setQuery, type Scope } from '../../router';
 import { sparkline } from '../../components/sparkline';
-import { dataTable, type Column } from '../../components/table';
+import { dataTable, markSelectedFeature, type Column } from '../../components/table';
 import { badge, driftBadge, errorMessage, isAbort, loading, note, numText, scroller } from '../../components/ui';
 import type { PsiDriftResponse, PsiFeatureProfile, PsiFeatureSeries } from '../../types';
 import { bucketLabel, type TabFactory } from './context';
@@ -156,7 +156,7 @@ function binsPanel(scope: Scope, spec: { name: string; title: string; descriptio
     height: 300,
     option: (p): ChartOption => ({
       grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
-      legend: { data: ['Baseline', spec.observedName], textStyle: { color: p.text } },
+      legend: legend(p, ['Baseline', spec.observedName]),
       tooltip: { trigger: 'axis', valueFormatter: (v) => percent(v as number) },
       xAxis: categoryAxis(p, labels, { axisLabel: { color: p.muted, interval: 0, rotate: labels.length > 6 ? 30 : 0, width: 110, overflow: 'truncate' } }),
       yAxis: valueAxis(p, 'share', { axisLabel: { color: p.muted, formatter: (v: number) => `${num(v * 100)} %` } }),
@@ -187,7 +187,7 @@ function featureSeriesPanel(scope: Scope, data: PsiDriftResponse, name: string, 
     height: 300,
     option: (p): ChartOption => ({
       grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
-      legend: { data: ['PSI', 'Threshold', 'N'], textStyle: { color: p.text } },
+      legend: legend(p, ['PSI', 'Threshold', 'N']),
       tooltip: {
         trigger: 'axis',
         formatter: (params: unknown) => {
@@ -321,14 +321,6 @@ export const psiTab: TabFactory = (root, ctx, url, scope) => {
     });
   };
 
-  /** Marks the selected feature's row without rebuilding the table (its sort and focus stay). */
-  const markSelected = () => {
-    for (const row of tableSlot.querySelectorAll<HTMLElement>('tr[data-feature]')) {
-      const on = row.dataset['feature'] === selected;
-      row.classList.toggle('selected', on);
-      row.querySelector('[data-testid="feature-select"]')?.setAttribute('aria-pressed', String(on));
-    }
-  };
 
   replace(root, loading());
   api.psiDrift(ctx.uid, ctx.range, undefined, scope.signal).then((answer) => {
@@ -352,7 +344,7 @@ export const psiTab: TabFactory = (root, ctx, url, scope) => {
       if (nextFeature !== selected) {
         selected = nextFeature;
         bucket = nextBucket;
-        markSelected();
+        markSelectedFeature(tableSlot, selected);
         renderDetail();
       } else if (nextBucket !== bucket) {
         bucket = nextBucket;

@@ -3,11 +3,11 @@
 // with more samples than a chart shows comes bucketed: mean per bucket with its min–max band.
 
 import * as api from '../../api';
-import { categoryAxis, chartPanel, valueAxis, type ChartOption, type Palette } from '../../charts';
+import { categoryAxis, chartPanel, legend, valueAxis, type ChartOption, type Palette } from '../../charts';
 import { h, replace } from '../../dom';
 import { count, num, time, words } from '../../format';
 import { setQuery, type Scope } from '../../router';
-import { dataTable, type Column } from '../../components/table';
+import { dataTable, markSelectedFeature, type Column } from '../../components/table';
 import { badge, errorMessage, isAbort, loading, note, scroller } from '../../components/ui';
 import type { SpcAlertView, SpcDriftResponse, SpcFeatureSeries, SpcLimits } from '../../types';
 import { bucketLabel, type TabFactory } from './context';
@@ -64,11 +64,14 @@ function limitMarks(l: SpcLimits, p: Palette) {
   };
 }
 
-function yRange(l: SpcLimits, values: number[]): { min: number; max: number } {
+/** A y axis showing the ±3σ limits and every value, its end labels hidden (they are not round). */
+function yAxis(p: Palette, l: SpcLimits, values: number[]) {
   const lo = Math.min(l.three_lcl, ...values);
   const hi = Math.max(l.three_ucl, ...values);
   const pad = (hi - lo) * 0.06 || Math.abs(hi) * 0.1 || 1;
-  return { min: lo - pad, max: hi + pad };
+  return valueAxis(p, 'mean', {
+    min: lo - pad, max: hi + pad, axisLabel: { color: p.muted, hideOverlap: true, formatter: (v: number) => num(v), showMinLabel: false, showMaxLabel: false },
+  });
 }
 
 function samplesChart(scope: Scope, name: string, s: SpcFeatureSeries): HTMLElement {
@@ -95,7 +98,7 @@ function samplesChart(scope: Scope, name: string, s: SpcFeatureSeries): HTMLElem
           },
         },
         xAxis: { type: 'time', axisLine: { lineStyle: { color: p.axis } }, axisLabel: { color: p.muted, hideOverlap: true }, splitLine: { show: false } },
-        yAxis: valueAxis(p, 'mean', { scale: true, ...yRange(s.limits, s.means) }),
+        yAxis: yAxis(p, s.limits, s.means),
         series: [{
           type: 'line', name: 'Sample mean', symbolSize: 7, lineStyle: { color: p.series[0], width: 1.5 }, itemStyle: { color: p.series[0] },
           data: s.times.map((t, i) => {
@@ -107,10 +110,11 @@ function samplesChart(scope: Scope, name: string, s: SpcFeatureSeries): HTMLElem
             silent: true,
             data: [
               ...marks.bands,
-              ...s.alerts.map((a) => [
+              // Overlapping runs get their labels stacked rather than printed over each other.
+              ...s.alerts.map((a, i) => [
                 {
                   xAxis: Date.parse(a.start) - spacing / 2, name: runLabel(a), itemStyle: { color: 'rgba(198, 40, 40, 0.16)', borderColor: p.alert, borderWidth: 1, borderType: 'dashed' },
-                  label: { show: true, formatter: runLabel(a), color: p.alert, position: 'insideTop', fontSize: 11 },
+                  label: { show: true, formatter: runLabel(a), color: p.alert, position: 'insideTop', fontSize: 11, offset: [0, (i % 4) * 14] },
                 },
                 { xAxis: Date.parse(a.end) + spacing / 2 },
               ]),
@@ -146,7 +150,7 @@ function bucketedChart(scope: Scope, name: string, s: SpcFeatureSeries, starts: 
       const marks = limitMarks(s.limits, p);
       return {
         grid: { left: 8, right: 70, top: 30, bottom: 8, containLabel: true },
-        legend: { data: ['Mean', 'Min–max'], textStyle: { color: p.text } },
+        legend: legend(p, ['Mean', 'Min–max']),
         tooltip: {
           trigger: 'axis',
           formatter: (params: unknown) => {
@@ -156,7 +160,7 @@ function bucketedChart(scope: Scope, name: string, s: SpcFeatureSeries, starts: 
           },
         },
         xAxis: categoryAxis(p, labels, { boundaryGap: false }),
-        yAxis: valueAxis(p, 'mean', { scale: true, ...yRange(s.limits, present) }),
+        yAxis: yAxis(p, s.limits, present),
         series: [
           { type: 'line', name: 'min', stack: 'range', symbol: 'none', lineStyle: { opacity: 0 }, data: b.mins, silent: true, tooltip: { show: false } },
           {
@@ -193,7 +197,7 @@ function bucketedChart(scope: Scope, name: string, s: SpcFeatureSeries, starts: 
 
 function runsTable(s: SpcFeatureSeries): HTMLElement {
   if (s.alerts.length === 0) return note(s.buckets ? 'Rule runs are listed for sample-level windows only; see the Check history for this window\'s decisions.' : 'No rule runs in this window.');
-  return dataTable({
+  return scroller('Rule runs', dataTable({
     caption: 'Rule runs',
     columns: [
       { key: 'kind', label: 'Kind', rowHeader: true, value: (a: SpcAlertView) => a.kind, cell: (a) => words(a.kind) },
@@ -204,7 +208,7 @@ function runsTable(s: SpcFeatureSeries): HTMLElement {
     rows: s.alerts,
     testid: 'spc-rule-runs',
     rowAttrs: (a) => ({ 'data-kind': a.kind, 'data-zone': a.zone === null ? '' : String(a.zone) }),
-  });
+  }));
 }
 
 function samples(s: SpcFeatureSeries): number {
@@ -278,11 +282,7 @@ export const spcTab: TabFactory = (root, ctx, url, scope) => {
       const feature = next.searchParams.get('feature');
       if (feature === selected) return true;
       selected = feature;
-      for (const row of root.querySelectorAll<HTMLElement>('tr[data-feature]')) {
-        const on = row.dataset['feature'] === selected;
-        row.classList.toggle('selected', on);
-        row.querySelector('[data-testid="feature-select"]')?.setAttribute('aria-pressed', String(on));
-      }
+      markSelectedFeature(root, selected);
       renderDetail();
       return true;
     },
