@@ -108,7 +108,8 @@ export interface ChartSpec {
   description?: string;
   /** Canvas height in px (default 280). */
   height?: number;
-  option: (p: Palette) => ChartOption;
+  /** The option for the palette and the chart's width in px (narrow screens may lay out differently). */
+  option: (p: Palette, width: number) => ChartOption;
   /** The same numbers as a table (built when first shown). */
   table: () => HTMLElement;
   onClick?: (event: ChartClick) => void;
@@ -127,7 +128,7 @@ const live = new Set<Live>();
 function init(entry: Live): void {
   const p = palette();
   const chart = echarts.init(entry.el, null, { renderer: 'canvas' });
-  const option = entry.spec.option(p);
+  const option = entry.spec.option(p, entry.el.clientWidth);
   const base = baseOption(p);
   chart.setOption({ ...base, ...option, tooltip: { ...(base.tooltip as object), ...(option.tooltip as object | undefined) } });
   if (entry.spec.onClick) {

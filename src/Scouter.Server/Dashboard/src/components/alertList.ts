@@ -69,7 +69,10 @@ export function alertList(root: HTMLElement, scope: Scope, options: AlertListOpt
           if (page) page.items = page.items.map((x) => (x.id === updated.id ? updated : x));
           render();
           status.textContent = `Alert ${a.id} acknowledged.`;
-          root.querySelector<HTMLElement>(`tr[data-alert-id="${a.id}"] [data-testid="ack-button"]`)?.focus();
+          // The button is now disabled: focus goes to the row's id cell, where reading resumes.
+          const cell = root.querySelector<HTMLElement>(`tr[data-alert-id="${a.id}"] th`);
+          cell?.setAttribute('tabindex', '-1');
+          cell?.focus();
         } catch (error) {
           button.disabled = false;
           button.after(h('div', { class: 'error-text', role: 'alert', 'data-testid': 'ack-error' }, describeError(error)));

@@ -31,7 +31,8 @@ export function loginPage(root: HTMLElement, url: URL, scope: Scope): void {
   /** Throttled: keeps the button disabled and counts down the server's Retry-After. */
   const throttle = (detail: string, seconds: number) => {
     let left = Math.ceil(seconds);
-    const retry = h('span', { 'data-testid': 'login-retry-after', 'data-value': String(left) });
+    // Not live itself: the alert is read once, not every second of the countdown.
+    const retry = h('span', { 'data-testid': 'login-retry-after', 'data-value': String(left), 'aria-live': 'off' });
     const tick = () => {
       retry.textContent = left > 0 ? ` Try again in ${left} s.` : ' You can try again now.';
       submit.disabled = left > 0;

@@ -34,7 +34,8 @@ function rangeParams(url: URL): string {
 const alertsTab: TabFactory = (root, ctx, url, scope) => {
   const page = Number(url.searchParams.get('apage') ?? '1') || 1;
   alertList(root, scope, {
-    filter: { uid: ctx.uid, from: ctx.range.from, to: ctx.range.to },
+    // Every alert of the profile whatever the time range: one that fired long ago may still be open.
+    filter: { uid: ctx.uid },
     showProfile: false,
     page,
     onPage: (p) => setQuery({ apage: String(p) }),

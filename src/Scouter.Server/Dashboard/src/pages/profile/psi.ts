@@ -50,6 +50,9 @@ const heatPieces = (p: Palette) => [
   { gt: 2, label: '> 2 × threshold: ALERT', color: p.alert },
 ];
 
+/** Below this chart width the colour key is a column under the chart instead of a row. */
+const narrow = 640;
+
 function heatmapPanel(scope: Scope, data: PsiDriftResponse, names: string[]): HTMLElement {
   const labels = data.bucket_starts.map(bucketLabel);
   const cells = names.map((name) => data.bucket_starts.map((_, i) => bucketCell(data.features[name]!, i)));
@@ -58,13 +61,13 @@ function heatmapPanel(scope: Scope, data: PsiDriftResponse, names: string[]): HT
     name: 'psi-heatmap',
     title: 'PSI by feature and bucket',
     description: `Each cell is the bucket's PSI divided by that bucket's own alert threshold; grey: not enough data to judge.${approximate ? ' This server reports no per-bucket thresholds: the window threshold stands in.' : ''} Select a cell to see that bucket's distribution.`,
-    height: Math.max(160, names.length * 30 + 110),
-    option: (p): ChartOption => ({
-      grid: { left: 8, right: 16, top: 8, bottom: 70, containLabel: true },
+    height: Math.max(160, names.length * 30 + 110) + (window.innerWidth < narrow ? 90 : 0),
+    option: (p, width): ChartOption => ({
+      grid: { left: 8, right: 16, top: 8, bottom: width < narrow ? 160 : 70, containLabel: true },
       xAxis: categoryAxis(p, labels, { splitArea: { show: false } }),
       yAxis: { ...categoryAxis(p, names), inverse: true, axisLabel: { color: p.text, width: 160, overflow: 'truncate' } },
       visualMap: {
-        type: 'piecewise', dimension: 2, orient: 'horizontal', left: 'center', bottom: 0, pieces: heatPieces(p),
+        type: 'piecewise', dimension: 2, orient: width < narrow ? 'vertical' : 'horizontal', left: width < narrow ? 0 : 'center', bottom: 0, pieces: heatPieces(p),
         textStyle: { color: p.text }, itemWidth: 14, itemHeight: 10,
       },
       tooltip: {
