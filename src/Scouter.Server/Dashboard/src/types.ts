@@ -115,8 +115,8 @@ export interface PsiFeatureSeries {
   baseline_proportions: Record<string, number>;
   /** Newer servers: effective threshold per bucket. */
   bucket_thresholds?: (number | null)[];
-  /** Newer servers: status per bucket. */
-  bucket_status?: DriftStatus[];
+  /** Newer servers: status per bucket (DriftStatus; "alert" read too). */
+  bucket_status?: (DriftStatus | 'alert')[];
   /** Newer servers, with feature=: per bucket, bin key → proportion (null for an empty bucket). */
   bucket_observed?: (Record<string, number> | null)[];
 }

@@ -125,6 +125,8 @@ export function profilePage(root: HTMLElement, url: URL, scope: Scope, params: R
 
   load(uid, scope.signal).then(({ stored, info }) => {
     const space = stored.config.space;
+    // The URL may have changed while loading.
+    tab = tabOf(current);
     ctx = { uid, stored, info, space, range: rangeFromUrl(current) };
     const title = `${stored.config.name} ${stored.config.version}`;
     const h1 = root.querySelector('h1');

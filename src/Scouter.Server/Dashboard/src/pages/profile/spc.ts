@@ -260,6 +260,7 @@ export const spcTab: TabFactory = (root, ctx, url, scope) => {
       replace(detail, errorMessage(new Error(`This profile has no feature “${selected ?? ''}”.`), 'Cannot show the feature'));
       return;
     }
+    markSelectedFeature(root, name);
     const chart = data.bucketed && s.buckets ? bucketedChart(detailScope, name, s, data.bucket_starts ?? []) : samplesChart(detailScope, name, s);
     replace(detail, h('h2', null, 'Feature ', h('span', { class: 'feature-name' }, name)), chart, runsTable(s));
   };
@@ -282,7 +283,6 @@ export const spcTab: TabFactory = (root, ctx, url, scope) => {
       const feature = next.searchParams.get('feature');
       if (feature === selected) return true;
       selected = feature;
-      markSelectedFeature(root, selected);
       renderDetail();
       return true;
     },
