@@ -82,6 +82,11 @@ export function legend(p: Palette, names: string[]) {
   return { data: names, top: 0, textStyle: { color: p.text } };
 }
 
+/** The data index under an axis tooltip's pointer (its formatter gets one entry per series). */
+export function axisIndex(params: unknown): number {
+  return (params as { dataIndex?: number }[])[0]?.dataIndex ?? 0;
+}
+
 /** A category axis of bucket labels. */
 export function categoryAxis(p: Palette, labels: string[], extra: Record<string, unknown> = {}) {
   return {

@@ -58,15 +58,7 @@ export interface LastCheck {
   alert_count?: number;
 }
 
-export interface OverviewProfile {
-  uid: string;
-  space: string;
-  name: string;
-  version: string;
-  drift_type: DriftType;
-  active: boolean;
-  schedule: string;
-  next_run: string | null;
+export interface OverviewProfile extends Pick<ProfileInfo, 'uid' | 'space' | 'name' | 'version' | 'drift_type' | 'active' | 'schedule' | 'next_run'> {
   /** undefined when the server has no overview route (the list was read instead). */
   last_check?: LastCheck | null;
   /** Open alerts by severity; undefined when unknown. */

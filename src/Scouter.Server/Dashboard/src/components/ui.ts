@@ -64,6 +64,11 @@ export function facts(pairs: [string, Child][], attrs: Record<string, string> = 
   return h('dl', { class: 'facts', ...attrs }, pairs.map(([label, value]) => h('div', null, h('dt', null, label), h('dd', null, value))));
 }
 
+/** A labelled form control (label above it). */
+export function field(id: string, label: string, control: HTMLElement, className = 'field'): HTMLElement {
+  return h('div', { class: className }, h('label', { for: id }, label), control);
+}
+
 /** A horizontally scrollable region for wide tables (focusable so keyboards can scroll it). */
 export function scroller(label: string, content: HTMLElement): HTMLElement {
   return h('div', { class: 'scroller', role: 'region', 'aria-label': label, tabindex: 0 }, content);

@@ -4,7 +4,7 @@ import { localInput } from '../format';
 import { setQuery, type Page, type Scope } from '../router';
 import { user } from '../session';
 import { alertList } from '../components/alertList';
-import { pageTitle } from '../components/ui';
+import { field, pageTitle } from '../components/ui';
 import type { ProfileInfo } from '../types';
 
 const statuses: [string, string][] = [
@@ -99,7 +99,6 @@ export function alertsPage(root: HTMLElement, url: URL, scope: Scope): Page {
     });
   };
 
-  const field = (id: string, label: string, control: HTMLElement) => h('div', { class: 'field' }, h('label', { for: id }, label), control);
   root.append(
     pageTitle('Alerts'),
     h('form', { class: 'filters', role: 'search', 'aria-label': 'Filter alerts', onsubmit: (e) => e.preventDefault() },

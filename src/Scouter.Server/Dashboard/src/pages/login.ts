@@ -2,7 +2,7 @@ import * as api from '../api';
 import { h, replace, uniqueId } from '../dom';
 import { basePath, navigate, type Scope } from '../router';
 import { setUser } from '../session';
-import { describeError, pageTitle } from '../components/ui';
+import { describeError, field, pageTitle } from '../components/ui';
 
 /** Where ?next= may send the user: a path of this app, never another origin. */
 export function safeNext(next: string | null): string {
@@ -72,8 +72,8 @@ export function loginPage(root: HTMLElement, url: URL, scope: Scope): void {
       }
     },
   },
-  h('div', { class: 'field' }, h('label', { for: userId }, 'User name'), username),
-  h('div', { class: 'field' }, h('label', { for: passId }, 'Password'), password),
+  field(userId, 'User name', username),
+  field(passId, 'Password', password),
   submit,
   message);
 

@@ -3,7 +3,7 @@ import { h, replace, uniqueId } from '../dom';
 import { count, relative, time } from '../format';
 import { href, setQuery, type Page, type Scope } from '../router';
 import { dataTable, type Column, type SortState } from '../components/table';
-import { badge, errorMessage, isAbort, loading, note, pageTitle, scroller, severityBadge } from '../components/ui';
+import { badge, errorMessage, field, isAbort, loading, note, pageTitle, scroller, severityBadge } from '../components/ui';
 import type { Overview, OverviewProfile } from '../types';
 
 const typeNames: Record<string, string> = { psi: 'PSI', spc: 'SPC', custom: 'Custom', llm: 'LLM' };
@@ -181,9 +181,9 @@ export function overviewPage(root: HTMLElement, url: URL, scope: Scope): Page {
   root.append(
     pageTitle('Overview'),
     h('form', { class: 'filters', role: 'search', 'aria-label': 'Filter profiles', onsubmit: (e) => e.preventDefault() },
-      h('div', { class: 'field' }, h('label', { for: spaceId }, 'Space'), spaceSelect),
-      h('div', { class: 'field' }, h('label', { for: typeId }, 'Type'), typeSelect),
-      h('div', { class: 'field grow' }, h('label', { for: qId }, 'Search'), search),
+      field(spaceId, 'Space', spaceSelect),
+      field(typeId, 'Type', typeSelect),
+      field(qId, 'Search', search, 'field grow'),
       h('div', { class: 'field check' }, alerting, h('label', { for: alertingId }, 'Only alerting'))),
     results);
   syncControls();

@@ -6,7 +6,7 @@ import { count, time } from '../../format';
 import type { Scope } from '../../router';
 import { pager } from '../../components/pager';
 import { dataTable, type Column } from '../../components/table';
-import { badge, errorMessage, isAbort, loading, numText, scroller } from '../../components/ui';
+import { badge, errorMessage, field, isAbort, loading, numText, scroller } from '../../components/ui';
 import type { LlmRecordDetail, LlmRecordSummary } from '../../types';
 import type { ProfileContext } from './context';
 
@@ -90,7 +90,7 @@ export function llmRecords(root: HTMLElement, ctx: ProfileContext, parent: Scope
 
   replace(root,
     h('h2', null, 'Records'),
-    h('div', { class: 'filters' }, h('div', { class: 'field' }, h('label', { for: statusId }, 'Status'), select)),
+    h('div', { class: 'filters' }, field(statusId, 'Status', select)),
     body);
   load();
 }

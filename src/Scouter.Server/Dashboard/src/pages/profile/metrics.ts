@@ -3,7 +3,7 @@
 // add the evaluation state (records by status, the judge) and the judged records.
 
 import * as api from '../../api';
-import { categoryAxis, chartPanel, legend, valueAxis, type ChartOption } from '../../charts';
+import { axisIndex, categoryAxis, chartPanel, legend, valueAxis, type ChartOption } from '../../charts';
 import { h, replace } from '../../dom';
 import { count, num, time } from '../../format';
 import type { Scope } from '../../router';
@@ -58,10 +58,12 @@ function metricPanel(scope: Scope, data: MetricDriftResponse, name: string, m: M
     option: (p): ChartOption => {
       const region = (from: number, to: number) => [{ yAxis: from, itemStyle: { color: p.band3 }, label: { show: false } }, { yAxis: to }];
       const regions = m.condition === 'below' ? [region(yMin, low)] : m.condition === 'above' ? [region(high, yMax)] : [region(yMin, low), region(high, yMax)];
-      const lines = [{ yAxis: m.baseline, name: 'baseline', lineStyle: { color: p.text, type: 'solid' as const }, label: { formatter: 'baseline', color: p.muted, position: 'insideStartTop' as const } }];
+      const line = (y: number, name: string, color: string, type: 'solid' | 'dashed') =>
+        ({ yAxis: y, name, lineStyle: { color, type }, label: { formatter: name, color: p.muted, position: 'insideStartTop' as const } });
+      const lines = [line(m.baseline, 'baseline', p.text, 'solid')];
       if (m.delta !== null && m.delta > 0) {
-        if (m.condition !== 'above') lines.push({ yAxis: low, name: 'baseline − δ', lineStyle: { color: p.alert, type: 'dashed' as never }, label: { formatter: 'baseline − δ', color: p.muted, position: 'insideStartTop' as const } });
-        if (m.condition !== 'below') lines.push({ yAxis: high, name: 'baseline + δ', lineStyle: { color: p.alert, type: 'dashed' as never }, label: { formatter: 'baseline + δ', color: p.muted, position: 'insideStartTop' as const } });
+        if (m.condition !== 'above') lines.push(line(low, 'baseline − δ', p.alert, 'dashed'));
+        if (m.condition !== 'below') lines.push(line(high, 'baseline + δ', p.alert, 'dashed'));
       }
       return {
         grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
@@ -69,7 +71,7 @@ function metricPanel(scope: Scope, data: MetricDriftResponse, name: string, m: M
         tooltip: {
           trigger: 'axis',
           formatter: (params: unknown) => {
-            const i = (params as { dataIndex: number }[])[0]?.dataIndex ?? 0;
+            const i = axisIndex(params);
             const v = m.means[i] ?? null;
             return `${time(data.bucket_starts[i])}\nmean ${num(v)} · count ${count(m.counts[i])}${v === null ? '' : breaks(m, v) ? '\nALERT (breaks the condition)' : '\nOK'}`;
           },

@@ -4,7 +4,7 @@
 
 import * as api from '../../api';
 import { binKeys, binLabel, missingKey, unseenKey } from '../../bins';
-import { categoryAxis, chartPanel, legend, valueAxis, type ChartOption, type Palette } from '../../charts';
+import { axisIndex, categoryAxis, chartPanel, legend, valueAxis, type ChartOption, type Palette } from '../../charts';
 import { h, replace } from '../../dom';
 import { count, num, percent, time } from '../../format';
 import { setQuery, type Scope } from '../../router';
@@ -195,7 +195,7 @@ function featureSeriesPanel(scope: Scope, data: PsiDriftResponse, name: string, 
       tooltip: {
         trigger: 'axis',
         formatter: (params: unknown) => {
-          const i = (params as { dataIndex: number }[])[0]?.dataIndex ?? 0;
+          const i = axisIndex(params);
           const c = cells[i];
           if (!c) return '';
           const state = c.ratio === null ? 'n/a (insufficient data)' : c.alert ? 'ALERT' : 'OK';

@@ -3,7 +3,7 @@
 // with more samples than a chart shows comes bucketed: mean per bucket with its min–max band.
 
 import * as api from '../../api';
-import { categoryAxis, chartPanel, legend, valueAxis, type ChartOption, type Palette } from '../../charts';
+import { axisIndex, categoryAxis, chartPanel, legend, valueAxis, type ChartOption, type Palette } from '../../charts';
 import { h, replace } from '../../dom';
 import { count, num, time, words } from '../../format';
 import { setQuery, type Scope } from '../../router';
@@ -154,7 +154,7 @@ function bucketedChart(scope: Scope, name: string, s: SpcFeatureSeries, starts: 
         tooltip: {
           trigger: 'axis',
           formatter: (params: unknown) => {
-            const i = (params as { dataIndex: number }[])[0]?.dataIndex ?? 0;
+            const i = axisIndex(params);
             const mean = b.means[i] ?? null;
             return `${time(starts[i])}\nmean ${num(mean)} (min ${num(b.mins[i])}, max ${num(b.maxes[i])})\n${count(b.counts[i])} samples, ${count(b.values[i])} values${mean === null ? '' : `\n${zoneText(zoneCode(mean, s.limits))}`}`;
           },
