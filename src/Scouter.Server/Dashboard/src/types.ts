@@ -49,20 +49,32 @@ export interface ProfileList {
   profiles: ProfileInfo[];
 }
 
-/** The latest check of a profile as the overview reports it (shape read defensively). */
-export interface LastCheck {
-  id?: number;
-  ran_at?: string;
-  slot?: string;
-  trigger?: string;
-  alert_count?: number;
+/** A check run in brief (the overview's latest check). */
+export interface CheckSummary {
+  id: number;
+  ran_at: string;
+  trigger: string;
+  window_start: string | null;
+  window_end: string;
+  alert_count: number;
+  /** alert or no_alert. */
+  status: string;
 }
 
-export interface OverviewProfile extends Pick<ProfileInfo, 'uid' | 'space' | 'name' | 'version' | 'drift_type' | 'active' | 'schedule' | 'next_run'> {
-  /** undefined when the server has no overview route (the list was read instead). */
-  last_check?: LastCheck | null;
-  /** Open alerts by severity; undefined when unknown. */
-  open_alerts?: Record<string, number>;
+/** Open (firing or acknowledged) alerts: critical + warning = firing + acknowledged = total. */
+export interface OpenAlertCounts {
+  total: number;
+  critical: number;
+  warning: number;
+  firing: number;
+  acknowledged: number;
+}
+
+export interface OverviewProfile extends Pick<ProfileInfo, 'uid' | 'space' | 'name' | 'version' | 'drift_type' | 'active' | 'schedule' | 'time_zone' | 'next_run'> {
+  /** null before the first check; undefined when the server has no overview route (the list was read instead). */
+  last_check?: CheckSummary | null;
+  /** undefined when unknown (no overview route). */
+  open_alerts?: OpenAlertCounts;
 }
 
 export interface Overview {
@@ -107,8 +119,10 @@ export interface PsiFeatureSeries {
   baseline_proportions: Record<string, number>;
   /** Newer servers: effective threshold per bucket. */
   bucket_thresholds?: (number | null)[];
-  /** Newer servers: status per bucket (DriftStatus; "alert" read too). */
-  bucket_status?: (DriftStatus | 'alert')[];
+  /** Newer servers: ok or insufficient_data per bucket. */
+  bucket_status?: DriftStatus[];
+  /** Newer servers: whether each bucket's PSI alerts on its own. */
+  bucket_alerts?: boolean[];
   /** Newer servers, with feature=: per bucket, bin key → proportion (null for an empty bucket). */
   bucket_observed?: (Record<string, number> | null)[];
 }
@@ -217,6 +231,10 @@ export interface Alert {
   next_attempt_at: string | null;
   acknowledged_by: string | null;
   acknowledged_at: string | null;
+  /** Newer servers: the profile's name, version and drift type. */
+  name?: string;
+  version?: string;
+  drift_type?: DriftType;
 }
 
 export interface AlertPage {

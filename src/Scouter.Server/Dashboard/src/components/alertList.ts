@@ -34,6 +34,11 @@ function notifyCell(a: Alert) {
   return h('span', { class: 'muted', 'data-notify': 'none' }, 'not notified');
 }
 
+function profileName(a: Alert, names: Map<string, string> | undefined): string {
+  if (a.name !== undefined) return `${a.name} ${a.version ?? ''}${a.drift_type ? ` (${a.drift_type})` : ''}`;
+  return names?.get(a.uid) ?? a.uid;
+}
+
 function kindText(a: Alert): string {
   return a.zone === null ? words(a.kind) : `${words(a.kind)}, zone ${a.zone}`;
 }
@@ -89,7 +94,7 @@ export function alertList(root: HTMLElement, scope: Scope, options: AlertListOpt
     { key: 'created', label: 'Fired', value: (a) => a.created_at, cell: (a) => h('time', { datetime: a.created_at }, time(a.created_at)) },
     ...(options.showProfile ? [{
       key: 'profile', label: 'Profile', value: (a: Alert) => a.uid,
-      cell: (a: Alert) => h('span', null, h('a', { href: href(`/profiles/${encodeURIComponent(a.uid)}`, { tab: 'alerts' }) }, options.profileNames?.get(a.uid) ?? a.uid),
+      cell: (a: Alert) => h('span', null, h('a', { href: href(`/profiles/${encodeURIComponent(a.uid)}`, { tab: 'alerts' }) }, profileName(a, options.profileNames)),
         h('div', { class: 'muted' }, a.space)),
     }] : []),
     { key: 'subject', label: 'Feature / metric', value: (a) => a.feature_or_metric, cell: (a) => a.feature_or_metric },

@@ -7,45 +7,37 @@ import { badge, errorMessage, field, isAbort, loading, note, pageTitle, scroller
 import type { Overview, OverviewProfile } from '../types';
 
 const typeNames: Record<string, string> = { psi: 'PSI', spc: 'SPC', custom: 'Custom', llm: 'LLM' };
-const severityOrder = ['critical', 'warning'];
 
 export function typeName(type: string): string {
   return typeNames[type] ?? type;
 }
 
-function openTotal(p: OverviewProfile): number | null {
-  if (!p.open_alerts) return null;
-  return Object.values(p.open_alerts).reduce((a, b) => a + b, 0);
-}
-
 /** Sort weight of open alerts: criticals first, then the rest. */
 function alertWeight(p: OverviewProfile): number | null {
   if (!p.open_alerts) return null;
-  return (p.open_alerts['critical'] ?? 0) * 1e6 + (openTotal(p) ?? 0);
-}
-
-function lastCheckTime(p: OverviewProfile): string | undefined {
-  return p.last_check?.ran_at ?? p.last_check?.slot;
+  return p.open_alerts.critical * 1e6 + p.open_alerts.total;
 }
 
 function openAlertsCell(p: OverviewProfile) {
-  if (!p.open_alerts) return h('span', { class: 'muted' }, 'n/a');
-  const entries = Object.entries(p.open_alerts).filter(([, n]) => n > 0)
-    .sort(([a], [b]) => (severityOrder.indexOf(a) + 1 || 99) - (severityOrder.indexOf(b) + 1 || 99));
-  if (entries.length === 0) return badge('ok', 'none', { 'data-open-alerts': '0' });
-  return h('span', { class: 'badges', 'data-open-alerts': String(openTotal(p)) },
-    entries.map(([severity, n]) => h('span', { 'data-severity-count': severity, 'data-value': String(n) }, severityBadge(severity), ` ${count(n)}`)));
+  const open = p.open_alerts;
+  if (!open) return h('span', { class: 'muted' }, 'n/a');
+  if (open.total === 0) return badge('ok', 'none', { 'data-open-alerts': '0' });
+  const severity = (name: 'critical' | 'warning') => (open[name] > 0
+    ? h('span', { 'data-severity-count': name, 'data-value': String(open[name]) }, severityBadge(name), ` ${count(open[name])}`)
+    : null);
+  return h('span', { class: 'badges', 'data-open-alerts': String(open.total) },
+    severity('critical'), severity('warning'),
+    open.acknowledged > 0 ? h('span', { class: 'muted', 'data-acknowledged': String(open.acknowledged) }, `${count(open.acknowledged)} acknowledged`) : null);
 }
 
 function lastCheckCell(p: OverviewProfile) {
-  if (p.last_check === undefined) return h('span', { class: 'muted' }, 'n/a');
-  if (p.last_check === null) return h('span', { class: 'muted' }, 'never');
-  const when = lastCheckTime(p);
-  const alerts = p.last_check.alert_count;
-  return h('span', null,
-    h('time', { datetime: when ?? '' }, time(when)),
-    alerts === undefined ? null : [' ', alerts > 0 ? badge('alert', `${alerts} ALERT${alerts === 1 ? '' : 'S'}`) : badge('ok', 'no alerts')],
-    p.last_check.trigger ? h('span', { class: 'muted' }, ` (${p.last_check.trigger})`) : null);
+  const check = p.last_check;
+  if (check === undefined) return h('span', { class: 'muted' }, 'n/a');
+  if (check === null) return h('span', { class: 'muted' }, 'never');
+  return h('span', { 'data-check-id': String(check.id), 'data-alert-count': String(check.alert_count) },
+    h('time', { datetime: check.ran_at }, time(check.ran_at)), ' ',
+    check.alert_count > 0 ? badge('alert', `${count(check.alert_count)} ALERT${check.alert_count === 1 ? '' : 'S'}`) : badge('ok', 'no alerts'),
+    h('span', { class: 'muted' }, ` (${check.trigger})`));
 }
 
 const columns: Column<OverviewProfile>[] = [
@@ -61,11 +53,11 @@ const columns: Column<OverviewProfile>[] = [
   },
   {
     key: 'next_run', label: 'Schedule / next run', sortable: true, value: (p) => (p.next_run ? Date.parse(p.next_run) : null),
-    cell: (p) => h('span', null, h('code', null, p.schedule), h('br'),
+    cell: (p) => h('span', null, h('code', null, p.schedule), p.time_zone ? h('span', { class: 'muted' }, ` ${p.time_zone}`) : null, h('br'),
       p.next_run ? h('time', { datetime: p.next_run, title: time(p.next_run) }, relative(p.next_run)) : h('span', { class: 'muted' }, 'not scheduled')),
   },
   {
-    key: 'last_check', label: 'Last check', sortable: true, value: (p) => (lastCheckTime(p) ? Date.parse(lastCheckTime(p) ?? '') : null),
+    key: 'last_check', label: 'Last check', sortable: true, value: (p) => (p.last_check ? Date.parse(p.last_check.ran_at) : null),
     cell: lastCheckCell,
   },
   { key: 'alerts', label: 'Open alerts', sortable: true, numeric: false, value: alertWeight, cell: openAlertsCell },
@@ -94,7 +86,7 @@ function filtersFromUrl(url: URL): Filters {
 function matches(p: OverviewProfile, f: Filters): boolean {
   if (f.space && p.space !== f.space) return false;
   if (f.type && p.drift_type !== f.type) return false;
-  if (f.alerting && !((openTotal(p) ?? 0) > 0 || (p.last_check?.alert_count ?? 0) > 0)) return false;
+  if (f.alerting && !((p.open_alerts?.total ?? 0) > 0 || (p.last_check?.alert_count ?? 0) > 0)) return false;
   const q = f.q.trim().toLowerCase();
   if (q && ![p.name, p.space, p.version, p.uid].some((s) => s.toLowerCase().includes(q))) return false;
   return true;

@@ -33,8 +33,9 @@ function bucketCell(s: PsiFeatureSeries, i: number): BucketCell {
   const status = s.bucket_status?.[i] ?? (psi === null ? 'insufficient_data' : null);
   const evaluated = psi !== null && threshold !== null && threshold > 0 && status !== 'insufficient_data';
   const ratio = evaluated ? psi / threshold : null;
-  // A status of "ok" means evaluated (DriftStatus); a server may also say "alert" outright.
-  return { psi, threshold, n: s.bucket_counts[i] ?? 0, status, ratio, alert: status === 'alert' || (ratio !== null && ratio > 1) };
+  // The server's own decision where it sends one (PSI > threshold with enough data).
+  const alert = s.bucket_alerts?.[i] ?? (ratio !== null && ratio > 1);
+  return { psi, threshold, n: s.bucket_counts[i] ?? 0, status, ratio, alert };
 }
 
 function cellBadge(c: BucketCell): HTMLElement {
