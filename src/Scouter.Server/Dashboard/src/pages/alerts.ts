@@ -11,12 +11,17 @@ const statuses: [string, string][] = [
   ['open', 'Open (firing or acknowledged)'], ['firing', 'Firing'], ['acknowledged', 'Acknowledged'], ['resolved', 'Resolved'], ['all', 'All'],
 ];
 const severities: [string, string][] = [['', 'All'], ['critical', 'Critical'], ['warning', 'Warning']];
+const kinds: [string, string][] = [
+  ['', 'All'], ['psi', 'PSI'], ['consecutive', 'SPC consecutive'], ['alternating', 'SPC alternating'], ['out_of_bounds', 'SPC out of bounds'],
+  ['trend', 'SPC trend'], ['custom', 'Custom metric'], ['llm', 'LLM metric'], ['evaluation_failures', 'LLM evaluation failures'],
+];
 
 interface Filters {
   space: string;
   uid: string;
   status: string;
   severity: string;
+  kind: string;
   from: string;
   to: string;
   page: number;
@@ -30,6 +35,7 @@ function filtersFromUrl(url: URL): Filters {
     uid: p.get('uid') ?? '',
     status: statuses.some(([v]) => v === status) ? status : 'open',
     severity: p.get('severity') ?? '',
+    kind: p.get('kind') ?? '',
     from: p.get('from') ?? '',
     to: p.get('to') ?? '',
     page: Math.max(1, Number(p.get('page') ?? '1') || 1),
@@ -44,6 +50,7 @@ function toFilter(f: Filters): api.AlertFilter {
     status: f.status === 'open' || f.status === 'all' ? undefined : f.status,
     open: f.status === 'open' ? true : undefined,
     severity: f.severity || undefined,
+    kind: f.kind || undefined,
     from: iso(f.from),
     to: iso(f.to),
   };
@@ -55,7 +62,10 @@ export function alertsPage(root: HTMLElement, url: URL, scope: Scope): Page {
   let profiles: ProfileInfo[] = [];
   const results = h('div', { 'aria-live': 'polite' });
 
-  const ids = { space: uniqueId('a-space'), uid: uniqueId('a-uid'), status: uniqueId('a-status'), severity: uniqueId('a-sev'), from: uniqueId('a-from'), to: uniqueId('a-to') };
+  const ids = {
+    space: uniqueId('a-space'), uid: uniqueId('a-uid'), status: uniqueId('a-status'), severity: uniqueId('a-sev'), kind: uniqueId('a-kind'),
+    from: uniqueId('a-from'), to: uniqueId('a-to'),
+  };
   const change = (key: string, value: string) => setQuery({ [key]: value, page: null }, { replace: true });
   const option = (value: string, label: string) => h('option', { value }, label);
 
@@ -65,6 +75,8 @@ export function alertsPage(root: HTMLElement, url: URL, scope: Scope): Page {
     statuses.map(([v, l]) => option(v, l)));
   const severity = h('select', { id: ids.severity, 'data-testid': 'alerts-filter-severity', onchange: () => change('severity', severity.value) },
     severities.map(([v, l]) => option(v, l)));
+  const kind = h('select', { id: ids.kind, 'data-testid': 'alerts-filter-kind', onchange: () => change('kind', kind.value) },
+    kinds.map(([v, l]) => option(v, l)));
   const from = h('input', { id: ids.from, type: 'datetime-local', 'data-testid': 'alerts-filter-from', onchange: () => change('from', from.value ? new Date(from.value).toISOString() : '') });
   const to = h('input', { id: ids.to, type: 'datetime-local', 'data-testid': 'alerts-filter-to', onchange: () => change('to', to.value ? new Date(to.value).toISOString() : '') });
 
@@ -83,6 +95,7 @@ export function alertsPage(root: HTMLElement, url: URL, scope: Scope): Page {
     profile.value = filters.uid;
     status.value = filters.status;
     severity.value = filters.severity;
+    kind.value = filters.kind;
     from.value = localInput(filters.from);
     to.value = localInput(filters.to);
   };
@@ -103,7 +116,7 @@ export function alertsPage(root: HTMLElement, url: URL, scope: Scope): Page {
     pageTitle('Alerts'),
     h('form', { class: 'filters', role: 'search', 'aria-label': 'Filter alerts', onsubmit: (e) => e.preventDefault() },
       field(ids.space, 'Space', space), field(ids.uid, 'Profile', profile), field(ids.status, 'Status', status),
-      field(ids.severity, 'Severity', severity), field(ids.from, 'Fired after', from), field(ids.to, 'Fired before', to)),
+      field(ids.severity, 'Severity', severity), field(ids.kind, 'Kind', kind), field(ids.from, 'Fired after', from), field(ids.to, 'Fired before', to)),
     results);
 
   const me = user();
