@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Scouter.Server.Apis;
+using Scouter.Server.Dashboard;
 
 namespace Scouter.Server;
 
@@ -50,6 +51,7 @@ public static class ScouterServer
         app.UseScouterAuth();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapHealthApi();
+        app.MapDashboard();
         app.MapScouterTelemetry(options);
         var api = app.MapGroup("/api/v1");
         api.AddEndpointFilter(TextRules.FilterAsync);

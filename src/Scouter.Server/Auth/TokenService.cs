@@ -20,7 +20,7 @@ internal enum LoginOutcome
 }
 
 /// <summary>Password logins, access-token minting and refresh-token rotation.</summary>
-internal sealed class TokenService(AuthStore store, SigningKeyProvider keys, LoginThrottle throttle, TimeProvider time, ILogger<TokenService> logger)
+internal sealed class TokenService(AuthStore store, SigningKeyProvider keys, LoginThrottle throttle, UserSessions sessions, TimeProvider time, ILogger<TokenService> logger)
 {
     public const string Issuer = "scouter";
     public const string Audience = "scouter-api";
@@ -56,23 +56,34 @@ internal sealed class TokenService(AuthStore store, SigningKeyProvider keys, Log
             await store.UpdatePasswordHashAsync(user.Name, HashPassword(password), ct);
 
         var refresh = Secrets.RandomToken();
+        var family = Secrets.NewId();
         var now = time.GetUtcNow();
         // The user may have been deleted while the password was verified: then there is no one to log in.
-        if (!await store.InsertRefreshTokenAsync(Secrets.Hash(refresh), Secrets.NewId(), user.Name, now, now + RefreshTokenLifetime, ct))
+        if (!await store.InsertRefreshTokenAsync(Secrets.Hash(refresh), family, user.Name, now, now + RefreshTokenLifetime, ct))
             return (LoginOutcome.InvalidCredentials, null, TimeSpan.Zero);
-        return (LoginOutcome.Success, Issue(user, refresh, now), TimeSpan.Zero);
+        return (LoginOutcome.Success, Issue(user, family, refresh, now), TimeSpan.Zero);
     }
 
     public async Task<(RefreshOutcome Outcome, TokenResponse? Tokens)> RefreshAsync(string refreshToken, CancellationToken ct)
     {
         var next = Secrets.RandomToken();
         var now = time.GetUtcNow();
-        var (outcome, user) = await store.RotateRefreshTokenAsync(Secrets.Hash(refreshToken), Secrets.Hash(next), now, now + RefreshTokenLifetime, ct);
-        if (outcome == RefreshOutcome.Reused) AuthLog.RefreshReused(logger);
-        return outcome == RefreshOutcome.Rotated ? (outcome, Issue(user!, next, now)) : (outcome, null);
+        var (outcome, user, family) = await store.RotateRefreshTokenAsync(Secrets.Hash(refreshToken), Secrets.Hash(next), now, now + RefreshTokenLifetime, ct);
+        if (outcome == RefreshOutcome.Reused)
+        {
+            AuthLog.RefreshReused(logger);
+            sessions.LoggedOut(family!);
+        }
+        return outcome == RefreshOutcome.Rotated ? (outcome, Issue(user!, family!, next, now)) : (outcome, null);
     }
 
-    private TokenResponse Issue(UserRecord user, string refreshToken, DateTimeOffset now)
+    /// <summary>Logs out: revokes every token of <paramref name="refreshToken"/>'s login, access tokens included (their <c>sid</c>).</summary>
+    public async Task LogoutAsync(string refreshToken, CancellationToken ct)
+    {
+        if (await store.RevokeFamilyOfAsync(Secrets.Hash(refreshToken), time.GetUtcNow(), ct) is { } login) sessions.LoggedOut(login);
+    }
+
+    private TokenResponse Issue(UserRecord user, string family, string refreshToken, DateTimeOffset now)
     {
         var descriptor = new SecurityTokenDescriptor
         {
@@ -81,7 +92,7 @@ internal sealed class TokenService(AuthStore store, SigningKeyProvider keys, Log
             IssuedAt = now.UtcDateTime,
             NotBefore = now.UtcDateTime,
             Expires = (now + AccessTokenLifetime).UtcDateTime,
-            Subject = new ClaimsIdentity(UserClaims(user)),
+            Subject = new ClaimsIdentity(UserClaims(user).Append(new Claim(UserSessions.LoginClaim, family))),
             SigningCredentials = new SigningCredentials(keys.Key, SecurityAlgorithms.HmacSha256),
         };
         return new TokenResponse(_handler.CreateToken(descriptor), "bearer", (int)AccessTokenLifetime.TotalSeconds, refreshToken);
@@ -100,6 +111,9 @@ internal sealed class TokenService(AuthStore store, SigningKeyProvider keys, Log
         if (user.GlobalRole == GlobalRole.Admin) yield return new Claim(SpaceAccess.GlobalRoleClaim, "admin");
         foreach (var (space, role) in user.Spaces) yield return new Claim(SpaceAccess.SpaceClaim, SpaceAccess.Grant(space, role));
     }
+
+    /// <summary>The user name (<c>sub</c>) of an access token this service minted.</summary>
+    public static string SubjectOf(string accessToken) => new JsonWebToken(accessToken).Subject;
 
     /// <summary>Lifetime check against the injected clock (the token handler's own check reads the system clock).</summary>
     public bool ValidateLifetime(DateTime? notBefore, DateTime? expires, TimeSpan skew)

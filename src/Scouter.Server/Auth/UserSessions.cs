@@ -12,15 +12,21 @@ namespace Scouter.Server.Auth;
 /// disabled, or has a new security stamp (password changed, disabled, deleted and created again);
 /// otherwise the space and global-role claims are replaced by the user's current grants, so a demotion
 /// applies to the next request. Changes made through this replica evict its entry at once; other
-/// replicas notice within <see cref="CacheDuration"/>.
+/// replicas notice within <see cref="CacheDuration"/>. A token minted by a login or refresh names its
+/// login (<see cref="LoginClaim"/>, the refresh-token family): once that login is logged out or caught
+/// reusing a refresh token, its access tokens are refused too.
 /// </summary>
 internal sealed class UserSessions(AuthStore store, TimeProvider time)
 {
     public const string StampClaim = "scouter_stamp";
+
+    /// <summary>Claim naming the login (refresh-token family) an access token belongs to.</summary>
+    public const string LoginClaim = "sid";
     public static readonly TimeSpan CacheDuration = TimeSpan.FromSeconds(5);
     private const int MaxEntries = 50_000;
 
     private readonly ConcurrentDictionary<string, (UserRecord? User, DateTimeOffset FetchedAt)> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (bool Live, DateTimeOffset FetchedAt)> _logins = new(StringComparer.Ordinal);
 
     /// <summary>The principal with the user's current grants, or null when the token no longer grants access.</summary>
     public async Task<ClaimsPrincipal?> CurrentAsync(ClaimsPrincipal token, CancellationToken ct)
@@ -29,6 +35,7 @@ internal sealed class UserSessions(AuthStore store, TimeProvider time)
         var user = await GetAsync(name, ct);
         var stamp = identity.FindFirst(StampClaim)?.Value ?? string.Empty;
         if (user is null || user.Disabled || !string.Equals(user.SecurityStamp, stamp, StringComparison.Ordinal)) return null;
+        if (identity.FindFirst(LoginClaim)?.Value is { } login && !await IsLiveAsync(login, ct)) return null;
 
         var kept = identity.Claims.Where(c => c.Type is not (SpaceAccess.SpaceClaim or SpaceAccess.GlobalRoleClaim));
         var current = TokenService.UserClaims(user).Where(c => c.Type is SpaceAccess.SpaceClaim or SpaceAccess.GlobalRoleClaim);
@@ -37,6 +44,19 @@ internal sealed class UserSessions(AuthStore store, TimeProvider time)
 
     /// <summary>Drops the cached record of <paramref name="name"/> after a change made through this replica.</summary>
     public void Forget(string name) => _cache.TryRemove(name, out _);
+
+    /// <summary>Marks <paramref name="login"/> logged out on this replica at once (others notice within <see cref="CacheDuration"/>).</summary>
+    public void LoggedOut(string login) => _logins[login] = (false, time.GetUtcNow());
+
+    private async Task<bool> IsLiveAsync(string login, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (_logins.TryGetValue(login, out var cached) && (!cached.Live || now - cached.FetchedAt < CacheDuration)) return cached.Live;
+        var live = await store.IsFamilyLiveAsync(login, ct);
+        if (_logins.Count >= MaxEntries) _logins.Clear();
+        _logins[login] = (live, now);
+        return live;
+    }
 
     private async Task<UserRecord?> GetAsync(string name, CancellationToken ct)
     {

@@ -62,6 +62,13 @@ public static class AuthExtensions
                 };
                 o.Events = new JwtBearerEvents
                 {
+                    // The browser session: the access token from its HttpOnly cookie when no Authorization header is sent
+                    // (CsrfGuard has checked unsafe requests that rely on it).
+                    OnMessageReceived = context =>
+                    {
+                        if (context.Request.Headers.Authorization.Count == 0) context.Token = SessionCookies.AccessToken(context.Request);
+                        return Task.CompletedTask;
+                    },
                     OnTokenValidated = async context =>
                     {
                         var sessions = context.HttpContext.RequestServices.GetRequiredService<UserSessions>();
@@ -94,12 +101,13 @@ public static class AuthExtensions
     /// <summary>Adds the authentication and authorization middleware.</summary>
     public static WebApplication UseScouterAuth(this WebApplication app)
     {
+        app.Use(CsrfGuard.InvokeAsync);
         app.UseAuthentication();
         app.UseAuthorization();
         return app;
     }
 
-    /// <summary>Maps <c>/auth</c>, <c>/users</c> and <c>/api-keys</c>.</summary>
+    /// <summary>Maps <c>/auth</c> (tokens and the browser session), <c>/me</c>, <c>/users</c> and <c>/api-keys</c>.</summary>
     public static RouteGroupBuilder MapAuthApi(this RouteGroupBuilder api) =>
-        api.MapTokenApi().MapUsersApi().MapApiKeysApi();
+        api.MapTokenApi().MapSessionApi().MapMeApi().MapUsersApi().MapApiKeysApi();
 }

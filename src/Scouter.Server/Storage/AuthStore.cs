@@ -219,30 +219,48 @@ internal sealed class AuthStore(ScouterDatabase database)
     /// transaction. A token already used (or used concurrently) revokes its family. The user is
     /// re-read inside the transaction so role changes apply and disabled users are refused.
     /// </summary>
-    public Task<(RefreshOutcome Outcome, UserRecord? User)> RotateRefreshTokenAsync(string oldHash, string newHash, DateTimeOffset now, DateTimeOffset expires, CancellationToken ct) =>
-        WriteAsync<(RefreshOutcome, UserRecord?)>(async (c, tx) =>
+    public Task<(RefreshOutcome Outcome, UserRecord? User, string? FamilyId)> RotateRefreshTokenAsync(string oldHash, string newHash, DateTimeOffset now, DateTimeOffset expires, CancellationToken ct) =>
+        WriteAsync<(RefreshOutcome, UserRecord?, string?)>(async (c, tx) =>
         {
             var row = await c.QuerySingleOrDefaultAsync<RefreshRow>(new CommandDefinition(
                 "select family_id, username, expires_at, used_at, revoked_at from refresh_tokens where token_hash = @oldHash",
                 new { oldHash }, tx, cancellationToken: ct));
-            if (row is null || ReadTime(row.revoked_at) is not null || ReadTime(row.expires_at) <= now) return (RefreshOutcome.Invalid, null);
+            if (row is null || ReadTime(row.revoked_at) is not null || ReadTime(row.expires_at) <= now) return (RefreshOutcome.Invalid, null, null);
             var claimed = ReadTime(row.used_at) is null && await c.ExecuteAsync(new CommandDefinition(
                 "update refresh_tokens set used_at = @now where token_hash = @oldHash and used_at is null and revoked_at is null",
                 new { oldHash, now = Time(now) }, tx, cancellationToken: ct)) == 1;
             if (!claimed)
             {
                 await RevokeFamilyAsync(c, tx, row.family_id, now, ct);
-                return (RefreshOutcome.Reused, null);
+                return (RefreshOutcome.Reused, null, row.family_id);
             }
             var user = await GetUserAsync(row.username, ct, c, tx);
             if (user is null || user.Disabled)
             {
                 await RevokeFamilyAsync(c, tx, row.family_id, now, ct);
-                return (RefreshOutcome.Invalid, null);
+                return (RefreshOutcome.Invalid, null, null);
             }
-            if (!await InsertRefreshAsync(c, tx, newHash, row.family_id, row.username, now, expires, ct)) return (RefreshOutcome.Invalid, null);
-            return (RefreshOutcome.Rotated, user);
+            if (!await InsertRefreshAsync(c, tx, newHash, row.family_id, row.username, now, expires, ct)) return (RefreshOutcome.Invalid, null, null);
+            return (RefreshOutcome.Rotated, user, row.family_id);
         }, lockUsers: false, ct);
+
+    /// <summary>Revokes the family of the refresh token with <paramref name="tokenHash"/> (log out); returns its family id, null when unknown.</summary>
+    public Task<string?> RevokeFamilyOfAsync(string tokenHash, DateTimeOffset now, CancellationToken ct) =>
+        WriteAsync(async (c, tx) =>
+        {
+            var family = await c.ExecuteScalarAsync<string?>(new CommandDefinition(
+                "select family_id from refresh_tokens where token_hash = @tokenHash", new { tokenHash }, tx, cancellationToken: ct));
+            if (family is not null) await RevokeFamilyAsync(c, tx, family, now, ct);
+            return family;
+        }, lockUsers: false, ct);
+
+    /// <summary>Whether the login <paramref name="familyId"/> still has a token that is not revoked (it was not logged out or caught reusing a token).</summary>
+    public async Task<bool> IsFamilyLiveAsync(string familyId, CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return await c.ExecuteScalarAsync<long>(new CommandDefinition(
+            "select count(*) from refresh_tokens where family_id = @familyId and revoked_at is null", new { familyId }, cancellationToken: ct)) > 0;
+    }
 
     private async Task RevokeFamilyAsync(DbConnection c, DbTransaction tx, string familyId, DateTimeOffset now, CancellationToken ct) =>
         await c.ExecuteAsync(new CommandDefinition("update refresh_tokens set revoked_at = @now where family_id = @familyId and revoked_at is null",

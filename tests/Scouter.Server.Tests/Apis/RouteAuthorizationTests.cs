@@ -213,7 +213,11 @@ public sealed class RouteAuthorizationTests(RouteAuthorizationFixture fixture) :
     ];
 
     /// <summary>Routes reachable without credentials, by design.</summary>
-    private static readonly string[] Anonymous = ["POST /api/v1/auth/token", "POST /api/v1/auth/refresh"];
+    private static readonly string[] Anonymous =
+        ["POST /api/v1/auth/token", "POST /api/v1/auth/refresh", "POST /api/v1/auth/session", "POST /api/v1/auth/session/refresh", "DELETE /api/v1/auth/session"];
+
+    /// <summary>Routes any authenticated caller may use, whatever its spaces (they describe the caller itself).</summary>
+    private static readonly string[] AnyCaller = ["GET /api/v1/me"];
 
     public static TheoryData<string> Routes => new(Table.Select(Key));
 
@@ -237,7 +241,7 @@ public sealed class RouteAuthorizationTests(RouteAuthorizationFixture fixture) :
             .Order(StringComparer.Ordinal)
             .ToList();
 
-        Assert.Equal(Table.Select(Key).Concat(Anonymous).Order(StringComparer.Ordinal), mapped);
+        Assert.Equal(Table.Select(Key).Concat(Anonymous).Concat(AnyCaller).Order(StringComparer.Ordinal), mapped);
     }
 
     [Theory]
