@@ -8,7 +8,7 @@ import type { PsiFeatureProfile } from './types';
 export const missingKey = '0';
 export const unseenKey = '-1';
 
-/** The label of bin <paramref>key</paramref>; "bin k" when the profile is not known. */
+/** The label of bin `key`; "bin k" when the profile is not known. */
 export function binLabel(key: string, feature: PsiFeatureProfile | undefined): string {
   if (key === missingKey) return 'missing';
   if (key === unseenKey) return 'unseen';

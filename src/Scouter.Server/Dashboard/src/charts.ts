@@ -152,7 +152,7 @@ window.matchMedia?.('(prefers-color-scheme: dark)').addEventListener('change', (
   }
 });
 
-/** A titled chart with its "Show as table" toggle; disposed with <paramref>scope</paramref>. */
+/** A titled chart with its "Show as table" toggle; disposed with `scope`. */
 export function chartPanel(scope: Scope, spec: ChartSpec): HTMLElement {
   const chartEl = h('div', { class: 'chart', 'data-testid': `chart-${spec.name}` });
   chartEl.style.height = `${spec.height ?? 280}px`;

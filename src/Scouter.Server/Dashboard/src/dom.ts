@@ -67,7 +67,7 @@ export function append(parent: Node, children: readonly Child[]): void {
   }
 }
 
-/** Replaces every child of <paramref>parent</paramref> with <paramref>children</paramref>. */
+/** Replaces every child of `parent` with `children`. */
 export function replace(parent: Node, ...children: Child[]): void {
   while (parent.firstChild) parent.removeChild(parent.firstChild);
   append(parent, children);

@@ -25,7 +25,7 @@ const presets: Record<Exclude<RangeKey, 'custom'>, { hours: number; width: numbe
 const maxCustomBuckets = 180;
 
 /**
- * Buckets of <paramref>width</paramref> hours over the window the server reads with align=true
+ * Buckets of `width` hours over the window the server reads with align=true
  * (the start floored and the end ceiled to whole hours): asking for exactly that many keeps the
  * server from widening the buckets to the next whole hour.
  */
@@ -53,7 +53,7 @@ export function rangeFromUrl(url: URL, now = Date.now()): TimeRange {
   return { key: 'custom', from: new Date(from).toISOString(), to: new Date(to).toISOString(), buckets: bucketCount(from, to) };
 }
 
-/** Preset buttons and a custom from/to form; <paramref>onChange</paramref> gets the query to set. */
+/** Preset buttons and a custom from/to form; `onChange` gets the query to set. */
 export function rangePicker(range: TimeRange, onChange: (query: Record<string, string | null>) => void): HTMLElement {
   const fromId = uniqueId('range-from');
   const toId = uniqueId('range-to');

@@ -151,7 +151,7 @@ function onClick(event: MouseEvent): void {
   navigate(target.pathname + target.search);
 }
 
-/** Starts routing into <paramref>root</paramref>. */
+/** Starts routing into `root`. */
 export function start(root: HTMLElement): void {
   outlet = root;
   document.addEventListener('click', onClick);

@@ -15,7 +15,7 @@ export function setUser(me: Me | null): void {
 
 const rank: Record<SpaceRole, number> = { read: 1, write: 2, admin: 3 };
 
-/** The caller's role on <paramref>space</paramref> (a "*" grant covers every space). */
+/** The caller's role on `space` (a "*" grant covers every space). */
 export function roleOn(space: string): SpaceRole | null {
   if (!current) return null;
   if (current.global_role === 'admin') return 'admin';
@@ -27,7 +27,7 @@ export function roleOn(space: string): SpaceRole | null {
   return best;
 }
 
-/** Null when the caller may write on <paramref>space</paramref>; else why not, for people. */
+/** Null when the caller may write on `space`; else why not, for people. */
 export function writeDenied(space: string): string | null {
   const role = roleOn(space);
   if (role && rank[role] >= rank.write) return null;

@@ -52,7 +52,7 @@ export interface AlertListOptions {
   onPage: (page: number) => void;
 }
 
-/** Loads and shows one page of alerts into <paramref>root</paramref>. */
+/** Loads and shows one page of alerts into `root`. */
 export function alertList(root: HTMLElement, scope: Scope, options: AlertListOptions): void {
   const status = h('p', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
   replace(root, loading());

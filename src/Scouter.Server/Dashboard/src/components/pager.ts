@@ -2,7 +2,7 @@ import { h } from '../dom';
 import { count } from '../format';
 
 /**
- * Previous/next page buttons with "page x of y". <paramref>total</paramref> null: unknown (the
+ * Previous/next page buttons with "page x of y". `total` null: unknown (the
  * route returns no total), so "next" is offered while the page came back full.
  */
 export function pager(options: { page: number; pageSize: number; shown: number; total: number | null; onPage: (page: number) => void; testid: string }): HTMLElement {

@@ -2,7 +2,7 @@ import { svg } from '../dom';
 import { num } from '../format';
 
 /**
- * A small SVG line of <paramref>values</paramref> (nulls break the line), with an optional
+ * A small SVG line of `values` (nulls break the line), with an optional
  * dashed reference level. It is described in its label; the numbers are in the charts' tables.
  */
 export function sparkline(values: readonly (number | null)[], label: string, reference?: number | null): SVGSVGElement {

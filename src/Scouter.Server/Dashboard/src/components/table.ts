@@ -43,7 +43,7 @@ function compare(a: SortValue, b: SortValue): number {
   return Number(a) - Number(b);
 }
 
-/** Rows sorted by <paramref>sort</paramref> (stable; empty values last). */
+/** Rows sorted by `sort` (stable; empty values last). */
 export function sortRows<T>(rows: readonly T[], columns: Column<T>[], sort: SortState | null | undefined): T[] {
   const column = sort && columns.find((c) => c.key === sort.key);
   if (!sort || !column?.value) return [...rows];
@@ -113,7 +113,7 @@ export function dataTable<T>(options: TableOptions<T>): HTMLTableElement {
 }
 
 /**
- * Marks the feature row named <paramref>feature</paramref> as selected (row class and the
+ * Marks the feature row named `feature` as selected (row class and the
  * aria-pressed of its select button) without rebuilding the table, so its sort and focus stay.
  */
 export function markSelectedFeature(container: ParentNode, feature: string | null): void {

@@ -7,7 +7,7 @@ export interface TabDef {
 
 /**
  * An ARIA tab list (arrow keys, Home, End move and select; the selected tab alone is in the tab
- * order). Selecting calls <paramref>onSelect</paramref>; the caller renders the panel.
+ * order). Selecting calls `onSelect`; the caller renders the panel.
  */
 export function tabList(tabs: TabDef[], selected: string, onSelect: (key: string) => void, label: string): { list: HTMLElement; panel: HTMLElement; select: (key: string) => void } {
   const panelId = uniqueId('tabpanel');
