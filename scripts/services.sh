@@ -4,6 +4,8 @@
 #   Redis 7 on 127.0.0.1:${SCOUTER_TEST_REDIS_PORT:-56379} (append-only file, fsync always)
 #   RabbitMQ 3 on 127.0.0.1:${SCOUTER_TEST_RABBITMQ_PORT:-55672} (guest/guest, node scouter@localhost)
 # Kafka has no local server: the tests start librdkafka's mock cluster in-process (KafkaMockCluster).
+# Also installs Debian's Chromium (/usr/bin/chromium) and fonts-liberation for the dashboard's browser
+# tests (Playwright drives it; `playwright install` downloads are not used).
 # Safe to run many times; a running service is left alone.
 set -euo pipefail
 
@@ -23,6 +25,8 @@ packages=()
 [ -x "$PG_BIN/postgres" ] || packages+=(postgresql-15 postgresql-client-15)
 command -v redis-server >/dev/null || packages+=(redis-server redis-tools)
 [ -x "$RABBIT_BIN/rabbitmq-server" ] || packages+=(rabbitmq-server)
+[ -x /usr/bin/chromium ] || packages+=(chromium)
+[ -d /usr/share/fonts/truetype/liberation ] || packages+=(fonts-liberation)
 if [ ${#packages[@]} -gt 0 ]; then
   echo "services: installing ${packages[*]}"
   as_root apt-get update -qq

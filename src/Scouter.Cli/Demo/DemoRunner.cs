@@ -83,7 +83,7 @@ internal static class DemoRunner
 
             if (options.KeepRunning)
             {
-                context.OutConsole.MarkupLineInterpolated($"Server running at [bold]{url}[/] (user admin, password {password}); press Ctrl+C to stop.");
+                context.OutConsole.MarkupLineInterpolated($"Dashboard: [bold]{url}/ui/[/] (user admin, password {password}); API at {url}/api/v1; press Ctrl+C to stop.");
                 await app.WaitForShutdownAsync(cancellationToken);
             }
             return CliApp.Success;
