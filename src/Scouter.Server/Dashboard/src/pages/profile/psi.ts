@@ -335,7 +335,8 @@ export const psiTab: TabFactory = (root, ctx, url, scope) => {
       replace(root, windowNote(answer), note('This profile has no features.'));
       return;
     }
-    replace(root, windowNote(answer, answer.bucket_starts.length), heatmapPanel(scope, answer, list), h('h2', null, 'Features'), tableSlot, detail);
+    replace(root, windowNote(answer, answer.bucket_starts.length), h('h2', null, 'Drift by bucket'), heatmapPanel(scope, answer, list),
+      h('h2', null, 'Features'), tableSlot, detail);
     replace(tableSlot, featuresTable(data, list, selected));
     renderDetail();
   }, (error: unknown) => {
