@@ -43,6 +43,16 @@ public sealed class OpenApiParameterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Alerts_document_open_severity_and_kind_besides_the_older_filters()
+    {
+        var document = await DocumentParametersAsync();
+
+        Assert.Equal(
+            ["query:from", "query:kind", "query:open", "query:page", "query:page_size", "query:severity", "query:space", "query:status", "query:to", "query:uid"],
+            document["GET /api/v1/alerts"].Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Every_endpoint_documents_exactly_the_route_and_query_parameters_its_handler_binds()
     {
         var document = await DocumentParametersAsync();
