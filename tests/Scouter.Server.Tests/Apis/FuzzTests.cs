@@ -367,6 +367,7 @@ public sealed class FuzzTests
                 ("uid", Maybe(rng, w.Profiles["custom"].ToString())), ("space", Maybe(rng, Space)), ("status", Maybe(rng, "firing")),
                 ("from", Window(rng, -24)), ("to", Window(rng, 1)), ("page", Maybe(rng, "1")), ("page_size", Maybe(rng, "50")),
                 ("open", Maybe(rng, rng.Next(2) == 0 ? "true" : "false")), ("severity", Maybe(rng, "warning")), ("kind", Maybe(rng, "custom"))),
+            ["GET /api/v1/overview"] = rng => Req("GET", "/api/v1/overview", null, null, ("space", Maybe(rng, Space))),
             ["GET /api/v1/llm/records"] = rng => Req("GET", "/api/v1/llm/records", null, null,
                 ("uid", w.Profiles["llm"].ToString()), ("status", Maybe(rng, rng.Next(2) == 0 ? "failed" : "pending")),
                 ("from", Window(rng, -24)), ("to", Window(rng, 1)), ("page", Maybe(rng, "1")), ("page_size", Maybe(rng, "50"))),

@@ -53,6 +53,14 @@ public sealed class OpenApiParameterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Overview_documents_space()
+    {
+        var document = await DocumentParametersAsync();
+
+        Assert.Equal(["query:space"], document["GET /api/v1/overview"]);
+    }
+
+    [Fact]
     public async Task Every_endpoint_documents_exactly_the_route_and_query_parameters_its_handler_binds()
     {
         var document = await DocumentParametersAsync();
