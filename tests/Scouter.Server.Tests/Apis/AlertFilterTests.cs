@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using Dapper;
-using Scouter.Server.Storage;
 using Scouter.Server.Tests.Fixtures;
 using Xunit;
 
@@ -21,24 +19,6 @@ public abstract class AlertFilterTests(ServerFixture fixture)
     private static string NewSpace() => "a" + Guid.NewGuid().ToString("N")[..10];
 
     private sealed record Seeded(long Id, string Kind, string Severity, string Status, DateTimeOffset CreatedAt);
-
-    private async Task<long> InsertAsync(Guid uid, string space, string subject, string kind, int? zone, string severity, string status, DateTimeOffset at)
-    {
-        var db = Server.Db.Database;
-        await using var connection = await db.OpenAsync(Ct);
-        return DbValues.ReadLong(await connection.ExecuteScalarAsync<object>(new CommandDefinition("""
-            insert into alerts (uid, space, feature_or_metric, kind, zone, severity, status, created_at, updated_at, resolved_at, payload_json, notify_attempts,
-                                acknowledged_by, acknowledged_at)
-            values (@uid, @space, @subject, @kind, @zone, @severity, @status, @at, @at, @resolved, '{}', 0, @by, @ackAt)
-            returning id
-            """, new
-        {
-            uid = db.Id(uid), space, subject, kind, zone, severity, status, at = db.Time(at),
-            resolved = status == "resolved" ? db.Time(at.AddMinutes(5)) : null,
-            by = status == "acknowledged" ? "alice" : null,
-            ackAt = status == "acknowledged" ? db.Time(at.AddMinutes(1)) : null,
-        }, cancellationToken: Ct)));
-    }
 
     /// <summary>Seven alerts over a PSI, an SPC and a custom profile of a new space, oldest first.</summary>
     private async Task<(string Space, Guid Psi, List<Seeded> Alerts)> SeedAsync()
@@ -62,7 +42,7 @@ public abstract class AlertFilterTests(ServerFixture fixture)
         {
             var (uid, subject, kind, zone, severity, status) = rows[i];
             var at = DataTestServer.Start.AddHours(-10).AddMinutes(10 * i);
-            alerts.Add(new Seeded(await InsertAsync(uid, space, subject, kind, zone, severity, status, at), kind, severity, status, at));
+            alerts.Add(new Seeded(await Seed.AlertAsync(Server.Db.Database, uid, space, subject, kind, zone, severity, status, at), kind, severity, status, at));
         }
         return (space, psi, alerts);
     }

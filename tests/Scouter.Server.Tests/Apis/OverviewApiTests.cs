@@ -40,11 +40,11 @@ public abstract class OverviewApiTests(ServerFixture fixture)
         var latest = await InsertCheckAsync(psi, Now.AddMinutes(-30), alertCount: 2);
         await InsertCheckAsync(psi, Now.AddHours(-1), alertCount: 0);
         var otherCheck = await InsertCheckAsync(other, Now.AddHours(-12), alertCount: 0);
-        await InsertAlertAsync(psi, a, "age", "critical", "firing");
-        await InsertAlertAsync(psi, a, "color", "critical", "firing");
-        await InsertAlertAsync(psi, a, "height", "warning", "acknowledged");
-        await InsertAlertAsync(psi, a, "weight", "critical", "resolved");
-        await InsertAlertAsync(other, b, "mae", "warning", "firing");
+        await Seed.AlertAsync(Server.Db.Database, psi, a, "age", "psi", null, "critical", "firing", Now.AddHours(-2));
+        await Seed.AlertAsync(Server.Db.Database, psi, a, "color", "psi", null, "critical", "firing", Now.AddHours(-2));
+        await Seed.AlertAsync(Server.Db.Database, psi, a, "height", "psi", null, "warning", "acknowledged", Now.AddHours(-2));
+        await Seed.AlertAsync(Server.Db.Database, psi, a, "weight", "psi", null, "critical", "resolved", Now.AddHours(-2));
+        await Seed.AlertAsync(Server.Db.Database, other, b, "mae", "psi", null, "warning", "firing", Now.AddHours(-2));
         return new World(a, b, psi, inactive, other, latest, otherCheck);
     }
 
@@ -61,16 +61,6 @@ public abstract class OverviewApiTests(ServerFixture fixture)
             returning id
             """, new { uid = db.Id(uid), start = db.Time(windowEnd.AddHours(-1)), end = db.Time(windowEnd), ran = db.Time(windowEnd.AddSeconds(3)), alertCount },
             cancellationToken: Ct)));
-    }
-
-    private async Task InsertAlertAsync(Guid uid, string space, string subject, string severity, string status)
-    {
-        var db = Server.Db.Database;
-        await using var connection = await db.OpenAsync(Ct);
-        await connection.ExecuteAsync(new CommandDefinition("""
-            insert into alerts (uid, space, feature_or_metric, kind, zone, severity, status, created_at, updated_at, payload_json, notify_attempts)
-            values (@uid, @space, @subject, 'psi', null, @severity, @status, @at, @at, '{}', 0)
-            """, new { uid = db.Id(uid), space, subject, severity, status, at = db.Time(Now.AddHours(-2)) }, cancellationToken: Ct));
     }
 
     private static async Task<JsonElement> GetOkAsync(HttpClient client, string url)
