@@ -50,8 +50,11 @@ public sealed partial class DemoDashboard : IAsyncLifetime
     /// <summary>A custom profile in <see cref="DemoSpace"/> named <see cref="Markup"/>, with a metric of that name and a firing alert.</summary>
     public Guid MarkupProfile { get; private set; }
 
-    /// <summary>A custom profile in <see cref="OtherSpace"/>.</summary>
+    /// <summary>A custom profile in <see cref="OtherSpace"/> with a firing alert nobody acknowledges.</summary>
     public Guid OtherProfile { get; private set; }
+
+    /// <summary>A custom profile in <see cref="OtherSpace"/> whose alert a test acknowledges.</summary>
+    public Guid AckProfile { get; private set; }
 
     /// <summary>Where screenshots go (under the repository's TestResults/, not committed).</summary>
     public string ScreenshotDir { get; } = FindScreenshotDir();
@@ -77,6 +80,7 @@ public sealed partial class DemoDashboard : IAsyncLifetime
         await CreateUserAsync("outsider", (OtherSpace, "write"));
         await CreateUserAsync("throttled", (DemoSpace, "read"));
         OtherProfile = await CustomProfileWithAlertAsync(OtherSpace, "other-model", "latency");
+        AckProfile = await CustomProfileWithAlertAsync(OtherSpace, "ack-model", "latency");
         MarkupProfile = await CustomProfileWithAlertAsync(DemoSpace, Markup, Markup);
 
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();

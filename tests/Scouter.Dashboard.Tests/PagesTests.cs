@@ -30,7 +30,7 @@ public sealed class PagesTests(DemoDashboard dashboard)
         var (path, ready, charts) = page switch
         {
             "overview" => ("/ui/", "profile-row", 0),
-            "psi" => ($"/ui/profiles/{dashboard.DemoProfiles["psi"]}?range=24h", "psi-features-table", 3),
+            "psi" => ($"/ui/profiles/{dashboard.DemoProfiles["psi"]}?range=24h&feature=debt_ratio", "psi-detail", 3),
             "spc" => ($"/ui/profiles/{dashboard.DemoProfiles["spc"]}?range=24h", "spc-features-table", 1),
             "custom" => ($"/ui/profiles/{dashboard.DemoProfiles["custom"]}?range=24h", "metrics-table", 1),
             "llm" => ($"/ui/profiles/{dashboard.DemoProfiles["llm"]}?range=24h", "llm-records-table", 1),
