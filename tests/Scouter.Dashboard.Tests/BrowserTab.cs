@@ -78,10 +78,11 @@ public sealed class BrowserTab : IAsyncDisposable
     /// <summary>Asserts no console error, CSP violation, request to another origin or dialog so far.</summary>
     public async Task AssertCleanAsync()
     {
-        Assert.Empty(await CspViolationsAsync());
-        lock (_consoleErrors) Assert.Empty(_consoleErrors);
-        lock (_foreignRequests) Assert.Empty(_foreignRequests);
-        lock (_dialogs) Assert.Empty(_dialogs);
+        var csp = await CspViolationsAsync();
+        Assert.True(csp.Length == 0, "CSP violations: " + string.Join("; ", csp));
+        lock (_consoleErrors) Assert.True(_consoleErrors.Count == 0, "console: " + string.Join("; ", _consoleErrors));
+        lock (_foreignRequests) Assert.True(_foreignRequests.Count == 0, "requests to another origin: " + string.Join("; ", _foreignRequests));
+        lock (_dialogs) Assert.True(_dialogs.Count == 0, "dialogs: " + string.Join("; ", _dialogs));
     }
 
     /// <summary>Asserts axe finds no serious or critical accessibility issue on the page as it is now.</summary>
@@ -120,7 +121,15 @@ public sealed class BrowserTab : IAsyncDisposable
         }
     }
 
-    public sealed record CanvasInk(string Chart, double Painted, int Colours);
+    /// <summary>What one chart canvas has drawn (filled by Playwright from the page's JSON).</summary>
+    public sealed class CanvasInk
+    {
+        public string Chart { get; set; } = "";
+
+        public double Painted { get; set; }
+
+        public int Colours { get; set; }
+    }
 
     /// <summary>Saves a full-page screenshot under TestResults/dashboard/.</summary>
     public Task ScreenshotAsync(string name) =>

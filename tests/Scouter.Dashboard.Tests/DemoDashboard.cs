@@ -50,8 +50,11 @@ public sealed partial class DemoDashboard : IAsyncLifetime
     /// <summary>A custom profile in <see cref="DemoSpace"/> named <see cref="Markup"/>, with a metric of that name and a firing alert.</summary>
     public Guid MarkupProfile { get; private set; }
 
-    /// <summary>A custom profile in <see cref="OtherSpace"/>.</summary>
+    /// <summary>A custom profile in <see cref="OtherSpace"/> with a firing alert nobody acknowledges.</summary>
     public Guid OtherProfile { get; private set; }
+
+    /// <summary>A custom profile in <see cref="OtherSpace"/> whose alert a test acknowledges.</summary>
+    public Guid AckProfile { get; private set; }
 
     /// <summary>Where screenshots go (under the repository's TestResults/, not committed).</summary>
     public string ScreenshotDir { get; } = FindScreenshotDir();
@@ -66,15 +69,18 @@ public sealed partial class DemoDashboard : IAsyncLifetime
         token.EnsureSuccessStatusCode();
         Admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", JsonNode.Parse(await token.Content.ReadAsStringAsync())!["access_token"]!.GetValue<string>());
 
-        var profiles = JsonNode.Parse(await Admin.GetStringAsync($"profiles/?space={DemoSpace}"))!.AsArray();
-        DemoProfiles = profiles.Where(p => p!["active"]!.GetValue<bool>())
-            .ToDictionary(p => p!["drift_type"]!.GetValue<string>(), p => Guid.Parse(p!["uid"]!.GetValue<string>()), StringComparer.Ordinal);
+        using (var client = AdminClient())
+        {
+            DemoProfiles = (await client.ListProfilesAsync(new ProfileFilter { Space = DemoSpace })).Where(p => p.Active)
+                .ToDictionary(p => p.DriftType.ToString().ToLowerInvariant(), p => p.Uid, StringComparer.Ordinal);
+        }
 
         await CreateUserAsync("reader", (DemoSpace, "read"));
         await CreateUserAsync("writer", (DemoSpace, "write"));
         await CreateUserAsync("outsider", (OtherSpace, "write"));
         await CreateUserAsync("throttled", (DemoSpace, "read"));
         OtherProfile = await CustomProfileWithAlertAsync(OtherSpace, "other-model", "latency");
+        AckProfile = await CustomProfileWithAlertAsync(OtherSpace, "ack-model", "latency");
         MarkupProfile = await CustomProfileWithAlertAsync(DemoSpace, Markup, Markup);
 
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
@@ -119,7 +125,7 @@ public sealed partial class DemoDashboard : IAsyncLifetime
     /// <summary>A custom profile whose metric is far above its baseline, checked once so it has a firing alert.</summary>
     private async Task<Guid> CustomProfileWithAlertAsync(string space, string name, string metric)
     {
-        using var client = new ScouterClient(new ScouterClientOptions { ServerUri = Url, Username = "admin", Password = AdminPassword });
+        using var client = AdminClient();
         var profile = await client.RegisterProfileAsync(new CustomDriftProfile(new CustomMetricDriftConfig { Space = space, Name = name, Version = "1.0.0" },
             [new CustomMetric(metric, 1.0, AlertThreshold.Above, 0.5)]), setActive: true);
         var now = TimeProvider.System.GetUtcNow();
@@ -135,6 +141,9 @@ public sealed partial class DemoDashboard : IAsyncLifetime
         await client.RunDriftCheckAsync(profile.Config.Uid);
         return profile.Config.Uid;
     }
+
+    /// <summary>The typed API client, as the bootstrap admin.</summary>
+    public ScouterClient AdminClient() => new(new ScouterClientOptions { ServerUri = Url, Username = "admin", Password = AdminPassword });
 
     private static string FindScreenshotDir()
     {

@@ -7,7 +7,7 @@ namespace Scouter.Api;
 /// <param name="Uid">Profile uid.</param>
 /// <param name="Space">Profile space.</param>
 /// <param name="FeatureOrMetric">The feature or metric.</param>
-/// <param name="Kind">psi; consecutive, alternating, out_of_bounds, trend; custom; llm.</param>
+/// <param name="Kind">psi; consecutive, alternating, out_of_bounds, trend (SPC); custom; llm; evaluation_failures (LLM records failing evaluation).</param>
 /// <param name="Zone">SPC zone 1-4, else null.</param>
 /// <param name="Severity">warning or critical.</param>
 /// <param name="Status">firing, acknowledged or resolved.</param>
@@ -22,9 +22,13 @@ namespace Scouter.Api;
 /// <param name="NextAttemptAt">When the queued notice is (re)tried.</param>
 /// <param name="AcknowledgedBy">Who acknowledged it.</param>
 /// <param name="AcknowledgedAt">When.</param>
+/// <param name="Name">The profile's model name.</param>
+/// <param name="Version">The profile's version.</param>
+/// <param name="DriftType">The profile's drift type (which <c>/drift</c> route charts it).</param>
 public sealed record Alert(long Id, Guid Uid, string Space, string FeatureOrMetric, string Kind, int? Zone, string Severity, string Status,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? ResolvedAt, JsonElement? Payload, DateTimeOffset? LastNotifiedAt, string? NotifyPending,
-    int NotifyAttempts, string? NotifyError, DateTimeOffset? NextAttemptAt, string? AcknowledgedBy, DateTimeOffset? AcknowledgedAt);
+    int NotifyAttempts, string? NotifyError, DateTimeOffset? NextAttemptAt, string? AcknowledgedBy, DateTimeOffset? AcknowledgedAt,
+    string Name, string Version, DriftType DriftType);
 
 /// <summary>One page of alerts, newest first.</summary>
 /// <param name="Items">The alerts.</param>

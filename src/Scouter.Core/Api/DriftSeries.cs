@@ -13,16 +13,28 @@ namespace Scouter.Api;
 /// <param name="Status">ok or insufficient_data.</param>
 /// <param name="ObservedProportions">Bin id → observed proportion over the window.</param>
 /// <param name="BaselineProportions">Bin id → baseline proportion (0 missing, -1 unseen for categorical features).</param>
+/// <param name="BucketThresholds">
+/// Effective alert threshold per bucket, for the bucket's own N (the chi-square and normal thresholds shrink like 1/N); null for a
+/// bucket without data or with insufficient data.
+/// </param>
+/// <param name="BucketStatus">ok or insufficient_data per bucket (a bucket without data is insufficient_data), decided like <c>status</c>.</param>
+/// <param name="BucketAlerts">Whether each bucket's PSI alerts on its own, decided like <c>alert</c>.</param>
+/// <param name="BucketObserved">
+/// Only when the query names one <c>feature</c>: bin id → observed proportion per bucket (keys as in <c>observed_proportions</c>),
+/// null for a bucket without data; omitted from the JSON otherwise.
+/// </param>
 public sealed record PsiFeatureSeries(
     IReadOnlyList<double?> BucketPsi, IReadOnlyList<long> BucketCounts, double? Psi, long N, double? Threshold, bool Alert, DriftStatus Status,
-    IReadOnlyDictionary<string, double> ObservedProportions, IReadOnlyDictionary<string, double> BaselineProportions);
+    IReadOnlyDictionary<string, double> ObservedProportions, IReadOnlyDictionary<string, double> BaselineProportions,
+    IReadOnlyList<double?> BucketThresholds, IReadOnlyList<DriftStatus> BucketStatus, IReadOnlyList<bool> BucketAlerts,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<IReadOnlyDictionary<string, double>?>? BucketObserved = null);
 
 /// <summary>Answer of <c>GET /drift/psi</c>.</summary>
 /// <param name="Uid">Profile uid.</param>
 /// <param name="From">Window start (exclusive).</param>
 /// <param name="To">Window end (inclusive).</param>
 /// <param name="BucketStarts">Start of each bucket.</param>
-/// <param name="Features">Feature → series, in profile order.</param>
+/// <param name="Features">Feature → series, in profile order (only the feature the query names, when it names one).</param>
 public sealed record PsiDriftResponse(Guid Uid, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<DateTimeOffset> BucketStarts,
     IReadOnlyDictionary<string, PsiFeatureSeries> Features);
 
@@ -69,7 +81,7 @@ public sealed record SpcBucketSeries(IReadOnlyList<double?> Means, IReadOnlyList
 /// <param name="From">Window start (exclusive).</param>
 /// <param name="To">Window end (inclusive).</param>
 /// <param name="Truncated">True when the window held more than the returned (newest) samples (only when samples arrived between the count and the read).</param>
-/// <param name="Features">Feature → samples, in profile order.</param>
+/// <param name="Features">Feature → samples, in profile order (only the feature the query names, when it names one).</param>
 /// <param name="Bucketed">True when the window holds more samples than a chart shows: each feature has per-bucket <see cref="SpcFeatureSeries.Buckets"/> instead of samples.</param>
 /// <param name="BucketStarts">Bucket starts (exclusive) when <paramref name="Bucketed"/>.</param>
 public sealed record SpcDriftResponse(Guid Uid, DateTimeOffset From, DateTimeOffset To, bool Truncated, IReadOnlyDictionary<string, SpcFeatureSeries> Features,

@@ -45,7 +45,7 @@ internal sealed class AlertChannels(IHttpClientFactory httpFactory, ServerOption
             case WebhookDispatchConfig hook: await WebhookAsync(notice, hook, cancellationToken); break;
             default:
                 var a = notice.Alert;
-                JobsLog.ConsoleAlert(logger, a.Id, notice.Pending, a.Severity, a.Kind, a.Zone, a.FeatureOrMetric, a.Space, notice.ProfileName, notice.ProfileVersion, a.Uid, a.PayloadJson);
+                JobsLog.ConsoleAlert(logger, a.Id, notice.Pending, a.Severity, a.Kind, a.Zone, a.FeatureOrMetric, a.Space, notice.Alert.ProfileName, notice.Alert.ProfileVersion, a.Uid, a.PayloadJson);
                 break;
         }
     }
@@ -62,7 +62,7 @@ internal sealed class AlertChannels(IHttpClientFactory httpFactory, ServerOption
     {
         var a = notice.Alert;
         var zone = a.Zone is { } z ? string.Create(CultureInfo.InvariantCulture, $" zone {z}") : string.Empty;
-        var what = $"{a.Kind}{zone} on '{a.FeatureOrMetric}' ({a.Space}/{notice.ProfileName}@{notice.ProfileVersion})";
+        var what = $"{a.Kind}{zone} on '{a.FeatureOrMetric}' ({a.Space}/{notice.Alert.ProfileName}@{notice.Alert.ProfileVersion})";
         return notice.Pending == NotifyKind.Resolve ? $"[Scouter] resolved: {what}" : $"[Scouter] {a.Severity} drift: {what}";
     }
 
@@ -78,8 +78,8 @@ internal sealed class AlertChannels(IHttpClientFactory httpFactory, ServerOption
                 ["id"] = a.Id,
                 ["uid"] = a.Uid.ToString("D", CultureInfo.InvariantCulture),
                 ["space"] = a.Space,
-                ["name"] = notice.ProfileName,
-                ["version"] = notice.ProfileVersion,
+                ["name"] = notice.Alert.ProfileName,
+                ["version"] = notice.Alert.ProfileVersion,
                 ["feature_or_metric"] = a.FeatureOrMetric,
                 ["kind"] = a.Kind,
                 ["zone"] = a.Zone,
@@ -112,7 +112,7 @@ internal sealed class AlertChannels(IHttpClientFactory httpFactory, ServerOption
                     ["fields"] = new JsonArray
                     {
                         Field("Space", a.Space),
-                        Field("Model", $"{notice.ProfileName}@{notice.ProfileVersion}"),
+                        Field("Model", $"{notice.Alert.ProfileName}@{notice.Alert.ProfileVersion}"),
                         Field("Feature / metric", a.FeatureOrMetric),
                         Field("Kind", a.Zone is { } z ? string.Create(CultureInfo.InvariantCulture, $"{a.Kind} (zone {z})") : a.Kind),
                         Field("Severity", a.Severity),

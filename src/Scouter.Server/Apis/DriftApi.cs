@@ -30,61 +30,63 @@ public static class DriftApi
         return api;
     }
 
-    /// <summary><c>GET /drift/psi?uid=&amp;from=&amp;to=&amp;buckets=</c>.</summary>
+    /// <summary>
+    /// <c>GET /drift/psi?uid=&amp;from=&amp;to=&amp;buckets=&amp;align=&amp;feature=</c>: PSI per feature over the window and per bucket,
+    /// each bucket judged for its own N (threshold, status, alert).
+    /// </summary>
+    /// <param name="query">The window.</param>
+    /// <param name="feature">Only this feature (400 <c>unknown_feature</c> when the profile has no such feature); its answer adds each bucket's observed distribution.</param>
+    /// <param name="user">The caller.</param>
+    /// <param name="profiles">Profile cache.</param>
+    /// <param name="records">Record store.</param>
+    /// <param name="time">Clock.</param>
+    /// <param name="ct">Cancellation.</param>
     public static async Task<Results<Ok<PsiDriftResponse>, ProblemHttpResult>> PsiAsync(
-        [AsParameters] DriftWindowQuery query, ClaimsPrincipal user, ProfileCache profiles, IRecordStore records, TimeProvider time, CancellationToken ct)
+        [AsParameters] DriftWindowQuery query, string? feature, ClaimsPrincipal user, ProfileCache profiles, IRecordStore records, TimeProvider time, CancellationToken ct)
     {
         var (q, problem) = await ParseAsync(query, user, profiles, time, DriftType.Psi, ct);
         if (problem is not null) return problem;
         var profile = (PsiDriftProfile)q!.Profile.Profile;
+        var (only, unknown) = FeatureFilter(feature, profile.Features.Keys, q.Profile.Row.Uid);
+        if (unknown is not null) return unknown;
         var counts = await records.PsiFeatureCountsAsync(q.Profile.Row.Uid, q.Window, ct);
-        var threshold = profile.Config.AlertConfig.Threshold;
         var features = new Dictionary<string, PsiFeatureSeries>(StringComparer.Ordinal);
-        foreach (var (name, feature) in profile.Features)
+        foreach (var (name, psiFeature) in profile.Features)
         {
+            if (only is not null && name != only) continue;
             var buckets = counts.GetValueOrDefault(name) ?? new Dictionary<int, double>?[q.Window.Buckets];
-            var total = new Dictionary<int, double>();
-            foreach (var bucketSums in buckets)
-            {
-                if (bucketSums is null) continue;
-                foreach (var (bin, count) in bucketSums) total[bin] = total.GetValueOrDefault(bin) + count;
-            }
-            var bucketPsi = new double?[q.Window.Buckets];
-            var bucketCounts = new long[q.Window.Buckets];
-            for (var b = 0; b < buckets.Length; b++)
-            {
-                if (buckets[b] is not { } sums) continue;
-                var fittedBucket = WindowSums.Fit(sums);
-                bucketCounts[b] = Math.Max(0, WindowSums.Total(fittedBucket));
-                bucketPsi[b] = TryEvaluate(feature, fittedBucket, threshold) is { } drift ? Finite(drift.Psi) : null;
-            }
-            var fitted = WindowSums.Fit(total);
-            var n = Math.Max(0, WindowSums.Total(fitted));
-            var overall = n > 0 ? TryEvaluate(feature, fitted, threshold) : null;
-            var observed = n > 0
-                ? fitted.OrderBy(kv => kv.Key).ToDictionary(kv => Key(kv.Key), kv => (double)kv.Value / n, StringComparer.Ordinal)
-                : [];
-            features[name] = new PsiFeatureSeries(bucketPsi, bucketCounts, overall is null ? null : Finite(overall.Psi), n,
-                overall is null ? null : Finite(overall.Threshold), overall?.Alert ?? false, overall?.Status ?? DriftStatus.InsufficientData,
-                observed, Baseline(feature));
+            features[name] = PsiSeries(psiFeature, buckets, profile.Config.AlertConfig.Threshold, withBucketObserved: only is not null);
         }
         return TypedResults.Ok(new PsiDriftResponse(q.Profile.Row.Uid, q.Window.From, q.Window.To, BucketStarts(q.Window), features));
     }
 
-    /// <summary><c>GET /drift/spc?uid=&amp;from=&amp;to=</c>.</summary>
+    /// <summary>
+    /// <c>GET /drift/spc?uid=&amp;from=&amp;to=&amp;buckets=&amp;align=&amp;feature=</c>: SPC samples per feature, or per-bucket
+    /// statistics when the window holds more than <see cref="MaxSpcSamples"/> samples.
+    /// </summary>
+    /// <param name="query">The window.</param>
+    /// <param name="feature">Only this feature (400 <c>unknown_feature</c> when the profile has no such feature); the sample cap then counts its samples alone.</param>
+    /// <param name="user">The caller.</param>
+    /// <param name="profiles">Profile cache.</param>
+    /// <param name="records">Record store.</param>
+    /// <param name="time">Clock.</param>
+    /// <param name="ct">Cancellation.</param>
     public static async Task<Results<Ok<SpcDriftResponse>, ProblemHttpResult>> SpcAsync(
-        [AsParameters] DriftWindowQuery query, ClaimsPrincipal user, ProfileCache profiles, IRecordStore records, TimeProvider time, CancellationToken ct)
+        [AsParameters] DriftWindowQuery query, string? feature, ClaimsPrincipal user, ProfileCache profiles, IRecordStore records, TimeProvider time, CancellationToken ct)
     {
         var (q, problem) = await ParseAsync(query, user, profiles, time, DriftType.Spc, ct);
         if (problem is not null) return problem;
         var profile = (SpcDriftProfile)q!.Profile.Profile;
-        var stats = await records.SpcStatsAsync(q.Profile.Row.Uid, q.Window, ct);
+        var (only, unknown) = FeatureFilter(feature, profile.Features.Keys, q.Profile.Row.Uid);
+        if (unknown is not null) return unknown;
+        var selected = profile.Features.Where(f => only is null || f.Key == only).ToList();
+        var stats = (await records.SpcStatsAsync(q.Profile.Row.Uid, q.Window, ct)).Where(s => only is null || s.Feature == only).ToList();
         var features = new Dictionary<string, SpcFeatureSeries>(StringComparer.Ordinal);
         if (stats.Sum(s => s.Samples) > MaxSpcSamples)
         {
             // Too many samples to chart one by one: per-bucket statistics from the roll-ups (the checks still judge every sample).
             var statsByFeature = stats.ToLookup(s => s.Feature, StringComparer.Ordinal);
-            foreach (var (name, limits) in profile.Features)
+            foreach (var (name, limits) in selected)
             {
                 var n = q.Window.Buckets;
                 var (means, mins, maxes, counts, values) = (new double?[n], new double?[n], new double?[n], new long[n], new long[n]);
@@ -98,10 +100,10 @@ public static class DriftApi
             }
             return TypedResults.Ok(new SpcDriftResponse(q.Profile.Row.Uid, q.Window.From, q.Window.To, false, features, true, BucketStarts(q.Window)));
         }
-        var samples = await records.SpcSamplesAsync(q.Profile.Row.Uid, q.Window.From, q.Window.To, MaxSpcSamples + 1, ct);
+        var samples = await records.SpcSamplesAsync(q.Profile.Row.Uid, q.Window.From, q.Window.To, MaxSpcSamples + 1, only, ct);
         var truncated = samples.Count > MaxSpcSamples;
         if (truncated) samples = [.. samples.Skip(1)];
-        foreach (var (name, limits) in profile.Features)
+        foreach (var (name, limits) in selected)
         {
             var own = samples.Where(s => s.Feature == name).ToList();
             var drift = DriftChecks.EvaluateSpc(profile, name, [.. own.Select(s => s.Mean)]);
@@ -156,12 +158,8 @@ public static class DriftApi
         {
             return (null, Problems.Validation("invalid_query", "buckets", $"buckets must be an integer from 1 to {MaxBuckets}."));
         }
-        var align = false;
-        if (query.Align is { Length: > 0 } alignText && !bool.TryParse(alignText, out align))
-        {
-            return (null, Problems.Validation("invalid_query", "align", $"align must be true or false, not '{alignText}'."));
-        }
-        if (align) (from, to, buckets) = Aligned(from, to, buckets);
+        if (QueryParsing.Bool(query.Align, "align", out var align) is { } badAlign) return (null, badAlign);
+        if (align == true) (from, to, buckets) = Aligned(from, to, buckets);
         var profile = await profiles.GetAsync(uid, ct);
         if (profile is null) return (null, Problems.NotFound("profile_not_found", $"No profile with uid {uid}."));
         if (!user.Can(profile.Row.Space, SpaceRole.Read)) return (null, Problems.Forbidden(profile.Row.Space, "read"));
@@ -181,6 +179,59 @@ public static class DriftApi
         }
         return (new DriftQuery(profile, window), null);
     }
+
+    /// <summary>
+    /// The <c>feature</c> query parameter: null when absent or empty (every feature), else the feature
+    /// named, or a 400 <c>unknown_feature</c> when the profile has none by that name.
+    /// </summary>
+    private static (string? Feature, ProblemHttpResult? Problem) FeatureFilter(string? feature, IEnumerable<string> names, Guid uid)
+    {
+        if (string.IsNullOrEmpty(feature)) return (null, null);
+        return names.Contains(feature, StringComparer.Ordinal)
+            ? (feature, null)
+            : (null, Problems.Validation("unknown_feature", "feature", $"Profile {uid} has no feature '{feature}'."));
+    }
+
+    /// <summary>
+    /// One feature's PSI series: each bucket and the whole window are judged by the same
+    /// <see cref="TryEvaluate"/>, so a bucket's threshold is the one its own N gives.
+    /// </summary>
+    private static PsiFeatureSeries PsiSeries(PsiFeatureProfile feature, Dictionary<int, double>?[] buckets, PsiThreshold threshold, bool withBucketObserved)
+    {
+        var count = buckets.Length;
+        var total = new Dictionary<int, double>();
+        var bucketPsi = new double?[count];
+        var bucketCounts = new long[count];
+        var bucketThresholds = new double?[count];
+        var bucketStatus = new DriftStatus[count];
+        var bucketAlerts = new bool[count];
+        var bucketObserved = withBucketObserved ? new IReadOnlyDictionary<string, double>?[count] : null;
+        for (var b = 0; b < count; b++)
+        {
+            bucketStatus[b] = DriftStatus.InsufficientData;
+            if (buckets[b] is not { } sums) continue;
+            foreach (var (bin, binCount) in sums) total[bin] = total.GetValueOrDefault(bin) + binCount;
+            var fitted = WindowSums.Fit(sums);
+            bucketCounts[b] = Math.Max(0, WindowSums.Total(fitted));
+            if (bucketObserved is not null && bucketCounts[b] > 0) bucketObserved[b] = Proportions(fitted, bucketCounts[b]);
+            if (TryEvaluate(feature, fitted, threshold) is not { } drift) continue;
+            bucketPsi[b] = Finite(drift.Psi);
+            bucketStatus[b] = drift.Status;
+            bucketAlerts[b] = drift.Alert;
+            if (drift.Status == DriftStatus.Ok) bucketThresholds[b] = Finite(drift.Threshold);
+        }
+        var fittedTotal = WindowSums.Fit(total);
+        var n = Math.Max(0, WindowSums.Total(fittedTotal));
+        var overall = n > 0 ? TryEvaluate(feature, fittedTotal, threshold) : null;
+        return new PsiFeatureSeries(bucketPsi, bucketCounts, overall is null ? null : Finite(overall.Psi), n,
+            overall is null ? null : Finite(overall.Threshold), overall?.Alert ?? false, overall?.Status ?? DriftStatus.InsufficientData,
+            n > 0 ? Proportions(fittedTotal, n) : new Dictionary<string, double>(StringComparer.Ordinal), Baseline(feature),
+            bucketThresholds, bucketStatus, bucketAlerts, bucketObserved);
+    }
+
+    /// <summary>Bin id → share of <paramref name="n"/>, in bin id order.</summary>
+    private static Dictionary<string, double> Proportions(Dictionary<int, long> counts, long n) =>
+        counts.OrderBy(kv => kv.Key).ToDictionary(kv => Key(kv.Key), kv => (double)kv.Value / n, StringComparer.Ordinal);
 
     /// <summary>
     /// The window aligned to the roll-up hours: the end rounded up to an hour, the bucket width

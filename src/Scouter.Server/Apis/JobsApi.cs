@@ -90,6 +90,20 @@ internal static class QueryParsing
         return null;
     }
 
+    /// <summary>An optional <c>true</c> or <c>false</c> (any case).</summary>
+    public static ProblemHttpResult? Bool(string? text, string name, out bool? value)
+    {
+        value = null;
+        if (string.IsNullOrEmpty(text)) return null;
+        if (bool.TryParse(text, out var parsed))
+        {
+            value = parsed;
+            return null;
+        }
+        return Problems.Validation("invalid_query", name, $"Query parameter '{name}' must be true or false, got '{text}'.");
+    }
+
+    /// <summary>An optional integer from <paramref name="min"/> to <paramref name="max"/> (<paramref name="fallback"/> when absent).</summary>
     public static ProblemHttpResult? Int(string? text, string name, int fallback, int min, int max, out int value)
     {
         value = fallback;

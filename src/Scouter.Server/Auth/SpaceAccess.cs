@@ -51,6 +51,24 @@ public static class SpaceAccess
     /// <summary>Whether the caller has at least <paramref name="role"/> on <paramref name="space"/>.</summary>
     public static bool Can(this ClaimsPrincipal user, string space, SpaceRole role) => user.RoleOn(space) >= role;
 
+    /// <summary>
+    /// The spaces the caller may read, sorted (ordinal) and distinct; null means every space (a global
+    /// admin, or a <c>*</c> grant).
+    /// </summary>
+    public static IReadOnlyList<string>? ReadableSpaces(this ClaimsPrincipal user)
+    {
+        if (user.IsGlobalAdmin()) return null;
+        var spaces = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var claim in user.FindAll(SpaceClaim))
+        {
+            var (grant, role) = ParseGrant(claim.Value);
+            if (role is null) continue;
+            if (grant == "*") return null;
+            spaces.Add(grant);
+        }
+        return [.. spaces];
+    }
+
     /// <summary>A grant claim value.</summary>
     public static string Grant(string space, SpaceRole role) => $"{space}={EnumName(role)}";
 

@@ -29,6 +29,7 @@ public static class JobsExtensions
         services.TryAddSingleton(options.Evaluation);
         services.TryAddSingleton<JobStore>();
         services.TryAddSingleton<AlertStore>();
+        services.TryAddSingleton<OverviewStore>();
         services.TryAddSingleton(sp => new DriftCheckEngine(sp.GetRequiredService<ScouterDatabase>(), sp.GetRequiredService<IRecordStore>(), options.Evaluation,
             options.SpcFalseAlarmRate));
         services.TryAddSingleton<DriftCheckService>();
@@ -65,11 +66,12 @@ public static class JobsExtensions
         return services;
     }
 
-    /// <summary>Maps <c>/profiles/{uid}/run</c>, <c>/alerts</c> and the check-run history.</summary>
+    /// <summary>Maps <c>/profiles/{uid}/run</c>, <c>/alerts</c>, the check-run history and <c>/overview</c>.</summary>
     public static RouteGroupBuilder MapJobsApi(this RouteGroupBuilder api)
     {
         api.MapJobRoutes();
         api.MapAlertRoutes();
+        api.MapOverviewApi();
         return api;
     }
 }

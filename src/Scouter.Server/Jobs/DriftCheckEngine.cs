@@ -25,9 +25,6 @@ internal sealed class DriftCheckEngine(ScouterDatabase database, IRecordStore re
     /// <summary>The subject of the <c>evaluation_failures</c> alert of an LLM profile.</summary>
     public const string EvaluationSubject = "evaluation";
 
-    /// <summary>The alert kind raised when a window's LLM records mostly failed evaluation or are stuck pending.</summary>
-    public const string EvaluationFailuresKind = "evaluation_failures";
-
     public async Task<CheckOutcome> EvaluateAsync(DriftProfile profile, Guid uid, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         var context = new EvalContext();
@@ -35,7 +32,7 @@ internal sealed class DriftCheckEngine(ScouterDatabase database, IRecordStore re
         {
             PsiDriftProfile psi => await PsiAsync(psi, uid, from, to, context, cancellationToken),
             SpcDriftProfile spc => await SpcAsync(spc, uid, from, to, context, cancellationToken),
-            CustomDriftProfile custom => await MetricsAsync(custom.Metrics, "custom_values", "custom", uid, from, to, context, cancellationToken),
+            CustomDriftProfile custom => await MetricsAsync(custom.Metrics, "custom_values", AlertKinds.Custom, uid, from, to, context, cancellationToken),
             LlmDriftProfile llm => await LlmAsync(llm, uid, from, to, context, cancellationToken),
             _ => throw new InvalidOperationException("Unknown profile type " + profile.GetType().Name),
         };
@@ -124,10 +121,10 @@ internal sealed class DriftCheckEngine(ScouterDatabase database, IRecordStore re
             node["status"] = "ok";
             node["decision"] = drift.Alert ? "alert" : "no_alert";
             node["alert"] = drift.Alert;
-            string? severity = drift.Severity is { } s ? (s == AlertSeverity.Critical ? "critical" : "warning") : null;
+            string? severity = drift.Severity is { } s ? AlertSeverities.Of(s) : null;
             node["severity"] = severity;
             context.Summary.Append(CultureInfo.InvariantCulture, $"{name}: N={drift.N} B={drift.Bins} psi={drift.Psi:R} threshold={drift.Threshold:R} {(drift.Alert ? "ALERT" : "ok")}; ");
-            if (drift.Alert) context.Findings.Add(Finding(new AlertKey(name, "psi", null), severity ?? "warning", name, node));
+            if (drift.Alert) context.Findings.Add(Finding(new AlertKey(name, AlertKinds.Psi, null), severity ?? AlertSeverities.Warning, name, node));
         }
         return features;
     }
@@ -187,8 +184,8 @@ internal sealed class DriftCheckEngine(ScouterDatabase database, IRecordStore re
                 var payload = (JsonObject)node.DeepClone();
                 payload["decision_alerts"] = new JsonArray(runs.ToJson());
                 payload["rule_alerts"] = new JsonArray([.. scan.Runs.Where(r => r.Kind == runs.Kind && r.Zone == runs.Zone).Select(r => (JsonNode?)r.ToJson())]);
-                var severity = runs.Kind == SpcAlertKind.OutOfBounds ? "critical" : "warning";
-                context.Findings.Add(Finding(new AlertKey(name, KindName(runs.Kind), runs.Zone), severity, name, payload));
+                var severity = runs.Kind == SpcAlertKind.OutOfBounds ? AlertSeverities.Critical : AlertSeverities.Warning;
+                context.Findings.Add(Finding(new AlertKey(name, AlertKinds.Of(runs.Kind), runs.Zone), severity, name, payload));
             }
         }
         return features;
@@ -253,7 +250,7 @@ internal sealed class DriftCheckEngine(ScouterDatabase database, IRecordStore re
             node["alert"] = alert;
             context.Summary.Append(CultureInfo.InvariantCulture,
                 $"{metric.Name}: n={n} observed={observed:R} baseline={metric.Baseline:R} {node["condition"]} delta={metric.Delta?.ToString("R", CultureInfo.InvariantCulture) ?? "none"} {(alert ? "ALERT" : "ok")}; ");
-            if (alert) context.Findings.Add(Finding(new AlertKey(metric.Name, kind, null), "warning", metric.Name, node));
+            if (alert) context.Findings.Add(Finding(new AlertKey(metric.Name, kind, null), AlertSeverities.Warning, metric.Name, node));
         }
         return result;
     }
@@ -273,7 +270,7 @@ internal sealed class DriftCheckEngine(ScouterDatabase database, IRecordStore re
     /// </summary>
     private async Task<JsonObject> LlmAsync(LlmDriftProfile profile, Guid uid, DateTimeOffset from, DateTimeOffset to, EvalContext context, CancellationToken ct)
     {
-        var metrics = await MetricsAsync([.. profile.Metrics, .. profile.Assertions], "llm_scores", "llm", uid, from, to, context, ct);
+        var metrics = await MetricsAsync([.. profile.Metrics, .. profile.Assertions], "llm_scores", AlertKinds.Llm, uid, from, to, context, ct);
         long done = 0, failed = 0, stuck = 0;
         var stuckBefore = to - 2 * evaluation.Lease;
         if (Window(from, to) is { } window)
@@ -307,7 +304,7 @@ internal sealed class DriftCheckEngine(ScouterDatabase database, IRecordStore re
         context.Evaluated.Add(EvaluationSubject);
         context.Summary.Append(CultureInfo.InvariantCulture,
             $"{EvaluationSubject}: done={done} failed={failed} stuck_pending={stuck} {(alert ? "ALERT" : "ok")}; ");
-        if (alert) context.Findings.Add(Finding(new AlertKey(EvaluationSubject, EvaluationFailuresKind, null), "critical", EvaluationSubject, node));
+        if (alert) context.Findings.Add(Finding(new AlertKey(EvaluationSubject, AlertKinds.EvaluationFailures, null), AlertSeverities.Critical, EvaluationSubject, node));
         context.Sections[EvaluationSubject] = node;
         return metrics;
     }
@@ -350,14 +347,6 @@ internal sealed class DriftCheckEngine(ScouterDatabase database, IRecordStore re
         AlertThreshold.Above => "above",
         AlertThreshold.Outside => "outside",
         _ => "below",
-    };
-
-    internal static string KindName(SpcAlertKind kind) => kind switch
-    {
-        SpcAlertKind.Consecutive => "consecutive",
-        SpcAlertKind.Alternating => "alternating",
-        SpcAlertKind.OutOfBounds => "out_of_bounds",
-        _ => "trend",
     };
 
     internal static string DriftTypeName(DriftProfile profile) => profile switch

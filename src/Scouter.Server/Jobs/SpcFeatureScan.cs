@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text.Json.Nodes;
 using Scouter.Drift;
+using Scouter.Server.Alerts;
 using Scouter.Server.Storage;
 
 namespace Scouter.Server.Jobs;
@@ -134,7 +135,7 @@ internal sealed class SpcFeatureScan
 
         public JsonObject ToJson() => new()
         {
-            ["kind"] = DriftCheckEngine.KindName(Kind),
+            ["kind"] = AlertKinds.Of(Kind),
             ["zone"] = Zone,
             ["runs"] = Count,
             ["first_run"] = Run(firstStart, firstEnd),

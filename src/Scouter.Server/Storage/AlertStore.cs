@@ -4,24 +4,38 @@ using Scouter.Server.Alerts;
 
 namespace Scouter.Server.Storage;
 
-/// <summary>One stored alert.</summary>
+/// <summary>One stored alert, with its profile's name, version and drift type.</summary>
 internal sealed record AlertRow(long Id, Guid Uid, string Space, string FeatureOrMetric, string Kind, int? Zone, string Severity, string Status,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? ResolvedAt, string PayloadJson, DateTimeOffset? LastNotifiedAt, string? NotifyPending,
-    int NotifyAttempts, string? NotifyError, DateTimeOffset? NextAttemptAt, string? AcknowledgedBy, DateTimeOffset? AcknowledgedAt);
+    int NotifyAttempts, string? NotifyError, DateTimeOffset? NextAttemptAt, string? AcknowledgedBy, DateTimeOffset? AcknowledgedAt,
+    string ProfileName, string ProfileVersion, DriftType DriftType);
 
-/// <summary>An alert whose notice is due, with what the dispatcher needs of its profile.</summary>
-internal sealed record PendingNotice(AlertRow Alert, string Pending, string ProfileName, string ProfileVersion, string ProfileJson);
+/// <summary>An alert whose notice is due, with the profile JSON the dispatcher reads its channels from.</summary>
+internal sealed record PendingNotice(AlertRow Alert, string Pending, string ProfileJson);
 
-/// <summary>Alert list filters (all optional).</summary>
-internal sealed record AlertQuery(Guid? Uid, IReadOnlyList<string>? Spaces, string? Status, DateTimeOffset? From, DateTimeOffset? To, int Page, int PageSize);
+/// <summary>
+/// Alert list filters (all optional, all must hold): <paramref name="Open"/> true is firing or
+/// acknowledged, false is resolved; <paramref name="Status"/>, <paramref name="Severity"/> and
+/// <paramref name="Kind"/> match the stored value.
+/// </summary>
+internal sealed record AlertQuery(Guid? Uid, IReadOnlyList<string>? Spaces, string? Status, DateTimeOffset? From, DateTimeOffset? To, int Page, int PageSize,
+    bool? Open = null, string? Severity = null, string? Kind = null);
 
 /// <summary>Alerts: reconciliation inside a check's transaction, queries, acknowledgement, and the notification outbox.</summary>
 internal sealed class AlertStore(ScouterDatabase database)
 {
+    /// <summary>What <see cref="Read"/> reads, from <see cref="From"/>.</summary>
     private const string Columns = """
         a.id, a.uid, a.space, a.feature_or_metric, a.kind, a.zone, a.severity, a.status, a.created_at, a.updated_at, a.resolved_at, a.payload_json,
-        a.last_notified_at, a.notify_pending, a.notify_attempts, a.notify_error, a.next_attempt_at, a.acknowledged_by, a.acknowledged_at
+        a.last_notified_at, a.notify_pending, a.notify_attempts, a.notify_error, a.next_attempt_at, a.acknowledged_by, a.acknowledged_at,
+        p.name, p.version, p.drift_type
         """;
+
+    /// <summary>Alerts with their profiles (a profile's alerts are deleted with it, so every alert has one).</summary>
+    private const string From = "alerts a join profiles p on p.uid = a.uid";
+
+    /// <summary>The number of <see cref="Columns"/>.</summary>
+    private const int ColumnCount = 22;
 
     /// <summary>Applies the reconciler's changes for <paramref name="check"/> inside the caller's transaction; returns (opened, resolved).</summary>
     internal static async Task<(int Opened, int Resolved)> ApplyAsync(ScouterDatabase database, DbConnection connection, DbTransaction tx, CheckCompletion check,
@@ -80,7 +94,7 @@ internal sealed class AlertStore(ScouterDatabase database)
     public async Task<AlertRow?> GetAsync(long id, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition($"select {Columns} from alerts a where a.id = @id", new { id }, cancellationToken: cancellationToken));
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition($"select {Columns} from {From} where a.id = @id", new { id }, cancellationToken: cancellationToken));
         return await reader.ReadAsync(cancellationToken) ? Read(reader, 0) : null;
     }
 
@@ -92,11 +106,13 @@ internal sealed class AlertStore(ScouterDatabase database)
         if (query.Uid is { } uid) { where.Add("a.uid = @uid"); args.Add("uid", database.Id(uid)); }
         if (query.Spaces is { } spaces)
         {
-            // Npgsql takes the array as one parameter (Dapper does not expand "in @list" for it); SQLite needs the expansion.
-            where.Add(database.Dialect == SqlDialect.Postgres ? "a.space = any(@spaces)" : "a.space in @spaces");
+            where.Add(database.In("a.space", "spaces"));
             args.Add("spaces", spaces.ToArray());
         }
         if (query.Status is { } status) { where.Add("a.status = @status"); args.Add("status", status); }
+        if (query.Open is { } open) where.Add(open ? $"a.status in ('{AlertStatus.Firing}', '{AlertStatus.Acknowledged}')" : $"a.status = '{AlertStatus.Resolved}'");
+        if (query.Severity is { } severity) { where.Add("a.severity = @severity"); args.Add("severity", severity); }
+        if (query.Kind is { } kind) { where.Add("a.kind = @kind"); args.Add("kind", kind); }
         if (query.From is { } from) { where.Add("a.created_at >= @from"); args.Add("from", database.Time(from)); }
         if (query.To is { } to) { where.Add("a.created_at <= @to"); args.Add("to", database.Time(to)); }
         args.Add("limit", query.PageSize);
@@ -106,7 +122,7 @@ internal sealed class AlertStore(ScouterDatabase database)
         var total = DbValues.ReadLong(await connection.ExecuteScalarAsync<object>(new CommandDefinition($"select count(*) from alerts a where {filter}", args, cancellationToken: cancellationToken)));
         var items = new List<AlertRow>();
         await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
-            $"select {Columns} from alerts a where {filter} order by a.created_at desc, a.id desc limit @limit offset @offset", args, cancellationToken: cancellationToken));
+            $"select {Columns} from {From} where {filter} order by a.created_at desc, a.id desc limit @limit offset @offset", args, cancellationToken: cancellationToken));
         while (await reader.ReadAsync(cancellationToken)) items.Add(Read(reader, 0));
         return (items, total);
     }
@@ -140,7 +156,7 @@ internal sealed class AlertStore(ScouterDatabase database)
             var lockClause = database.Dialect == SqlDialect.Postgres ? " for update of a skip locked" : string.Empty;
             var list = new List<PendingNotice>();
             await using (var reader = await connection.ExecuteReaderAsync(new CommandDefinition($"""
-                select {Columns}, p.name, p.version, p.profile_json from alerts a join profiles p on p.uid = a.uid
+                select {Columns}, p.profile_json from {From}
                 where a.notify_pending is not null and a.next_attempt_at <= @now
                 order by a.next_attempt_at, a.id limit @limit{lockClause}
                 """, new { now = database.Time(now), limit }, tx, cancellationToken: cancellationToken)))
@@ -148,7 +164,7 @@ internal sealed class AlertStore(ScouterDatabase database)
                 while (await reader.ReadAsync(cancellationToken))
                 {
                     var alert = Read(reader, 0);
-                    list.Add(new PendingNotice(alert, alert.NotifyPending!, reader.GetString(19), reader.GetString(20), reader.GetString(21)));
+                    list.Add(new PendingNotice(alert, alert.NotifyPending!, reader.GetString(ColumnCount)));
                 }
             }
             foreach (var notice in list)
@@ -187,5 +203,6 @@ internal sealed class AlertStore(ScouterDatabase database)
         DbValues.ReadNullableInt(r.GetValue(o + 5)), r.GetString(o + 6), r.GetString(o + 7), DbValues.ReadNullableTime(r.GetValue(o + 8))!.Value,
         DbValues.ReadNullableTime(r.GetValue(o + 9))!.Value, DbValues.ReadNullableTime(r.GetValue(o + 10)), r.GetString(o + 11), DbValues.ReadNullableTime(r.GetValue(o + 12)),
         DbValues.ReadNullableString(r.GetValue(o + 13)), (int)DbValues.ReadLong(r.GetValue(o + 14)), DbValues.ReadNullableString(r.GetValue(o + 15)),
-        DbValues.ReadNullableTime(r.GetValue(o + 16)), DbValues.ReadNullableString(r.GetValue(o + 17)), DbValues.ReadNullableTime(r.GetValue(o + 18)));
+        DbValues.ReadNullableTime(r.GetValue(o + 16)), DbValues.ReadNullableString(r.GetValue(o + 17)), DbValues.ReadNullableTime(r.GetValue(o + 18)),
+        r.GetString(o + 19), r.GetString(o + 20), SqlProfileStore.ParseType(r.GetString(o + 21)));
 }

@@ -44,6 +44,13 @@ internal static class DbValues
 
     public static string? ReadNullableString(object? value) => value is DBNull or null ? null : (string)value;
 
+    /// <summary>
+    /// SQL testing <paramref name="column"/> against the array parameter <paramref name="parameter"/>: Npgsql
+    /// takes the array as one parameter (Dapper does not expand <c>in @list</c> for it); SQLite needs the expansion.
+    /// </summary>
+    public static string In(this ScouterDatabase db, string column, string parameter) =>
+        db.Dialect == SqlDialect.Postgres ? $"{column} = any(@{parameter})" : $"{column} in @{parameter}";
+
     /// <summary>SQL for a timestamp column as integer microseconds since the epoch.</summary>
     public static string Micros(this ScouterDatabase db, string column) =>
         db.Dialect == SqlDialect.Sqlite ? column : $"(extract(epoch from {column}) * 1000000)::bigint";

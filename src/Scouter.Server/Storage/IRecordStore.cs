@@ -191,8 +191,8 @@ public interface IRecordStore
     /// <summary>PSI counts per feature, then per window bucket (null: no rows), bin id → summed count (what drift queries chart).</summary>
     Task<Dictionary<string, Dictionary<int, double>?[]>> PsiFeatureCountsAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default);
 
-    /// <summary>SPC samples in <c>(from, to]</c>, oldest first; at most <paramref name="limit"/> (the newest ones).</summary>
-    Task<IReadOnlyList<SpcSampleRow>> SpcSamplesAsync(Guid uid, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken = default);
+    /// <summary>SPC samples in <c>(from, to]</c>, oldest first; at most <paramref name="limit"/> (the newest ones); only <paramref name="feature"/>'s unless null.</summary>
+    Task<IReadOnlyList<SpcSampleRow>> SpcSamplesAsync(Guid uid, DateTimeOffset from, DateTimeOffset to, int limit, string? feature, CancellationToken cancellationToken = default);
 
     /// <summary>SPC sample statistics (samples, sum, min, max of the sample means) per bucket and feature.</summary>
     Task<IReadOnlyList<SpcBucketStats>> SpcStatsAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default);

@@ -104,17 +104,18 @@ internal sealed partial class SqlRecordStore : IRecordStore
     public Task<IReadOnlyList<SpcBucketStats>> SpcStatsAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) =>
         _queries.SpcStatsAsync(uid, window, cancellationToken);
 
-    public async Task<IReadOnlyList<SpcSampleRow>> SpcSamplesAsync(Guid uid, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<SpcSampleRow>> SpcSamplesAsync(Guid uid, DateTimeOffset from, DateTimeOffset to, int limit, string? feature,
+        CancellationToken cancellationToken = default)
     {
-        const string Sql = """
+        var sql = $"""
             select feature, created_at, mean, count from spc_samples
-            where uid = @uid and created_at > @from and created_at <= @to
+            where uid = @uid and created_at > @from and created_at <= @to{(feature is null ? string.Empty : " and feature = @feature")}
             order by created_at desc, feature limit @limit
             """;
         var result = new List<SpcSampleRow>();
         await using var connection = await _db.OpenAsync(cancellationToken);
-        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(Sql,
-            new { uid = _db.Id(uid), from = _db.Time(from), to = _db.Time(to), limit }, cancellationToken: cancellationToken));
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql,
+            new { uid = _db.Id(uid), from = _db.Time(from), to = _db.Time(to), limit, feature }, cancellationToken: cancellationToken));
         while (await reader.ReadAsync(cancellationToken))
         {
             // A non-finite mean cannot come through ingestion; one written otherwise is skipped (it has no zone and no JSON form).

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
+using Scouter.Core.Tests.Drift;
 using Scouter.Server.Auth;
 using Scouter.Server.Storage;
 using Scouter.Server.Tests.Fixtures;
@@ -81,6 +82,130 @@ public abstract class DriftApiTests(ServerFixture fixture)
         var color = body.GetProperty("features").GetProperty("color");
         Assert.Equal(JsonValueKind.Null, color.GetProperty("psi").ValueKind);
         Assert.Equal("insufficient_data", color.GetProperty("status").GetString());
+    }
+
+    /// <summary>The chi-square threshold (before the min_psi floor) of shared/reference/vectors.json for α, B and N.</summary>
+    private static double ReferenceChiSquare(double alpha, int bins, long n) =>
+        ReferenceVectors.Cases.GetProperty("thresholds").EnumerateArray()
+            .Single(c => c.GetProperty("alpha").GetDouble() == alpha && c.GetProperty("bins").GetInt32() == bins && c.GetProperty("n").GetInt64() == n)
+            .GetProperty("chi_square").GetDouble();
+
+    /// <summary>One numeric feature "x" with ten baseline bins of 0.1 (edges 1..9), no missing values: spec/drift-math.md 1.5's example.</summary>
+    private static PsiDriftProfile TenBins(string space, PsiThreshold threshold) => new(
+        new PsiDriftConfig { Space = space, Name = "ten", AlertConfig = new PsiAlertConfig { Threshold = threshold } },
+        new Dictionary<string, PsiFeatureProfile>
+        {
+            ["x"] = new(FeatureKind.Numeric, [1, 2, 3, 4, 5, 6, 7, 8, 9], null, [.. Enumerable.Repeat(0.1, 10)], 0, 1000, 0),
+        });
+
+    private static JsonObject Bins(params long[] counts) =>
+        new([.. counts.Select((c, i) => KeyValuePair.Create((i + 1).ToString(CultureInfo.InvariantCulture), (JsonNode?)c))]);
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.1)]
+    public async Task Psi_EachBucketIsJudgedForItsOwnN_ThresholdStatusAndAlertPerBucket(double minPsi)
+    {
+        var uid = (await Server.RegisterAsync(TenBins(NewSpace(), PsiThreshold.ChiSquare(0.05, minPsi)))).GetProperty("uid").GetGuid();
+        // Four 30-minute buckets: N = 550 (the spec's drifted example), N = 1000 exactly the baseline, N = 50 < 10·B, none.
+        long[] drifted = [40, 45, 50, 55, 60, 50, 50, 50, 50, 100];
+        await IngestAsync(
+            Psi(uid, From.AddMinutes(10), "x", Bins(drifted)),
+            Psi(uid, From.AddMinutes(40), "x", Bins([.. Enumerable.Repeat(100L, 10)])),
+            Psi(uid, From.AddMinutes(70), "x", Bins([.. Enumerable.Repeat(5L, 10)])));
+
+        var body = await GetAsync($"drift/psi?uid={uid}&from={Uri.EscapeDataString(T(From))}&to={Uri.EscapeDataString(T(To))}&buckets=4");
+
+        var x = body.GetProperty("features").GetProperty("x");
+        Assert.Equal([550L, 1000L, 50L, 0L], x.GetProperty("bucket_counts").EnumerateArray().Select(e => e.GetInt64()));
+        var thresholds = x.GetProperty("bucket_thresholds");
+        // Effective threshold = max(chi-square for the bucket's N, min_psi) (spec/drift-math.md 1.4).
+        Assert.Equal(Math.Max(ReferenceChiSquare(0.05, 10, 550), minPsi), thresholds[0].GetDouble(), Tolerance);
+        Assert.Equal(Math.Max(ReferenceChiSquare(0.05, 10, 1000), minPsi), thresholds[1].GetDouble(), Tolerance);
+        Assert.Equal(JsonValueKind.Null, thresholds[2].ValueKind);
+        Assert.Equal(JsonValueKind.Null, thresholds[3].ValueKind);
+        Assert.Equal(["ok", "ok", "insufficient_data", "insufficient_data"], x.GetProperty("bucket_status").EnumerateArray().Select(e => e.GetString()));
+        var psi0 = ExpectedPsi([0, .. Enumerable.Repeat(0.1, 10)], [0, .. drifted.Select(c => c / 550.0)]);
+        Assert.Equal(psi0, x.GetProperty("bucket_psi")[0].GetDouble(), Tolerance);
+        // The spec's example: PSI 0.0664 alerts over the chi-square threshold 0.0308 alone, not over the 0.1 floor.
+        Assert.Equal([psi0 > Math.Max(ReferenceChiSquare(0.05, 10, 550), minPsi), false, false, false],
+            x.GetProperty("bucket_alerts").EnumerateArray().Select(e => e.GetBoolean()));
+        Assert.Equal(minPsi == 0, x.GetProperty("bucket_alerts")[0].GetBoolean());
+        Assert.False(x.TryGetProperty("bucket_observed", out _));
+    }
+
+    [Fact]
+    public async Task Psi_FeatureFilter_AnswersThatFeatureAlone_WithEachBucketsObservedDistribution()
+    {
+        var uid = (await Server.RegisterAsync(TestProfiles.Psi(NewSpace()))).GetProperty("uid").GetGuid();
+        // Three 40-minute buckets: (0, 40] the baseline exactly (missing 0.1, 0.3/0.4/0.2), (40, 80] empty, (80, 120] drifted.
+        await IngestAsync(
+            Psi(uid, From.AddMinutes(20), "age", new JsonObject { ["0"] = 6, ["1"] = 20, ["2"] = 30, ["3"] = 14 }),
+            Psi(uid, From.AddMinutes(40), "age", new JsonObject { ["0"] = 4, ["1"] = 10, ["2"] = 10, ["3"] = 6 }),
+            Psi(uid, From.AddMinutes(90), "age", new JsonObject { ["1"] = 50, ["2"] = 30, ["3"] = 20 }),
+            Psi(uid, From.AddMinutes(90), "color", new JsonObject { ["1"] = 5 }));
+        var window = $"from={Uri.EscapeDataString(T(From))}&to={Uri.EscapeDataString(T(To))}&buckets=3";
+
+        var one = await GetAsync($"drift/psi?uid={uid}&{window}&feature=age");
+        var all = await GetAsync($"drift/psi?uid={uid}&{window}");
+
+        Assert.Equal(["age"], one.GetProperty("features").EnumerateObject().Select(p => p.Name));
+        var observed = one.GetProperty("features").GetProperty("age").GetProperty("bucket_observed");
+        Assert.Equal(3, observed.GetArrayLength());
+        AssertProportions(new() { ["0"] = 0.1, ["1"] = 0.3, ["2"] = 0.4, ["3"] = 0.2 }, observed[0]);
+        Assert.Equal(JsonValueKind.Null, observed[1].ValueKind);
+        AssertProportions(new() { ["1"] = 0.5, ["2"] = 0.3, ["3"] = 0.2 }, observed[2]);
+        // The rest of the series is the all-features answer's.
+        var age = all.GetProperty("features").GetProperty("age");
+        Assert.Equal(["age", "color"], all.GetProperty("features").EnumerateObject().Select(p => p.Name));
+        Assert.False(age.TryGetProperty("bucket_observed", out _));
+        foreach (var field in new[] { "bucket_psi", "bucket_counts", "bucket_thresholds", "bucket_status", "bucket_alerts", "psi", "n", "observed_proportions" })
+            Assert.Equal(age.GetProperty(field).GetRawText(), one.GetProperty("features").GetProperty("age").GetProperty(field).GetRawText());
+    }
+
+    private static void AssertProportions(Dictionary<string, double> expected, JsonElement actual)
+    {
+        Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), actual.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        foreach (var (bin, share) in expected) Assert.Equal(share, actual.GetProperty(bin).GetDouble(), Tolerance);
+    }
+
+    [Fact]
+    public async Task Spc_FeatureFilter_AnswersThatFeatureAlone()
+    {
+        var profile = new SpcDriftProfile(
+            new SpcDriftConfig { Space = NewSpace(), Name = "two", FeaturesToMonitor = ["x", "y"] },
+            new Dictionary<string, SpcFeatureProfile> { ["x"] = new(10, 1, 20, 0), ["y"] = new(0, 2, 20, 0) });
+        var uid = (await Server.RegisterAsync(profile)).GetProperty("uid").GetGuid();
+        JsonObject Sample(int minutes, string feature, double mean) => new()
+        {
+            ["type"] = "spc", ["uid"] = uid.ToString(), ["created_at"] = T(From.AddMinutes(minutes)), ["feature"] = feature, ["mean"] = mean, ["count"] = 25,
+        };
+        await IngestAsync(Sample(10, "x", 10), Sample(10, "y", 1), Sample(20, "y", -5), Sample(30, "x", 11));
+
+        var body = await GetAsync($"drift/spc?uid={uid}&from={Uri.EscapeDataString(T(From))}&to={Uri.EscapeDataString(T(To))}&feature=y");
+
+        Assert.Equal(["y"], body.GetProperty("features").EnumerateObject().Select(p => p.Name));
+        var y = body.GetProperty("features").GetProperty("y");
+        Assert.Equal([1.0, -5.0], y.GetProperty("means").EnumerateArray().Select(e => e.GetDouble()));
+        Assert.Equal([From.AddMinutes(10), From.AddMinutes(20)], y.GetProperty("times").EnumerateArray().Select(e => e.GetDateTimeOffset()));
+        Assert.Equal(0, y.GetProperty("limits").GetProperty("center").GetDouble());
+    }
+
+    [Theory]
+    [InlineData("psi")]
+    [InlineData("spc")]
+    public async Task Query_UnknownFeature_Is400UnknownFeatureNamingTheValue(string type)
+    {
+        var space = NewSpace();
+        var uid = (await Server.RegisterAsync(type == "psi" ? TestProfiles.Psi(space) : TestProfiles.Spc(space))).GetProperty("uid").GetGuid();
+
+        using var response = await Server.Client.GetAsync($"drift/{type}?uid={uid}&feature=no-such-feature", Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await DataTestServer.ReadAsync(response);
+        Assert.Equal("unknown_feature", problem.GetProperty("code").GetString());
+        Assert.Equal("feature", problem.GetProperty("field").GetString());
+        Assert.Contains("'no-such-feature'", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -257,7 +257,7 @@ public sealed class FuzzTests
             world.KnownValues.AddRange(world.SetupBatches.Select(b => b.ToString()));
             world.KnownValues.AddRange(world.Targets);
             world.KnownValues.AddRange(world.KeyIds);
-            world.KnownValues.AddRange([world.AlertId.ToString(CultureInfo.InvariantCulture), Space, OtherSpace, LoginName, "psi", "spc", "custom", "llm", "read", "write", "none"]);
+            world.KnownValues.AddRange([world.AlertId.ToString(CultureInfo.InvariantCulture), Space, OtherSpace, LoginName, "psi", "spc", "custom", "llm", "read", "write", "none", "age", "x", "warning", "critical", "out_of_bounds"]);
             return world;
         }
 
@@ -306,8 +306,9 @@ public sealed class FuzzTests
         string? Window(Random rng, int hours) => Maybe(rng, Time(w.Now.AddHours(hours)));
         string Target(Random rng) => w.Targets[rng.Next(w.Targets.Count)];
         Dictionary<string, string> Uid(Guid uid) => new(StringComparer.Ordinal) { ["uid"] = uid.ToString() };
-        ApiRequest Drift(string type, Random rng) => Req("GET", "/api/v1/drift/" + type, null, null,
-            ("uid", w.Profiles[type].ToString()), ("from", Window(rng, -24)), ("to", Window(rng, 1)), ("buckets", Maybe(rng, rng.Next(1, 50).ToString(CultureInfo.InvariantCulture))));
+        ApiRequest Drift(string type, Random rng, string? feature = null) => Req("GET", "/api/v1/drift/" + type, null, null,
+            ("uid", w.Profiles[type].ToString()), ("from", Window(rng, -24)), ("to", Window(rng, 1)), ("buckets", Maybe(rng, rng.Next(1, 50).ToString(CultureInfo.InvariantCulture))),
+            ("feature", feature is null ? null : Maybe(rng, feature)));
 
         return new(StringComparer.Ordinal)
         {
@@ -360,8 +361,8 @@ public sealed class FuzzTests
             ["PUT /api/v1/profiles/{uid}/status"] = rng => Req("PUT", "/api/v1/profiles/{uid}/status",
                 new JsonObject { ["active"] = rng.Next(2) == 0, ["deactivate_others"] = rng.Next(2) == 0 }, Uid(w.AnyProfile(rng))),
             ["POST /api/v1/records"] = rng => Req("POST", "/api/v1/records", w.ValidBatch(rng)),
-            ["GET /api/v1/drift/psi"] = rng => Drift("psi", rng),
-            ["GET /api/v1/drift/spc"] = rng => Drift("spc", rng),
+            ["GET /api/v1/drift/psi"] = rng => Drift("psi", rng, rng.Next(2) == 0 ? "age" : "color"),
+            ["GET /api/v1/drift/spc"] = rng => Drift("spc", rng, "x"),
             ["GET /api/v1/drift/custom"] = rng => Drift("custom", rng),
             ["GET /api/v1/drift/llm"] = rng => Drift("llm", rng),
             ["POST /api/v1/profiles/{uid}/run"] = rng => Req("POST", "/api/v1/profiles/{uid}/run", null, Uid(w.AnyProfile(rng))),
@@ -369,7 +370,9 @@ public sealed class FuzzTests
                 ("from", Window(rng, -24)), ("to", Window(rng, 1)), ("page", Maybe(rng, "1")), ("page_size", Maybe(rng, "10"))),
             ["GET /api/v1/alerts"] = rng => Req("GET", "/api/v1/alerts", null, null,
                 ("uid", Maybe(rng, w.Profiles["custom"].ToString())), ("space", Maybe(rng, Space)), ("status", Maybe(rng, "firing")),
-                ("from", Window(rng, -24)), ("to", Window(rng, 1)), ("page", Maybe(rng, "1")), ("page_size", Maybe(rng, "50"))),
+                ("from", Window(rng, -24)), ("to", Window(rng, 1)), ("page", Maybe(rng, "1")), ("page_size", Maybe(rng, "50")),
+                ("open", Maybe(rng, rng.Next(2) == 0 ? "true" : "false")), ("severity", Maybe(rng, "warning")), ("kind", Maybe(rng, "custom"))),
+            ["GET /api/v1/overview"] = rng => Req("GET", "/api/v1/overview", null, null, ("space", Maybe(rng, Space))),
             ["GET /api/v1/llm/records"] = rng => Req("GET", "/api/v1/llm/records", null, null,
                 ("uid", w.Profiles["llm"].ToString()), ("status", Maybe(rng, rng.Next(2) == 0 ? "failed" : "pending")),
                 ("from", Window(rng, -24)), ("to", Window(rng, 1)), ("page", Maybe(rng, "1")), ("page_size", Maybe(rng, "50"))),

@@ -29,15 +29,35 @@ public sealed class OpenApiParameterTests : IAsyncLifetime
     public async ValueTask DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
-    public async Task Drift_routes_document_uid_from_to_buckets_and_align()
+    public async Task Drift_routes_document_uid_from_to_buckets_and_align_and_psi_spc_also_feature()
     {
         var document = await DocumentParametersAsync();
         foreach (var route in new[] { "psi", "spc", "custom", "llm" })
         {
             var key = $"GET /api/v1/drift/{route}";
             Assert.True(document.TryGetValue(key, out var parameters), $"{key} is not in the document");
-            Assert.Equal(["query:align", "query:buckets", "query:from", "query:to", "query:uid"], parameters.Order(StringComparer.Ordinal));
+            List<string> expected = ["query:align", "query:buckets", "query:from", "query:to", "query:uid"];
+            if (route is "psi" or "spc") expected.Add("query:feature");
+            Assert.Equal(expected.Order(StringComparer.Ordinal), parameters.Order(StringComparer.Ordinal));
         }
+    }
+
+    [Fact]
+    public async Task Alerts_document_open_severity_and_kind_besides_the_older_filters()
+    {
+        var document = await DocumentParametersAsync();
+
+        Assert.Equal(
+            ["query:from", "query:kind", "query:open", "query:page", "query:page_size", "query:severity", "query:space", "query:status", "query:to", "query:uid"],
+            document["GET /api/v1/alerts"].Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Overview_documents_space()
+    {
+        var document = await DocumentParametersAsync();
+
+        Assert.Equal(["query:space"], document["GET /api/v1/overview"]);
     }
 
     [Fact]

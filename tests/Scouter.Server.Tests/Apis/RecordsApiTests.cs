@@ -211,7 +211,7 @@ public sealed class RecordsBackpressureTests
         public Task<IngestedBatch?> FindBatchAsync(Guid batchId, CancellationToken cancellationToken = default) => inner.FindBatchAsync(batchId, cancellationToken);
 
         public Task<IReadOnlyList<PsiBucketCount>> PsiCountsAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) => inner.PsiCountsAsync(uid, window, cancellationToken);
-        public Task<IReadOnlyList<SpcSampleRow>> SpcSamplesAsync(Guid uid, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken = default) => inner.SpcSamplesAsync(uid, from, to, limit, cancellationToken);
+        public Task<IReadOnlyList<SpcSampleRow>> SpcSamplesAsync(Guid uid, DateTimeOffset from, DateTimeOffset to, int limit, string? feature, CancellationToken cancellationToken = default) => inner.SpcSamplesAsync(uid, from, to, limit, feature, cancellationToken);
         public Task<IReadOnlyList<MetricBucket>> CustomValuesAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) => inner.CustomValuesAsync(uid, window, cancellationToken);
         public Task<IReadOnlyList<MetricBucket>> LlmScoresAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) => inner.LlmScoresAsync(uid, window, cancellationToken);
         public Task<IReadOnlyDictionary<string, long>> LlmStatusCountsAsync(Guid uid, TimeWindow window, LlmStatusAxis axis = LlmStatusAxis.Created, CancellationToken cancellationToken = default) => inner.LlmStatusCountsAsync(uid, window, axis, cancellationToken);
@@ -227,7 +227,7 @@ public sealed class RecordsBackpressureTests
         public Task<IReadOnlyList<IngestOutcome>> IngestManyAsync(IReadOnlyList<IngestBatch> batches, CancellationToken cancellationToken = default) => throw new InvalidOperationException("database down");
         public Task<IngestedBatch?> FindBatchAsync(Guid batchId, CancellationToken cancellationToken = default) => throw new InvalidOperationException("database down");
         public Task<IReadOnlyList<PsiBucketCount>> PsiCountsAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) => inner.PsiCountsAsync(uid, window, cancellationToken);
-        public Task<IReadOnlyList<SpcSampleRow>> SpcSamplesAsync(Guid uid, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken = default) => inner.SpcSamplesAsync(uid, from, to, limit, cancellationToken);
+        public Task<IReadOnlyList<SpcSampleRow>> SpcSamplesAsync(Guid uid, DateTimeOffset from, DateTimeOffset to, int limit, string? feature, CancellationToken cancellationToken = default) => inner.SpcSamplesAsync(uid, from, to, limit, feature, cancellationToken);
         public Task<IReadOnlyList<MetricBucket>> CustomValuesAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) => inner.CustomValuesAsync(uid, window, cancellationToken);
         public Task<IReadOnlyList<MetricBucket>> LlmScoresAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) => inner.LlmScoresAsync(uid, window, cancellationToken);
         public Task<IReadOnlyDictionary<string, long>> LlmStatusCountsAsync(Guid uid, TimeWindow window, LlmStatusAxis axis = LlmStatusAxis.Created, CancellationToken cancellationToken = default) => inner.LlmStatusCountsAsync(uid, window, axis, cancellationToken);

@@ -191,6 +191,7 @@ public sealed class RouteAuthorizationTests(RouteAuthorizationFixture fixture) :
         new("GET", "/api/v1/drift/custom", RouteAccess.Read, HttpStatusCode.OK, (f, _) => Task.FromResult($"/api/v1/drift/custom?uid={f.Custom}")),
         new("GET", "/api/v1/drift/llm", RouteAccess.Read, HttpStatusCode.OK, (f, _) => Task.FromResult($"/api/v1/drift/llm?uid={f.Llm}")),
         new("GET", "/api/v1/alerts", RouteAccess.Read, HttpStatusCode.OK, (f, _) => Task.FromResult($"/api/v1/alerts?uid={f.Custom}")),
+        new("GET", "/api/v1/overview", RouteAccess.Read, HttpStatusCode.OK, (_, _) => Task.FromResult($"/api/v1/overview?space={Team}")),
         new("POST", "/api/v1/alerts/{id}/acknowledge", RouteAccess.Write, HttpStatusCode.OK,
             (f, _) => Task.FromResult(string.Create(CultureInfo.InvariantCulture, $"/api/v1/alerts/{f.AlertId}/acknowledge"))),
         new("GET", "/api/v1/llm/records", RouteAccess.Read, HttpStatusCode.OK, (f, _) => Task.FromResult($"/api/v1/llm/records?uid={f.Llm}")),

@@ -24,10 +24,9 @@ public class DashboardHostingTests
     /// <summary>The hashed script index.html loads, read from the embedded index itself.</summary>
     private static string ScriptPath(string indexHtml)
     {
-        var at = indexHtml.IndexOf("/ui/assets/", StringComparison.Ordinal);
-        Assert.True(at >= 0, "index.html references no /ui/assets/ file");
-        var end = indexHtml.IndexOfAny(['"', '\'', ' ', '>'], at);
-        return indexHtml[at..end];
+        var match = System.Text.RegularExpressions.Regex.Match(indexHtml, "<script[^>]*src=\"?(/ui/assets/[^\" >]+\\.js)");
+        Assert.True(match.Success, "index.html loads no /ui/assets/*.js script");
+        return match.Groups[1].Value;
     }
 
     [Fact]

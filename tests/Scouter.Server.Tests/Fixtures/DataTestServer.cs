@@ -64,6 +64,15 @@ public sealed class DataTestServer : IAsyncDisposable
         return client;
     }
 
+    /// <summary>A client, addressed at <c>/api/v1/</c>, logged in as a new user <paramref name="name"/> (no global role) holding exactly <paramref name="grants"/>.</summary>
+    public async Task<HttpClient> UserClientAsync(string name, params (string Space, SpaceRole Role)[] grants)
+    {
+        var user = await _server.CreateUserClientAsync(name, TestServer.Grants(grants));
+        var client = ApiClient();
+        client.DefaultRequestHeaders.Authorization = user.DefaultRequestHeaders.Authorization;
+        return client;
+    }
+
     /// <summary>Registers a profile and returns the response (uid, version, ...).</summary>
     public async Task<JsonElement> RegisterAsync(DriftProfile profile, bool setActive = true, bool bump = false)
     {

@@ -94,6 +94,28 @@ internal static class Seed
             new { uid = db.Id(uid), metric, rid = db.Id(Guid.NewGuid()), at = db.Time(at), evaluated = db.Time(evaluatedAt ?? at), score });
     }
 
+    /// <summary>
+    /// An alert created (and last updated) at <paramref name="at"/>: a resolved one was resolved 5 minutes
+    /// later, an acknowledged one acknowledged by "alice" a minute later. Returns its id.
+    /// </summary>
+    public static async Task<long> AlertAsync(ScouterDatabase db, Guid uid, string space, string subject, string kind, int? zone, string severity, string status,
+        DateTimeOffset at)
+    {
+        await using var connection = await db.OpenAsync();
+        return DbValues.ReadLong(await connection.ExecuteScalarAsync<object>("""
+            insert into alerts (uid, space, feature_or_metric, kind, zone, severity, status, created_at, updated_at, resolved_at, payload_json, notify_attempts,
+                                acknowledged_by, acknowledged_at)
+            values (@uid, @space, @subject, @kind, @zone, @severity, @status, @at, @at, @resolved, '{}', 0, @by, @ackAt)
+            returning id
+            """, new
+        {
+            uid = db.Id(uid), space, subject, kind, zone, severity, status, at = db.Time(at),
+            resolved = status == "resolved" ? db.Time(at.AddMinutes(5)) : null,
+            by = status == "acknowledged" ? "alice" : null,
+            ackAt = status == "acknowledged" ? db.Time(at.AddMinutes(1)) : null,
+        }));
+    }
+
     public static async Task<long> CountAsync(ScouterDatabase db, string sql, object? args = null)
     {
         await using var connection = await db.OpenAsync();

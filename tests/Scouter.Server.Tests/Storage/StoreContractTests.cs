@@ -159,10 +159,10 @@ public abstract class StoreContractTests
         Assert.Equal([new PsiBucketCount(0, "age", 1, 6), new PsiBucketCount(0, "age", 2, 10), new PsiBucketCount(3, "age", 1, 6), new PsiBucketCount(3, "age", 2, 10)], psi);
         var custom = await _records.CustomValuesAsync(uid, window, Ct);
         Assert.Equal([new MetricBucket(0, "mae", 6.0, 8), new MetricBucket(3, "mae", 6.0, 8)], custom);
-        var spc = await _records.SpcSamplesAsync(uid, from, Now, 100, Ct);
+        var spc = await _records.SpcSamplesAsync(uid, from, Now, 100, null, Ct);
         Assert.Equal([from.AddMinutes(30), from.AddMinutes(45), from.AddHours(3.5), Now], spc.Select(s => s.CreatedAt));
-        Assert.Equal(2, (await _records.SpcSamplesAsync(uid, from, Now, 2, Ct)).Count);
-        Assert.Equal(from.AddHours(3.5), (await _records.SpcSamplesAsync(uid, from, Now, 2, Ct))[0].CreatedAt);
+        Assert.Equal(2, (await _records.SpcSamplesAsync(uid, from, Now, 2, null, Ct)).Count);
+        Assert.Equal(from.AddHours(3.5), (await _records.SpcSamplesAsync(uid, from, Now, 2, null, Ct))[0].CreatedAt);
         var status = await _records.LlmStatusCountsAsync(uid, new TimeWindow(from, Now), LlmStatusAxis.Created, Ct);
         Assert.Equal(4, status["pending"]);
         Assert.Empty(await _records.LlmScoresAsync(uid, window, Ct));
