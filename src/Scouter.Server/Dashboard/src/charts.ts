@@ -51,7 +51,7 @@ export function palette(): Palette {
     muted: v('--muted', '#59636e'),
     axis: v('--border-strong', '#8c959f'),
     grid: v('--border', '#d0d7de'),
-    background: v('--bg', '#ffffff'),
+    background: v('--bg-raised', '#ffffff'),
     series: [v('--series-1', '#1f5fa8'), v('--series-2', '#b35900'), v('--series-3', '#6b4fbb'), v('--series-4', '#2f7d4f')],
     ok: v('--ok', '#2f7d4f'),
     warn: v('--warn', '#b38600'),
@@ -69,7 +69,8 @@ function baseOption(p: Palette): ChartOption {
     aria: { enabled: true },
     animation: false,
     color: p.series,
-    backgroundColor: 'transparent',
+    // Opaque, the panel's colour: the canvas is the chart's whole picture (and a blank one is one colour).
+    backgroundColor: p.background,
     textStyle: { color: p.text, fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif' },
     tooltip: {
       renderMode: 'richText', confine: true, backgroundColor: p.background, borderColor: p.axis, textStyle: { color: p.text },
