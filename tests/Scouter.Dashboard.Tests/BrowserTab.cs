@@ -11,17 +11,17 @@ namespace Scouter.Dashboard.Tests;
 /// </summary>
 public sealed class BrowserTab : IAsyncDisposable
 {
-    private readonly DemoDashboard _dashboard;
+    private readonly DashboardSite _site;
     private readonly List<string> _consoleErrors = [];
     private readonly List<string> _foreignRequests = [];
     private readonly List<string> _dialogs = [];
 
-    private BrowserTab(DemoDashboard dashboard, IBrowserContext context, IPage page)
+    private BrowserTab(DashboardSite site, IBrowserContext context, IPage page)
     {
-        _dashboard = dashboard;
+        _site = site;
         Context = context;
         Page = page;
-        var origin = new Uri(dashboard.Url).GetLeftPart(UriPartial.Authority);
+        var origin = new Uri(site.Url).GetLeftPart(UriPartial.Authority);
         page.Console += (_, message) =>
         {
             if (message.Type is "error" or "warning" && !ExpectedRefusal(message)) lock (_consoleErrors) _consoleErrors.Add($"{message.Type}: {message.Text} ({message.Location})");
@@ -44,11 +44,15 @@ public sealed class BrowserTab : IAsyncDisposable
     public IPage Page { get; }
 
     /// <summary>Opens a context at <paramref name="width"/>×<paramref name="height"/> recording CSP violations from the first script on.</summary>
-    public static async Task<BrowserTab> OpenAsync(DemoDashboard dashboard, int width = 1280, int height = 800)
+    public static Task<BrowserTab> OpenAsync(DemoDashboard dashboard, int width = 1280, int height = 800) =>
+        OpenAsync(dashboard.Browser, new DashboardSite(dashboard.Url, dashboard.AdminPassword, dashboard.ScreenshotDir), width, height);
+
+    /// <summary>Opens a context on another server's dashboard (<paramref name="site"/>) in <paramref name="browser"/>.</summary>
+    public static async Task<BrowserTab> OpenAsync(IBrowser browser, DashboardSite site, int width = 1280, int height = 800)
     {
-        var context = await dashboard.Browser.NewContextAsync(new BrowserNewContextOptions
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = dashboard.Url,
+            BaseURL = site.Url,
             ViewportSize = new ViewportSize { Width = width, Height = height },
             Locale = "en-GB",
             TimezoneId = "UTC",
@@ -57,7 +61,7 @@ public sealed class BrowserTab : IAsyncDisposable
         await context.AddInitScriptAsync("window.__csp = []; document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));");
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(30_000);
-        return new BrowserTab(dashboard, context, page);
+        return new BrowserTab(site, context, page);
     }
 
     /// <summary>Signs in through the login page and waits for the page it leads to.</summary>
@@ -70,7 +74,7 @@ public sealed class BrowserTab : IAsyncDisposable
         await Page.WaitForURLAsync(url => !url.Contains("/ui/login", StringComparison.Ordinal));
     }
 
-    public Task LoginAsAdminAsync(string next = "/ui/") => LoginAsync("admin", _dashboard.AdminPassword, next);
+    public Task LoginAsAdminAsync(string next = "/ui/") => LoginAsync("admin", _site.AdminPassword, next);
 
     /// <summary>Content-Security-Policy violations reported on the current document.</summary>
     public async Task<string[]> CspViolationsAsync() => await Page.EvaluateAsync<string[]>("() => window.__csp ?? []");
@@ -133,7 +137,7 @@ public sealed class BrowserTab : IAsyncDisposable
 
     /// <summary>Saves a full-page screenshot under TestResults/dashboard/.</summary>
     public Task ScreenshotAsync(string name) =>
-        Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(_dashboard.ScreenshotDir, name + ".png"), FullPage = true });
+        Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(_site.ScreenshotDir, name + ".png"), FullPage = true });
 
     public async ValueTask DisposeAsync() => await Context.DisposeAsync();
 
@@ -146,3 +150,6 @@ public sealed class BrowserTab : IAsyncDisposable
         && (message.Text.Contains("401", StringComparison.Ordinal) || message.Text.Contains("429", StringComparison.Ordinal))
         && (message.Location.Contains("/api/v1/me", StringComparison.Ordinal) || message.Location.Contains("/api/v1/auth/session", StringComparison.Ordinal));
 }
+
+/// <summary>A server's dashboard as a tab sees it: base address, the bootstrap admin's password, where screenshots go.</summary>
+public sealed record DashboardSite(string Url, string AdminPassword, string ScreenshotDir);

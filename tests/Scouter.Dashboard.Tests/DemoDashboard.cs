@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Scouter.Client;
 using Scouter.Cli;
+using Scouter.Data;
 using Scouter.Records;
 using Xunit;
 
@@ -50,6 +51,12 @@ public sealed partial class DemoDashboard : IAsyncLifetime
     /// <summary>A custom profile in <see cref="DemoSpace"/> named <see cref="Markup"/>, with a metric of that name and a firing alert.</summary>
     public Guid MarkupProfile { get; private set; }
 
+    /// <summary>
+    /// A PSI profile in <see cref="DemoSpace"/> with a numeric feature named <see cref="Markup"/> and a
+    /// categorical feature <c>segment</c> with a category named <see cref="Markup"/>, both drifting, checked once.
+    /// </summary>
+    public Guid MarkupPsiProfile { get; private set; }
+
     /// <summary>A custom profile in <see cref="OtherSpace"/> with a firing alert nobody acknowledges.</summary>
     public Guid OtherProfile { get; private set; }
 
@@ -82,14 +89,16 @@ public sealed partial class DemoDashboard : IAsyncLifetime
         OtherProfile = await CustomProfileWithAlertAsync(OtherSpace, "other-model", "latency");
         AckProfile = await CustomProfileWithAlertAsync(OtherSpace, "ack-model", "latency");
         MarkupProfile = await CustomProfileWithAlertAsync(DemoSpace, Markup, Markup);
+        MarkupPsiProfile = await PsiProfileWithMarkupAsync();
 
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = "/usr/bin/chromium",
             Headless = true,
-            // This machine has no network beyond loopback: keep Chromium from trying.
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            // This machine has no network beyond loopback: keep Chromium from trying. It has no GPU either:
+            // canvases are drawn by the CPU rasteriser rather than an emulated GPU (several times slower here).
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-accelerated-2d-canvas", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         });
     }
 
@@ -138,6 +147,31 @@ public sealed partial class DemoDashboard : IAsyncLifetime
                 Uid = profile.Config.Uid, CreatedAt = now.AddMinutes(-5 * (i + 1)), Metric = metric, Sum = 3.0 * (i + 2), Count = i + 2,
             })],
         });
+        await client.RunDriftCheckAsync(profile.Config.Uid);
+        return profile.Config.Uid;
+    }
+
+    /// <summary>A PSI profile whose feature and category names are <see cref="Markup"/>, fed drifted values through a <see cref="ScouterQueue"/> and checked.</summary>
+    private async Task<Guid> PsiProfileWithMarkupAsync()
+    {
+        using var client = AdminClient();
+        var random = new Random(5);
+        const int Rows = 400;
+        var table = new ColumnTable.Builder()
+            .AddNumeric(Markup, [.. Enumerable.Range(0, Rows).Select(_ => random.NextDouble())])
+            .AddCategorical("segment", [.. Enumerable.Range(0, Rows).Select(i => i % 4 == 0 ? Markup : "plain")])
+            .Build();
+        var profile = await client.RegisterProfileAsync(Drifter.CreatePsiProfile(table, new PsiDriftConfig
+        {
+            Space = DemoSpace, Name = "markup-psi", Version = "1.0.0", CategoricalFeatures = ["segment"],
+        }), setActive: true);
+        await using (var queue = ScouterQueue.FromProfiles(new Dictionary<string, DriftProfile> { ["psi"] = profile },
+            new HttpTransport(new HttpTransportConfig { ServerUri = Url, Username = "admin", Password = AdminPassword })))
+        {
+            for (var i = 0; i < Rows; i++)
+                queue["psi"].Insert(new Features(new Dictionary<string, object?> { [Markup] = 0.5 + random.NextDouble(), ["segment"] = i % 4 == 0 ? "plain" : Markup }));
+            await queue.FlushAsync();
+        }
         await client.RunDriftCheckAsync(profile.Config.Uid);
         return profile.Config.Uid;
     }

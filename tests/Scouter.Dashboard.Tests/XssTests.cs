@@ -6,8 +6,8 @@ namespace Scouter.Dashboard.Tests;
 /// <summary>
 /// Names and payloads are data, never markup: a profile and metric named
 /// <see cref="DemoDashboard.Markup"/> (an <c>img</c> whose <c>onerror</c> would rename the page), with a
-/// firing alert naming it, render as that text on every page, create no element, run no script and
-/// cause no CSP violation.
+/// firing alert naming it, and a PSI feature and a category of that name, render as that text on every
+/// page, create no element, run no script and cause no CSP violation.
 /// </summary>
 public sealed class XssTests(DemoDashboard dashboard)
 {
@@ -35,7 +35,22 @@ public sealed class XssTests(DemoDashboard dashboard)
             Assert.Equal(0, await tab.Page.Locator("img[src='x']").CountAsync());
             Assert.NotEqual("pwned", await tab.Page.TitleAsync());
         }
+        // A feature named with markup (its heading and table rows) and a category named with markup (its bin in the table).
+        Assert.Contains(DemoDashboard.Markup, await OpenBinsTableAsync(tab, DemoDashboard.Markup, "main"), StringComparison.Ordinal);
+        Assert.Contains(DemoDashboard.Markup, await OpenBinsTableAsync(tab, "segment", "[data-testid=table-psi-bins]"), StringComparison.Ordinal);
         await tab.ScreenshotAsync("markup-as-text");
         await tab.AssertCleanAsync();
+    }
+
+    /// <summary>Opens a feature of the markup PSI profile, shows its bins as a table and returns the text of <paramref name="selector"/>, after checking no markup became an element.</summary>
+    private async Task<string> OpenBinsTableAsync(BrowserTab tab, string feature, string selector)
+    {
+        await tab.Page.GotoAsync($"/ui/profiles/{dashboard.MarkupPsiProfile}?range=24h&feature={Uri.EscapeDataString(feature)}");
+        await Assertions.Expect(tab.Page.GetByTestId("chart-psi-bins")).ToBeVisibleAsync();
+        await tab.Page.GetByTestId("table-toggle-psi-bins").ClickAsync();
+        await Assertions.Expect(tab.Page.GetByTestId("table-psi-bins")).ToBeVisibleAsync();
+        Assert.Equal(0, await tab.Page.Locator("img[src='x']").CountAsync());
+        Assert.NotEqual("pwned", await tab.Page.TitleAsync());
+        return await tab.Page.Locator(selector).InnerTextAsync();
     }
 }

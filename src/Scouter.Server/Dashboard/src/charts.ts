@@ -134,6 +134,8 @@ const live = new Set<Live>();
 function init(entry: Live): void {
   const p = palette();
   const chart = echarts.init(entry.el, null, { renderer: 'canvas' });
+  // Marks the element once the chart has painted (tests and timing wait for it).
+  chart.on('finished', () => entry.el.setAttribute('data-drawn', 'true'));
   const option = entry.spec.option(p, entry.el.clientWidth);
   const base = baseOption(p);
   chart.setOption({ ...base, ...option, tooltip: { ...(base.tooltip as object), ...(option.tooltip as object | undefined) } });

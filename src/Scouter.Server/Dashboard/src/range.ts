@@ -1,6 +1,6 @@
 // The time range of a view, kept in the URL (range=24h|7d|30d|custom, from, to) so a link shows
-// the same window. Buckets are whole hours: hourly up to a week, 4-hourly for 30 days, and at
-// most 180 for a custom range.
+// the same window. Buckets are whole hours: hourly for 24 h, 4-hourly for 7 days, daily for 30 days
+// (42 and 30 columns: 50 features stay a heatmap that draws at once), and at most 180 for a custom range.
 
 import type { DriftWindow } from './api';
 import { h, uniqueId } from './dom';
@@ -17,8 +17,8 @@ export interface TimeRange extends DriftWindow {
 const hour = 3_600_000;
 const presets: Record<Exclude<RangeKey, 'custom'>, { hours: number; width: number; label: string }> = {
   '24h': { hours: 24, width: 1, label: '24 h' },
-  '7d': { hours: 168, width: 1, label: '7 d' },
-  '30d': { hours: 720, width: 4, label: '30 d' },
+  '7d': { hours: 168, width: 4, label: '7 d' },
+  '30d': { hours: 720, width: 24, label: '30 d' },
 };
 
 /** Most buckets a custom range is split into (hourly below that). */

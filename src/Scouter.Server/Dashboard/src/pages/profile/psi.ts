@@ -63,7 +63,8 @@ function heatmapPanel(scope: Scope, data: PsiDriftResponse, names: string[]): HT
     name: 'psi-heatmap',
     title: 'PSI by feature and bucket',
     description: `Each cell is the bucket's PSI divided by that bucket's own alert threshold; grey: not enough data to judge.${approximate ? ' This server reports no per-bucket thresholds: the window threshold stands in.' : ''} Select a cell to see that bucket's distribution.`,
-    height: Math.max(160, names.length * 30 + 110) + (window.innerWidth < narrow ? 90 : 0),
+    // Rows shrink for long feature lists so 50 features stay one screen-ish (and a smaller canvas to paint).
+    height: Math.max(160, names.length * (names.length > 12 ? 18 : 30) + 110) + (window.innerWidth < narrow ? 90 : 0),
     option: (p, width): ChartOption => ({
       grid: { left: 8, right: 16, top: 8, bottom: width < narrow ? 160 : 70, containLabel: true },
       xAxis: categoryAxis(p, labels, { splitArea: { show: false } }),
@@ -84,6 +85,8 @@ function heatmapPanel(scope: Scope, data: PsiDriftResponse, names: string[]): HT
       },
       series: [{
         type: 'heatmap', name: 'PSI / threshold',
+        // One frame for every cell: progressive chunks would leave the last features blank for a while.
+        progressive: 0,
         data: cells.flatMap((row, y) => row.map((c, x) => [x, y, c.ratio ?? -1])),
         itemStyle: { borderColor: p.background, borderWidth: 1 },
         emphasis: { itemStyle: { borderColor: p.text, borderWidth: 2 } },

@@ -75,18 +75,24 @@ function yAxis(p: Palette, l: SpcLimits, values: number[]) {
 }
 
 function samplesChart(scope: Scope, name: string, s: SpcFeatureSeries): HTMLElement {
-  const times = s.times.map((t) => Date.parse(t));
-  const spacing = times.length > 1 ? ((times[times.length - 1] ?? 0) - (times[0] ?? 0)) / (times.length - 1) : 60_000;
+  // Control charts plot samples in sequence: a time axis crowds bursts of samples and stretches gaps.
+  const labels = s.times.map((t) => time(t, true));
+  const firstAt = (t: string) => Math.max(0, s.times.findIndex((x) => x >= t));
+  const lastAt = (t: string) => {
+    let i = s.times.length - 1;
+    while (i > 0 && (s.times[i] ?? '') > t) i--;
+    return i;
+  };
   const runsAt = (t: string) => s.alerts.filter((a) => a.start <= t && t <= a.end).map(runLabel);
   return chartPanel(scope, {
     name: 'spc-control',
     title: `Control chart of ${name}`,
-    description: 'Sample means against the profile\'s center and ±1/2/3σ limits. Marker shape and colour give the zone (● within 1σ, ■ zone 2, ▲ zone 3, ◆ beyond 3σ); shaded spans are rule runs.',
+    description: 'Sample means in order of time against the profile\'s center and ±1/2/3σ limits. Marker shape and colour give the zone (● within 1σ, ■ zone 2, ▲ zone 3, ◆ beyond 3σ); shaded spans are rule runs.',
     height: 340,
     option: (p): ChartOption => {
       const marks = limitMarks(s.limits, p);
       return {
-        grid: { left: 8, right: 70, top: 30, bottom: 8, containLabel: true },
+        grid: { left: 8, right: 70, top: 30, bottom: 30, containLabel: true },
         tooltip: {
           trigger: 'item',
           formatter: (params: unknown) => {
@@ -97,13 +103,13 @@ function samplesChart(scope: Scope, name: string, s: SpcFeatureSeries): HTMLElem
             return `${time(t, true)}\nmean ${num(s.means[i])} · n ${count(s.counts[i])}\n${zoneText(s.codes[i] ?? 0)}${runs.length ? `\nrule run: ${runs.join(', ')}` : ''}`;
           },
         },
-        xAxis: { type: 'time', axisLine: { lineStyle: { color: p.axis } }, axisLabel: { color: p.muted, hideOverlap: true }, splitLine: { show: false } },
+        xAxis: categoryAxis(p, labels, { name: 'sample', nameLocation: 'middle', nameGap: 28, nameTextStyle: { color: p.muted } }),
         yAxis: yAxis(p, s.limits, s.means),
         series: [{
           type: 'line', name: 'Sample mean', symbolSize: 7, lineStyle: { color: p.series[0], width: 1.5 }, itemStyle: { color: p.series[0] },
-          data: s.times.map((t, i) => {
+          data: s.times.map((_, i) => {
             const z = zoneStyle(s.codes[i] ?? 0, p);
-            return { value: [t, s.means[i] ?? null], symbol: z.symbol, itemStyle: { color: z.color } };
+            return { value: s.means[i] ?? null, symbol: z.symbol, itemStyle: { color: z.color } };
           }),
           markLine: marks.lines,
           markArea: {
@@ -113,10 +119,10 @@ function samplesChart(scope: Scope, name: string, s: SpcFeatureSeries): HTMLElem
               // Overlapping runs get their labels stacked rather than printed over each other.
               ...s.alerts.map((a, i) => [
                 {
-                  xAxis: Date.parse(a.start) - spacing / 2, name: runLabel(a), itemStyle: { color: 'rgba(198, 40, 40, 0.16)', borderColor: p.alert, borderWidth: 1, borderType: 'dashed' },
+                  xAxis: firstAt(a.start), name: runLabel(a), itemStyle: { color: 'rgba(198, 40, 40, 0.16)', borderColor: p.alert, borderWidth: 1, borderType: 'dashed' },
                   label: { show: true, formatter: runLabel(a), color: p.alert, position: 'insideTop', fontSize: 11, offset: [0, (i % 4) * 14] },
                 },
-                { xAxis: Date.parse(a.end) + spacing / 2 },
+                { xAxis: lastAt(a.end) },
               ]),
             ] as never,
           },
