@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.HttpOverrides;
 using Scouter.Server.Apis;
 using Scouter.Server.Dashboard;
 
@@ -35,6 +36,15 @@ public static class ScouterServer
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(json => ApiJson.Configure(json.SerializerOptions));
         builder.Services.AddOpenApi();
+        var trustedProxies = options.TrustedProxyNetworks();
+        builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // Only the configured proxies: not even loopback is believed by default.
+            forwarded.KnownIPNetworks.Clear();
+            forwarded.KnownProxies.Clear();
+            foreach (var network in trustedProxies) forwarded.KnownIPNetworks.Add(network);
+        });
         builder.Services.AddScouterStorage(options);
         builder.Services.AddScouterTelemetry();
         builder.Services.AddScouterAuth(options);
@@ -46,8 +56,10 @@ public static class ScouterServer
         services?.Invoke(builder.Services);
 
         var app = builder.Build();
+        if (trustedProxies.Count > 0) app.UseForwardedHeaders();
         app.UseExceptionHandler(ApiErrors.Options());
         app.UseStatusCodePages();
+        app.Use(UnsupportedMediaTypeFirst.InvokeAsync);
         app.UseScouterAuth();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapHealthApi();

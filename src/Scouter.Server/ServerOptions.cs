@@ -101,6 +101,24 @@ public sealed class ServerOptions
     /// </summary>
     public string? AlertAllowedHosts { get; set; }
 
+    /// <summary>
+    /// Comma-separated IP addresses and CIDR networks of the reverse proxies or load balancers in front of
+    /// the server (<c>SCOUTER_TRUSTED_PROXIES</c>, default none). From them, and only from them,
+    /// <c>X-Forwarded-For</c> gives the client address (login throttling) and <c>X-Forwarded-Proto</c>
+    /// the scheme (HTTPS marks the session cookies <c>Secure</c>). docs/deploy.md "TLS and the reverse proxy".
+    /// </summary>
+    public string? TrustedProxies { get; set; }
+
+    /// <summary>The networks of <see cref="TrustedProxies"/>; an entry that is not an address or a CIDR network throws naming the setting.</summary>
+    public IReadOnlyList<System.Net.IPNetwork> TrustedProxyNetworks() =>
+    [
+        .. AddressSettings.Entries(TrustedProxies).Select(entry => AddressSettings.TryParseNetwork(entry, TrustedProxiesSetting, out var network)
+            ? network
+            : throw new InvalidOperationException($"Setting {TrustedProxiesSetting} entry '{entry}' must be an IP address or a CIDR network.")),
+    ];
+
+    private const string TrustedProxiesSetting = "SCOUTER_TRUSTED_PROXIES";
+
     /// <summary>Kafka bootstrap servers; setting it enables the Kafka consumer (<c>KAFKA_BROKERS</c>).</summary>
     public string? KafkaBrokers { get; set; }
 
@@ -178,6 +196,8 @@ public sealed class ServerOptions
         o.OpsGenieApiUrl = configuration["OPSGENIE_API_URL"] ?? o.OpsGenieApiUrl;
         o.WebhookSecret = Get("WEBHOOK_SECRET");
         o.AlertAllowedHosts = NonEmpty(Get("ALERT_ALLOWED_HOSTS"));
+        o.TrustedProxies = NonEmpty(Get("TRUSTED_PROXIES"));
+        _ = o.TrustedProxyNetworks();
         o.KafkaBrokers = NonEmpty(configuration["KAFKA_BROKERS"]);
         o.KafkaTopic = NonEmpty(configuration["KAFKA_TOPIC"]) ?? o.KafkaTopic;
         o.KafkaGroupId = NonEmpty(configuration["KAFKA_GROUP_ID"]) ?? o.KafkaGroupId;

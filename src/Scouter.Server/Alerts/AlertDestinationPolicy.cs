@@ -21,20 +21,11 @@ internal sealed class AlertDestinationPolicy
     /// <param name="allowedHosts">Comma-separated host names, IP addresses and CIDR networks; invalid entries throw naming the setting.</param>
     public AlertDestinationPolicy(string? allowedHosts)
     {
-        foreach (var entry in (allowedHosts ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        foreach (var entry in AddressSettings.Entries(allowedHosts))
         {
-            if (IPAddress.TryParse(entry, out var address))
+            if (AddressSettings.TryParseNetwork(entry, AllowedHostsSetting, out var network))
             {
-                var normalized = BlockedAddresses.Normalize(address);
-                _networks.Add(new IPNetwork(normalized, normalized.AddressFamily == AddressFamily.InterNetwork ? 32 : 128));
-            }
-            else if (entry.Split('/') is [var baseText, _])
-            {
-                // A base address with bits past the prefix (10.0.0.1/8) is refused rather than guessed at.
-                _networks.Add(IPNetwork.TryParse(entry, out var network) && IPAddress.TryParse(baseText, out var baseAddress) && baseAddress.Equals(network.BaseAddress)
-                    ? network
-                    : throw new InvalidOperationException(
-                        $"Setting {AllowedHostsSetting} entry '{entry}' is not a CIDR network (an address whose bits past the prefix are zero, e.g. 10.0.0.0/8 or fd00::/8)."));
+                _networks.Add(network);
             }
             else
             {

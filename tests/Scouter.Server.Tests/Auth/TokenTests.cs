@@ -31,6 +31,24 @@ public class TokenTests
     }
 
     [Theory]
+    [InlineData("/api/v1/auth/token")]
+    [InlineData("/api/v1/auth/refresh")]
+    [InlineData("/api/v1/auth/session")]
+    [InlineData("/api/v1/profiles")]
+    public async Task FormEncodedBody_IsToldJsonIsExpected_NotThatItLacksAToken(string path)
+    {
+        await using var server = await TestServer.StartAsync();
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = "admin", ["password"] = TestServer.AdminPassword });
+
+        using var response = await server.CreateClient().PostAsync(path, form, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        var problem = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
+        Assert.Equal("unsupported_media_type", problem.GetProperty("code").GetString());
+        Assert.Contains("application/json", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
     public async Task Login_UnknownUserAndWrongPassword_GiveTheSameProblem(SqlDialect dialect)
