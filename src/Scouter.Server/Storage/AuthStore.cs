@@ -66,24 +66,13 @@ internal sealed class AuthStore(ScouterDatabase database)
     // ---- transactions ----
 
     /// <summary>Runs <paramref name="work"/> in a write transaction; <paramref name="lockUsers"/> serializes it with other user-set changes.</summary>
-    public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, bool lockUsers, CancellationToken ct)
-    {
-        if (Sqlite) await database.WriteLock.WaitAsync(ct);
-        try
+    public Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, bool lockUsers, CancellationToken ct) =>
+        database.WriteAndCommitAsync(async (connection, tx) =>
         {
-            await using var connection = await database.OpenAsync(ct);
-            await using var tx = await connection.BeginTransactionAsync(ct);
             if (lockUsers && !Sqlite)
                 await connection.ExecuteAsync(new CommandDefinition("select pg_advisory_xact_lock(@key)", new { key = UsersLockKey }, tx, cancellationToken: ct));
-            var result = await work(connection, tx);
-            await tx.CommitAsync(ct);
-            return result;
-        }
-        finally
-        {
-            if (Sqlite) database.WriteLock.Release();
-        }
-    }
+            return await work(connection, tx);
+        }, ct);
 
     // ---- users ----
 

@@ -26,11 +26,11 @@ internal sealed class SqlProfileStore : IProfileStore
         var now = DbTime.Normalize(_time.GetUtcNow());
         var stored = profile with
         {
-            NextRun = profile.Active ? ProfileSchedule.NextRun(profile.Schedule, profile.TimeZone, now) : null,
+            NextRun = profile.Active ? Jobs.Schedules.NextAfter(profile.Schedule, profile.TimeZone, now) : null,
             CreatedAt = now,
             UpdatedAt = now,
         };
-        return await WriteAsync(async (connection, tx) =>
+        return await _db.WriteAndCommitAsync(async (connection, tx) =>
         {
             try
             {
@@ -98,13 +98,13 @@ internal sealed class SqlProfileStore : IProfileStore
     }
 
     public Task<StoredProfile?> UpdateAsync(Guid uid, string profileJson, string schedule, string? timeZone, CancellationToken cancellationToken = default) =>
-        WriteAsync(async (connection, tx) =>
+        _db.WriteAndCommitAsync(async (connection, tx) =>
         {
             var current = await GetForUpdateAsync(connection, tx, uid, cancellationToken);
             if (current is null) return null;
             var now = DbTime.Normalize(_time.GetUtcNow());
             var scheduleChanged = current.Schedule != schedule || current.TimeZone != timeZone;
-            var nextRun = current.Active && scheduleChanged ? ProfileSchedule.NextRun(schedule, timeZone, now) : current.NextRun;
+            var nextRun = current.Active && scheduleChanged ? Jobs.Schedules.NextAfter(schedule, timeZone, now) : current.NextRun;
             var updated = current with { ProfileJson = profileJson, Schedule = schedule, TimeZone = timeZone, NextRun = nextRun, UpdatedAt = now };
             await connection.ExecuteAsync(new CommandDefinition(
                 "update profiles set profile_json = @profile_json, schedule = @schedule, time_zone = @time_zone, next_run = @next_run, updated_at = @updated_at where uid = @uid",
@@ -114,13 +114,13 @@ internal sealed class SqlProfileStore : IProfileStore
         }, cancellationToken);
 
     public Task<StoredProfile?> SetActiveAsync(Guid uid, bool active, bool deactivateOthers, CancellationToken cancellationToken = default) =>
-        WriteAsync(async (connection, tx) =>
+        _db.WriteAndCommitAsync(async (connection, tx) =>
         {
             var current = await GetForUpdateAsync(connection, tx, uid, cancellationToken);
             if (current is null) return null;
             var now = DbTime.Normalize(_time.GetUtcNow());
             // Re-activating an active profile keeps its slot; activating computes the next slot from now.
-            var nextRun = active ? (current.Active ? current.NextRun : ProfileSchedule.NextRun(current.Schedule, current.TimeZone, now)) : null;
+            var nextRun = active ? (current.Active ? current.NextRun : Jobs.Schedules.NextAfter(current.Schedule, current.TimeZone, now)) : null;
             var updated = current with { Active = active, NextRun = nextRun, UpdatedAt = now };
             await connection.ExecuteAsync(new CommandDefinition(
                 "update profiles set active = @active, next_run = @next_run, updated_at = @updated_at where uid = @uid",
@@ -166,24 +166,6 @@ internal sealed class SqlProfileStore : IProfileStore
         var lockClause = _db.Dialect == SqlDialect.Postgres ? " for update" : string.Empty;
         var rows = await ReadAsync(connection, tx, $"select {Columns} from profiles where uid = @uid{lockClause}", new { uid = _db.Id(uid) }, ct);
         return rows.Count == 0 ? null : rows[0];
-    }
-
-    private async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
-    {
-        var sqlite = _db.Dialect == SqlDialect.Sqlite;
-        if (sqlite) await _db.WriteLock.WaitAsync(ct);
-        try
-        {
-            await using var connection = await _db.OpenAsync(ct);
-            await using var tx = await connection.BeginTransactionAsync(ct);
-            var result = await work(connection, tx);
-            await tx.CommitAsync(ct);
-            return result;
-        }
-        finally
-        {
-            if (sqlite) _db.WriteLock.Release();
-        }
     }
 
     private static async Task<List<StoredProfile>> ReadAsync(DbConnection connection, DbTransaction? tx, string sql, object param, CancellationToken ct)

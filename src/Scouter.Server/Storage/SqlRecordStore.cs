@@ -43,11 +43,8 @@ internal sealed partial class SqlRecordStore : IRecordStore
         if (batches.Count == 0) return outcomes;
         var sqlite = _db.Dialect == SqlDialect.Sqlite;
         if (!sqlite) await EnsurePartitionsAsync(batches.SelectMany(b => b.Times), cancellationToken);
-        if (sqlite) await _db.WriteLock.WaitAsync(cancellationToken);
-        try
+        return await _db.WriteAsync(async (connection, tx) =>
         {
-            await using var connection = await _db.OpenAsync(cancellationToken);
-            await using var tx = await connection.BeginTransactionAsync(cancellationToken);
             var claimed = new List<IngestBatch>(batches.Count);
             var seen = new HashSet<Guid>();
             for (var i = 0; i < batches.Count; i++)
@@ -61,11 +58,7 @@ internal sealed partial class SqlRecordStore : IRecordStore
                 outcomes[i] = isNew ? IngestOutcome.Stored : IngestOutcome.Duplicate;
                 if (isNew) claimed.Add(batch);
             }
-            if (claimed.Count == 0)
-            {
-                await tx.RollbackAsync(cancellationToken);
-                return outcomes;
-            }
+            if (claimed.Count == 0) return (outcomes, false);
             if (sqlite) await InsertSqliteAsync((SqliteConnection)connection, (SqliteTransaction)tx, claimed, cancellationToken);
             else await CopyPostgresAsync((NpgsqlConnection)connection, claimed, cancellationToken);
             // In profile and hour order, so concurrent writers take the status roll-up rows (trigger upserts) in one order.
@@ -77,13 +70,8 @@ internal sealed partial class SqlRecordStore : IRecordStore
                     llm.Select(r => new { id = _db.Id(r.Id), uid = _db.Id(r.Uid), created_at = _db.Time(r.CreatedAt), payload = r.Payload }),
                     tx, cancellationToken: cancellationToken));
             }
-            await tx.CommitAsync(cancellationToken);
-            return outcomes;
-        }
-        finally
-        {
-            if (sqlite) _db.WriteLock.Release();
-        }
+            return (outcomes, true);
+        }, cancellationToken);
     }
 
     public async Task<IngestedBatch?> FindBatchAsync(Guid batchId, CancellationToken cancellationToken = default)

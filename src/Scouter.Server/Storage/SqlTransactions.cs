@@ -1,17 +1,23 @@
+using System.Data.Common;
+
 namespace Scouter.Server.Storage;
 
-/// <summary>Write transactions in both dialects (SQLite: under <see cref="ScouterDatabase.WriteLock"/>).</summary>
+/// <summary>
+/// The write transaction of every store, in both dialects. On SQLite (one writer at a time) the
+/// <see cref="ScouterDatabase.WriteLock"/> is taken before a connection is opened, so a writer waiting
+/// its turn holds no connection, and every writer takes the two in the same order.
+/// </summary>
 internal static class SqlTransactions
 {
-    /// <summary>Runs <paramref name="body"/> in one transaction; it commits when the body says so, else rolls back.</summary>
-    public static async Task<T> WriteAsync<T>(this ScouterDatabase database, Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, Task<(T Result, bool Commit)>> body,
+    /// <summary>Runs <paramref name="body"/> in one write transaction; it commits when the body says so, else rolls back.</summary>
+    public static async Task<T> WriteAsync<T>(this ScouterDatabase database, Func<DbConnection, DbTransaction, Task<(T Result, bool Commit)>> body,
         CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
         var sqlite = database.Dialect == SqlDialect.Sqlite;
         if (sqlite) await database.WriteLock.WaitAsync(cancellationToken);
         try
         {
+            await using var connection = await database.OpenAsync(cancellationToken);
             await using var tx = await connection.BeginTransactionAsync(cancellationToken);
             var (result, commit) = await body(connection, tx);
             if (commit) await tx.CommitAsync(cancellationToken);
@@ -23,4 +29,8 @@ internal static class SqlTransactions
             if (sqlite) database.WriteLock.Release();
         }
     }
+
+    /// <summary>Runs <paramref name="body"/> in one write transaction that commits when the body returns.</summary>
+    public static Task<T> WriteAndCommitAsync<T>(this ScouterDatabase database, Func<DbConnection, DbTransaction, Task<T>> body, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, tx) => (await body(connection, tx), true), cancellationToken);
 }

@@ -3,31 +3,31 @@ using Xunit;
 
 namespace Scouter.Server.Tests.Jobs;
 
+/// <summary>The one next-run rule of a profile's schedule, used by the registry, the job runner and the overview.</summary>
 public class SchedulesTests
 {
-    private static readonly DateTimeOffset Monday = new(2025, 1, 6, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Saturday2330Utc = new(2026, 3, 28, 23, 30, 0, TimeSpan.Zero);
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("UTC")]
+    public void NextAfter_WithoutAZone_ReadsTheScheduleInUtc(string? zone) =>
+        Assert.Equal(new DateTimeOffset(2026, 3, 29, 0, 0, 0, TimeSpan.Zero), Schedules.NextAfter("0 0 0 * * *", zone, Saturday2330Utc));
 
     [Fact]
-    public void FirstWindowStart_ShortPeriod_LooksBackOneDay()
+    public void NextAfter_InAZone_IsThatZonesMidnight_AcrossTheDaylightSavingChange()
     {
-        Assert.Equal(Monday.AddHours(-24), Schedules.FirstWindowStart("*/5 * * * * *", null, Monday));
-        Assert.Equal(Monday.AddHours(-24), Schedules.FirstWindowStart("0 0 * * * *", null, Monday)); // hourly
+        // 23:30 UTC on 28 March 2026 is 00:30 CET on the 29th; that night clocks go forward, so the next
+        // local midnight (30 March, CEST = UTC+2) is 22:00 UTC on the 29th.
+        Assert.Equal(new DateTimeOffset(2026, 3, 29, 22, 0, 0, TimeSpan.Zero), Schedules.NextAfter("0 0 0 * * *", "Europe/Amsterdam", Saturday2330Utc));
     }
 
     [Fact]
-    public void FirstWindowStart_PeriodLongerThanADay_LooksBackOnePeriod()
+    public void NextAfter_IsStrictlyAfter()
     {
-        // Weekly on Mondays at midnight: the scheduled slot looks back to the Monday before; a manual
-        // run on the Wednesday after looks back one week from then.
-        Assert.Equal(Monday.AddDays(-7), Schedules.FirstWindowStart("0 0 0 * * MON", null, Monday));
-        Assert.Equal(Monday.AddDays(2 - 7), Schedules.FirstWindowStart("0 0 0 * * MON", null, Monday.AddDays(2)));
-    }
+        var midnight = new DateTimeOffset(2026, 3, 29, 0, 0, 0, TimeSpan.Zero);
 
-    [Fact]
-    public void FirstWindowStart_IrregularPeriod_UsesTheLatestGap_InTheScheduleTimeZone()
-    {
-        // 1st and 15th at 02:00 Paris time (01:00 UTC in winter): the slot of 15 Jan looks back to 1 Jan.
-        var slot = new DateTimeOffset(2025, 1, 15, 1, 0, 0, TimeSpan.Zero);
-        Assert.Equal(new DateTimeOffset(2025, 1, 1, 1, 0, 0, TimeSpan.Zero), Schedules.FirstWindowStart("0 0 2 1,15 * *", "Europe/Paris", slot));
+        Assert.Equal(midnight.AddDays(1), Schedules.NextAfter("0 0 0 * * *", null, midnight));
     }
 }
