@@ -43,7 +43,7 @@ var profile = await admin.RegisterProfileAsync(new LlmDriftProfile(
 
 var clock = Stopwatch.StartNew();
 await using (var queue = ScouterQueue.FromProfiles(new Dictionary<string, DriftProfile> { ["llm"] = profile },
-    new HttpTransport(new HttpTransportConfig { ServerUri = url, Username = "admin", Password = Password })))
+    new HttpTransport(new ScouterClientOptions { ServerUri = url, Username = "admin", Password = Password })))
 {
     for (var i = 0; i < records; i++)
         queue["llm"].Insert(new LlmRecord($"question {i}: what is {i} + {i}?", $"{2 * i}", new Dictionary<string, object?> { ["user"] = i % 97 }));

@@ -42,7 +42,7 @@ for (var i = 0; i < n; i++)
 var table = new ColumnTable.Builder().AddNumeric("x", x).AddNumeric("y", y).AddCategorical("c", c).Build();
 var psi = await admin.RegisterProfileAsync(Drifter.CreatePsiProfile(table, new PsiDriftConfig { Space = "seams", Name = "text-in-numeric", Version = "1.0.0" }), setActive: true);
 var queue = ScouterQueue.FromProfiles(new Dictionary<string, DriftProfile> { ["psi"] = psi },
-    new HttpTransport(new HttpTransportConfig { ServerUri = url, Username = "admin", Password = Password }));
+    new HttpTransport(new ScouterClientOptions { ServerUri = url, Username = "admin", Password = Password }));
 for (var i = 0; i < 3_000; i++)
 {
     queue["psi"].Insert(new Features(new Dictionary<string, object?>

@@ -80,22 +80,10 @@ public sealed class ScouterQueueBuilder
     }
 
     /// <summary>
-    /// Sends records to the Scouter server over HTTP. With no <paramref name="config"/>, the server and
+    /// Sends records to the Scouter server over HTTP. With no <paramref name="options"/>, the server and
     /// credentials of <see cref="ClientOptions"/> are used (then the environment variables).
     /// </summary>
-    public ScouterQueueBuilder UseHttp(HttpTransportConfig? config = null) => UseTransport(_ =>
-    {
-        var effective = config ?? new HttpTransportConfig
-        {
-            ServerUri = ClientOptions.ServerUri,
-            ApiKey = ClientOptions.ApiKey,
-            Username = ClientOptions.Username,
-            Password = ClientOptions.Password,
-            Timeout = ClientOptions.Timeout,
-            TimeProvider = ClientOptions.TimeProvider,
-        };
-        return new HttpTransport(effective);
-    });
+    public ScouterQueueBuilder UseHttp(ScouterClientOptions? options = null) => UseTransport(_ => new HttpTransport(options ?? ClientOptions));
 
     /// <summary>Sends records through <paramref name="transport"/>; the queue owns and disposes it. The last <c>Use*</c> call wins.</summary>
     public ScouterQueueBuilder UseTransport(IRecordTransport transport)

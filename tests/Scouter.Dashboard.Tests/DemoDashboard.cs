@@ -166,7 +166,7 @@ public sealed partial class DemoDashboard : IAsyncLifetime
             Space = DemoSpace, Name = "markup-psi", Version = "1.0.0", CategoricalFeatures = ["segment"],
         }), setActive: true);
         await using (var queue = ScouterQueue.FromProfiles(new Dictionary<string, DriftProfile> { ["psi"] = profile },
-            new HttpTransport(new HttpTransportConfig { ServerUri = Url, Username = "admin", Password = AdminPassword })))
+            new HttpTransport(new ScouterClientOptions { ServerUri = Url, Username = "admin", Password = AdminPassword })))
         {
             for (var i = 0; i < Rows; i++)
                 queue["psi"].Insert(new Features(new Dictionary<string, object?> { [Markup] = 0.5 + random.NextDouble(), ["segment"] = i % 4 == 0 ? "plain" : Markup }));

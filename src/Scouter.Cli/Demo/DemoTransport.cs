@@ -134,7 +134,7 @@ internal sealed class DemoTransport : IDisposable
         "kafka" => new KafkaTransport(new KafkaConfig { Brokers = Address, Topic = Destination }),
         "rabbitmq" => new RabbitMQTransport(new RabbitMQConfig { Address = Address, Queue = Destination }),
         "redis" => new RedisTransport(new RedisConfig { Address = Address, Stream = Destination }),
-        _ => new HttpTransport(new HttpTransportConfig { ServerUri = serverUrl, Username = "admin", Password = password }),
+        _ => new HttpTransport(new ScouterClientOptions { ServerUri = serverUrl, Username = "admin", Password = password }),
     };
 
     public void Dispose() => _mockCluster?.Dispose();

@@ -18,7 +18,7 @@ public sealed class HttpTransportQueueTests
         });
         var logs = new LogCapture();
         var queue = ScouterQueue.FromProfiles(new Dictionary<string, DriftProfile> { ["psi"] = QueueTestKit.PsiProfile() },
-            new HttpTransport(new HttpTransportConfig { ServerUri = stub.Url, ApiKey = "sk_scouter_test" }),
+            new HttpTransport(new ScouterClientOptions { ServerUri = stub.Url, ApiKey = "sk_scouter_test" }),
             new ScouterQueueOptions { LoggerFactory = logs, InitialBackoff = TimeSpan.FromMilliseconds(1), MaxBackoff = TimeSpan.FromMilliseconds(2) });
         await using (queue)
         {

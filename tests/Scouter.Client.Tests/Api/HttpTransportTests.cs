@@ -17,7 +17,7 @@ public sealed class HttpTransportTests
         await using var admin = server.AdminClient();
         var uid = (await admin.RegisterProfileAsync(TestData.Custom("transport"))).Config.Uid;
 
-        await using var transport = new HttpTransport(new HttpTransportConfig { ServerUri = server.Url, Username = "admin", Password = ClientTestServer.AdminPassword });
+        await using var transport = new HttpTransport(new ScouterClientOptions { ServerUri = server.Url, Username = "admin", Password = ClientTestServer.AdminPassword });
         Assert.Equal("http", transport.Name);
         await transport.SendAsync(TestData.Batch(new CustomRecord { Uid = uid, CreatedAt = TestData.Now.AddMinutes(-1), Metric = "mae", Sum = 6, Count = 3 }),
             TestContext.Current.CancellationToken);
@@ -30,7 +30,7 @@ public sealed class HttpTransportTests
     public async Task Send_UnknownUidToRealServer_IsNotRetryableAndNamesTheCode()
     {
         await using var server = await ClientTestServer.StartAsync();
-        await using var transport = new HttpTransport(new HttpTransportConfig { ServerUri = server.Url, Username = "admin", Password = ClientTestServer.AdminPassword });
+        await using var transport = new HttpTransport(new ScouterClientOptions { ServerUri = server.Url, Username = "admin", Password = ClientTestServer.AdminPassword });
         var ex = await Assert.ThrowsAsync<TransportException>(() => transport.SendAsync(AnyBatch(), TestContext.Current.CancellationToken));
         Assert.False(ex.Retryable);
         var api = Assert.IsType<ScouterApiException>(ex.InnerException);
@@ -46,7 +46,7 @@ public sealed class HttpTransportTests
             ctx.Response.Headers.RetryAfter = "2";
             return Results.Problem(statusCode: 429, detail: "busy", extensions: new Dictionary<string, object?> { ["code"] = "ingest_queue_full" }).ExecuteAsync(ctx);
         });
-        await using var transport = new HttpTransport(new HttpTransportConfig { ServerUri = stub.Url, ApiKey = "sk_scouter_test" });
+        await using var transport = new HttpTransport(new ScouterClientOptions { ServerUri = stub.Url, ApiKey = "sk_scouter_test" });
         var ex = await Assert.ThrowsAsync<TransportException>(() => transport.SendAsync(AnyBatch(), TestContext.Current.CancellationToken));
         Assert.True(ex.Retryable);
         Assert.Equal(TimeSpan.FromSeconds(2), ex.RetryAfter);
@@ -71,7 +71,7 @@ public sealed class HttpTransportTests
             return Results.Problem(statusCode: status, detail: "nope", extensions: new Dictionary<string, object?> { ["code"] = "stub_code", ["field"] = "records[0].uid" })
                 .ExecuteAsync(ctx);
         });
-        await using var transport = new HttpTransport(new HttpTransportConfig { ServerUri = stub.Url, ApiKey = "sk_scouter_test" });
+        await using var transport = new HttpTransport(new ScouterClientOptions { ServerUri = stub.Url, ApiKey = "sk_scouter_test" });
         var ex = await Assert.ThrowsAsync<TransportException>(() => transport.SendAsync(AnyBatch(), TestContext.Current.CancellationToken));
         Assert.Equal(retryable, ex.Retryable);
         Assert.Contains("stub_code", ex.Message, StringComparison.Ordinal);
@@ -92,7 +92,7 @@ public sealed class HttpTransportTests
         });
         var uid = Guid.CreateVersion7();
         var batch = TestData.Batch(new CustomRecord { Uid = uid, CreatedAt = TestData.Now, Metric = "mae", Sum = 6.5, Count = 3 });
-        await using var transport = new HttpTransport(new HttpTransportConfig { ServerUri = stub.Url, ApiKey = "sk_scouter_test" });
+        await using var transport = new HttpTransport(new ScouterClientOptions { ServerUri = stub.Url, ApiKey = "sk_scouter_test" });
 
         await transport.SendAsync(batch, TestContext.Current.CancellationToken);
 
@@ -112,7 +112,7 @@ public sealed class HttpTransportTests
     [Fact]
     public async Task Send_ServerDown_IsRetryable()
     {
-        await using var transport = new HttpTransport(new HttpTransportConfig { ServerUri = $"http://127.0.0.1:{ScouterClientTests.ClosedPort()}", ApiKey = "k" });
+        await using var transport = new HttpTransport(new ScouterClientOptions { ServerUri = $"http://127.0.0.1:{ScouterClientTests.ClosedPort()}", ApiKey = "k" });
         var ex = await Assert.ThrowsAsync<TransportException>(() => transport.SendAsync(AnyBatch(), TestContext.Current.CancellationToken));
         Assert.True(ex.Retryable);
         Assert.Null(ex.RetryAfter);

@@ -222,7 +222,7 @@ public sealed class ScouterClientTests : IAsyncLifetime
         Assert.Equal("ServerUri", ex.ParamName);
         Assert.Contains("SCOUTER_SERVER_URI", ex.Message, StringComparison.Ordinal);
 
-        var ftp = Assert.Throws<ArgumentException>(() => new HttpTransport(new HttpTransportConfig { ServerUri = "ftp://host", ApiKey = "k" }));
+        var ftp = Assert.Throws<ArgumentException>(() => new HttpTransport(new ScouterClientOptions { ServerUri = "ftp://host", ApiKey = "k" }));
         Assert.Equal("ServerUri", ftp.ParamName);
     }
 

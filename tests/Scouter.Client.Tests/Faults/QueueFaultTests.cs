@@ -41,7 +41,7 @@ public sealed class QueueFaultTests
         await using var env = await FaultEnvironment.StartAsync(ct);
         var (profile, key) = await env.SetUpAsync("outage", ct);
         var queue = ScouterQueue.FromProfiles(new Dictionary<string, DriftProfile> { ["psi"] = profile },
-            new HttpTransport(new HttpTransportConfig { ServerUri = env.Url, ApiKey = key, Timeout = TimeSpan.FromSeconds(10) }),
+            new HttpTransport(new ScouterClientOptions { ServerUri = env.Url, ApiKey = key, Timeout = TimeSpan.FromSeconds(10) }),
             new ScouterQueueOptions { InitialBackoff = TimeSpan.FromMilliseconds(100), MaxBackoff = TimeSpan.FromSeconds(2), RandomSeed = 1 });
 
         var clock = Stopwatch.StartNew();
@@ -78,7 +78,7 @@ public sealed class QueueFaultTests
         await using var proxy = await FlakyProxy.StartAsync(env.Url, seed: 7);
         // A short flush interval cuts many small batches, so that many requests meet the proxy's faults.
         var queue = ScouterQueue.FromProfiles(new Dictionary<string, DriftProfile> { ["psi"] = profile },
-            new HttpTransport(new HttpTransportConfig { ServerUri = proxy.Url, ApiKey = key }),
+            new HttpTransport(new ScouterClientOptions { ServerUri = proxy.Url, ApiKey = key }),
             new ScouterQueueOptions
             {
                 FlushInterval = TimeSpan.FromMilliseconds(100),
@@ -111,7 +111,7 @@ public sealed class QueueFaultTests
         await using var env = await FaultEnvironment.StartAsync(ct);
         var (profile, key) = await env.SetUpAsync("shutdown", ct);
         var queue = ScouterQueue.FromProfiles(new Dictionary<string, DriftProfile> { ["psi"] = profile },
-            new HttpTransport(new HttpTransportConfig { ServerUri = env.Url, ApiKey = key }));
+            new HttpTransport(new ScouterClientOptions { ServerUri = env.Url, ApiKey = key }));
 
         var psi = queue["psi"];
         for (var i = 0; i < total; i++) psi.Insert(Variants[i % Variants.Length]);
@@ -140,7 +140,7 @@ public sealed class QueueFaultTests
         var (profile, key) = await env.SetUpAsync("overflow", ct);
         // No interval cuts: every batch holds exactly 1 000 inserts, so drops convert to inserts exactly.
         var queue = ScouterQueue.FromProfiles(new Dictionary<string, DriftProfile> { ["psi"] = profile },
-            new HttpTransport(new HttpTransportConfig { ServerUri = env.Url, ApiKey = key, Timeout = TimeSpan.FromSeconds(5) }),
+            new HttpTransport(new ScouterClientOptions { ServerUri = env.Url, ApiKey = key, Timeout = TimeSpan.FromSeconds(5) }),
             new ScouterQueueOptions
             {
                 MaxBufferedBatches = capacity,

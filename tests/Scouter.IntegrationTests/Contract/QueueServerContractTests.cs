@@ -25,7 +25,7 @@ public sealed class QueueServerContractTests
         var ct = TestContext.Current.CancellationToken;
         await using var database = await PostgresDatabase.CreateAsync();
         await using var server = await BrokerTestServer.StartAsync(database, _ => { });
-        var transport = new HttpTransport(new HttpTransportConfig { ServerUri = server.Url, Username = "admin", Password = BrokerTestServer.AdminPassword });
+        var transport = new HttpTransport(new ScouterClientOptions { ServerUri = server.Url, Username = "admin", Password = BrokerTestServer.AdminPassword });
         await RunAsync(server, transport, "contract-http-" + seed.ToString(CultureInfo.InvariantCulture), seed, ct);
     }
 

@@ -17,7 +17,7 @@ public sealed class HttpEndToEndTests
         await using var admin = server.AdminClient();
         var profile = await PsiTraffic.RegisterProfileAsync(admin, "http-e2e", ct);
 
-        var queue = PsiTraffic.Queue(profile, new HttpTransport(new HttpTransportConfig
+        var queue = PsiTraffic.Queue(profile, new HttpTransport(new ScouterClientOptions
         {
             ServerUri = server.Url, Username = "admin", Password = BrokerTestServer.AdminPassword,
         }));

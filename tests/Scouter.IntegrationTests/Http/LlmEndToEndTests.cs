@@ -55,7 +55,7 @@ public sealed partial class LlmEndToEndTests
 
         var queue = ScouterQueue.FromProfiles(
             new Dictionary<string, DriftProfile> { ["scored"] = scored, ["garbage"] = garbage, ["missing"] = missing },
-            new HttpTransport(new HttpTransportConfig { ServerUri = server.Url, Username = "admin", Password = BrokerTestServer.AdminPassword }));
+            new HttpTransport(new ScouterClientOptions { ServerUri = server.Url, Username = "admin", Password = BrokerTestServer.AdminPassword }));
         // 10 each of 2, 3, 4 and 4: mean 13/4 = 3.25, below 4 - 0.5.
         foreach (var score in new[] { 2, 3, 4, 4 })
         {
