@@ -50,6 +50,15 @@ public sealed class AlertQuery
     /// <summary>Created at or before.</summary>
     public DateTimeOffset? To { get; set; }
 
+    /// <summary>Only open alerts (firing or acknowledged) when true; only resolved ones when false.</summary>
+    public bool? Open { get; set; }
+
+    /// <summary><c>critical</c> or <c>warning</c>.</summary>
+    public string? Severity { get; set; }
+
+    /// <summary>An alert kind: <c>psi</c>, <c>consecutive</c>, <c>alternating</c>, <c>out_of_bounds</c>, <c>trend</c>, <c>custom</c>, <c>llm</c> or <c>evaluation_failures</c>.</summary>
+    public string? Kind { get; set; }
+
     /// <summary>1-based page (server default 1).</summary>
     public int? Page { get; set; }
 

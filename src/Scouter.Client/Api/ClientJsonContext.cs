@@ -20,6 +20,7 @@ namespace Scouter.Client;
 [JsonSerializable(typeof(SpcDriftResponse))]
 [JsonSerializable(typeof(MetricDriftResponse))]
 [JsonSerializable(typeof(AlertPage))]
+[JsonSerializable(typeof(OverviewResponse))]
 [JsonSerializable(typeof(Alert))]
 [JsonSerializable(typeof(IngestReceipt))]
 [JsonSerializable(typeof(JsonElement))]

@@ -147,12 +147,22 @@ public sealed class ScouterClient : IAsyncDisposable, IDisposable
             .Add("uid", query?.Uid?.ToString())
             .Add("space", query?.Space)
             .Add("status", query?.Status)
+            .Add("open", query?.Open)
+            .Add("severity", query?.Severity)
+            .Add("kind", query?.Kind)
             .Add("from", query?.From)
             .Add("to", query?.To)
             .Add("page", query?.Page)
             .Add("page_size", query?.PageSize);
         return SendAsync(HttpMethod.Get, q.ToString(), null, ClientJsonContext.Default.AlertPage, cancellationToken);
     }
+
+    /// <summary>
+    /// Every profile the caller may read (of <paramref name="space"/> only, when given) with its schedule, next run,
+    /// latest check and open alerts by severity, in one call (<c>GET /overview</c>).
+    /// </summary>
+    public Task<OverviewResponse> GetOverviewAsync(string? space = null, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Get, new QueryBuilder("overview").Add("space", space).ToString(), null, ClientJsonContext.Default.OverviewResponse, cancellationToken);
 
     /// <summary>Acknowledges alert <paramref name="id"/> and returns it (409 <c>alert_resolved</c> when already resolved).</summary>
     public Task<Alert> AcknowledgeAlertAsync(long id, CancellationToken cancellationToken = default) =>
@@ -269,6 +279,8 @@ public sealed class ScouterClient : IAsyncDisposable, IDisposable
             Add(name, value?.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture));
 
         public QueryBuilder Add(string name, int? value) => Add(name, value?.ToString(CultureInfo.InvariantCulture));
+
+        public QueryBuilder Add(string name, bool? value) => Add(name, value is null ? null : value.Value ? "true" : "false");
 
         public override string ToString() => text.ToString();
     }

@@ -154,6 +154,32 @@ public sealed class ScouterClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AlertFiltersAndOverview_ReachTheServer()
+    {
+        await using var client = server.AdminClient();
+        var uid = (await client.RegisterProfileAsync(TestData.Custom("filters"), setActive: true)).Config.Uid;
+        await client.SendBatchAsync(TestData.Batch(new CustomRecord { Uid = uid, CreatedAt = TestData.Now.AddMinutes(-1), Metric = "mae", Sum = 50, Count = 10 }));
+        await client.RunDriftCheckAsync(uid);
+
+        var openCustom = await client.GetAlertsAsync(new AlertQuery { Uid = uid, Open = true, Kind = "custom" });
+        var openPsi = await client.GetAlertsAsync(new AlertQuery { Uid = uid, Open = true, Kind = "psi" });
+        var resolved = await client.GetAlertsAsync(new AlertQuery { Uid = uid, Open = false });
+        var overview = await client.GetOverviewAsync("filters");
+
+        var alert = Assert.Single(openCustom.Items);
+        Assert.Equal(("custom", "mae"), (alert.Kind, alert.FeatureOrMetric));
+        // A custom metric's alert is a warning (critical is kept for PSI >= 0.25, beyond 3 sigma and failing evaluation).
+        Assert.Equal(1, (await client.GetAlertsAsync(new AlertQuery { Uid = uid, Severity = "warning" })).Total);
+        Assert.Equal(0, (await client.GetAlertsAsync(new AlertQuery { Uid = uid, Severity = "critical" })).Total);
+        Assert.Empty(openPsi.Items);
+        Assert.Empty(resolved.Items);
+        Assert.Equal(["filters"], overview.Spaces);
+        var profile = Assert.Single(overview.Profiles);
+        Assert.Equal((uid, 1L, 1L), (profile.Uid, profile.OpenAlerts.Total, profile.OpenAlerts.Firing));
+        Assert.Equal("alert", profile.LastCheck?.Status);
+    }
+
+    [Fact]
     public async Task Errors_404And400_CarryProblemDetails()
     {
         await using var client = server.AdminClient();
