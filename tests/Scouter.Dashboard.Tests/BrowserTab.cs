@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Xunit;
@@ -71,7 +72,7 @@ public sealed class BrowserTab : IAsyncDisposable
         await Page.GetByTestId("login-username").FillAsync(user);
         await Page.GetByTestId("login-password").FillAsync(password);
         await Page.GetByTestId("login-submit").ClickAsync();
-        await Page.WaitForURLAsync(url => !url.Contains("/ui/login", StringComparison.Ordinal));
+        await Assertions.Expect(Page).Not.ToHaveURLAsync(new Regex("/ui/login"));
     }
 
     public Task LoginAsAdminAsync(string next = "/ui/") => LoginAsync("admin", _site.AdminPassword, next);

@@ -91,6 +91,8 @@ public sealed partial class DemoDashboard : IAsyncLifetime
         MarkupProfile = await CustomProfileWithAlertAsync(DemoSpace, Markup, Markup);
         MarkupPsiProfile = await PsiProfileWithMarkupAsync();
 
+        // Web-first assertions wait as long as actions do (30 s, BrowserTab): two cores shared with a server are slow at times.
+        Assertions.SetDefaultExpectTimeout(30_000);
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Xunit;
 
@@ -13,7 +14,7 @@ public sealed class LoginTests(DemoDashboard dashboard)
 
         // A deep link without a session leads to the login page, which remembers where to go.
         await tab.Page.GotoAsync("/ui/alerts");
-        await tab.Page.WaitForURLAsync(url => url.Contains("/ui/login", StringComparison.Ordinal));
+        await Assertions.Expect(tab.Page).ToHaveURLAsync(new Regex("/ui/login"));
         await tab.Page.GetByTestId("login-username").FillAsync("admin");
         await tab.Page.GetByTestId("login-password").FillAsync("not-the-password");
         await tab.Page.GetByTestId("login-submit").ClickAsync();
@@ -22,7 +23,7 @@ public sealed class LoginTests(DemoDashboard dashboard)
 
         await tab.Page.GetByTestId("login-password").FillAsync(dashboard.AdminPassword);
         await tab.Page.GetByTestId("login-submit").ClickAsync();
-        await tab.Page.WaitForURLAsync(url => url.EndsWith("/ui/alerts", StringComparison.Ordinal));
+        await Assertions.Expect(tab.Page).ToHaveURLAsync(new Regex("/ui/alerts$"));
         await Assertions.Expect(tab.Page.GetByTestId("user-name")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^admin\\b"));
 
         var cookies = await tab.Context.CookiesAsync();
@@ -72,7 +73,7 @@ public sealed class LoginTests(DemoDashboard dashboard)
         await tab.Page.Keyboard.PressAsync("Tab");
         await tab.Page.Keyboard.TypeAsync(dashboard.AdminPassword);
         await tab.Page.Keyboard.PressAsync("Enter");
-        await tab.Page.WaitForURLAsync(url => url.EndsWith("/ui/", StringComparison.Ordinal));
+        await Assertions.Expect(tab.Page).ToHaveURLAsync(new Regex("/ui/$"));
         var link = tab.Page.GetByTestId("profile-link").First;
         await Assertions.Expect(link).ToBeVisibleAsync();
 
@@ -81,7 +82,7 @@ public sealed class LoginTests(DemoDashboard dashboard)
         Assert.True(await link.EvaluateAsync<bool>("e => e === document.activeElement"), "no profile link reachable by Tab");
         await tab.Page.Keyboard.PressAsync("Enter");
 
-        await tab.Page.WaitForURLAsync(url => url.Contains("/ui/profiles/", StringComparison.Ordinal));
+        await Assertions.Expect(tab.Page).ToHaveURLAsync(new Regex("/ui/profiles/"));
         await Assertions.Expect(tab.Page.GetByTestId("profile-facts")).ToBeVisibleAsync();
         await tab.AssertCleanAsync();
     }
@@ -94,7 +95,7 @@ public sealed class LoginTests(DemoDashboard dashboard)
         var kept = await tab.Context.CookiesAsync();
 
         await tab.Page.GetByTestId("logout").ClickAsync();
-        await tab.Page.WaitForURLAsync(url => url.Contains("/ui/login", StringComparison.Ordinal));
+        await Assertions.Expect(tab.Page).ToHaveURLAsync(new Regex("/ui/login"));
 
         Assert.DoesNotContain(await tab.Context.CookiesAsync(), c => c.Name.StartsWith("scouter_", StringComparison.Ordinal));
         // Cookies copied before the sign-out are refused by the API.

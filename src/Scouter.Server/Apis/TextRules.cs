@@ -76,14 +76,32 @@ internal static class TextRules
         var request = context.HttpContext.Request;
         foreach (var (name, values) in request.Query)
         {
-            if (name.Contains('\0', StringComparison.Ordinal)) return ValueTask.FromResult<object?>(Problem("query"));
+            if (name.Contains('\0', StringComparison.Ordinal)) return RefuseAsync(request, "query");
             foreach (var value in values)
             {
                 // A parameter without a name ("?=%00") has no field to name but the query.
-                if (value is not null && value.Contains('\0', StringComparison.Ordinal)) return ValueTask.FromResult<object?>(Problem(name.Length == 0 ? "query" : name));
+                if (value is not null && value.Contains('\0', StringComparison.Ordinal)) return RefuseAsync(request, name.Length == 0 ? "query" : name);
             }
         }
         return next(context);
+    }
+
+    /// <summary>
+    /// The refusal, after reading (and discarding) the request body: a client still sending a body the
+    /// server did not read would otherwise see its connection closed instead of the 400. Bounded by the
+    /// server's body size limit and Kestrel's minimum data rate.
+    /// </summary>
+    private static async ValueTask<object?> RefuseAsync(HttpRequest request, string field)
+    {
+        try
+        {
+            await request.Body.CopyToAsync(Stream.Null, request.HttpContext.RequestAborted);
+        }
+        catch (Exception ex) when (ex is BadHttpRequestException or IOException or OperationCanceledException)
+        {
+            // Too large, too slow or gone: the 400 is still the answer, if anyone is listening.
+        }
+        return Problem(field);
     }
 
     private static void NextValue(List<Frame> frames)
