@@ -4,6 +4,7 @@ using Scouter.Client.Transports;
 using Scouter.Kafka;
 using Scouter.RabbitMQ;
 using Scouter.Redis;
+using Scouter.Testing;
 
 namespace Scouter.Load;
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Scouter.AspNetCore;
 using Scouter.Client;
+using Scouter.Hosting;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -23,7 +24,7 @@ public static class ScouterEndpointExtensions
         {
             var host = context.ApplicationServices.GetService<ScouterQueueHost>()
                 ?? throw new InvalidOperationException("WithScouter() needs builder.Services.AddScouterQueue(...).");
-            var filter = new ScouterEndpointFilter(host);
+            var filter = new ScouterEndpointFilter(ScouterDataRouter.For(host, context.ApplicationServices));
             return invocation => filter.InvokeAsync(invocation, next);
         });
     }

@@ -4,7 +4,7 @@ using Scouter.Client;
 namespace Scouter.AspNetCore;
 
 /// <summary>Inserts the request's Scouter data after the handler returns; never fails the request.</summary>
-internal sealed class ScouterEndpointFilter(ScouterQueueHost host) : IEndpointFilter
+internal sealed class ScouterEndpointFilter(ScouterDataRouter router) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -14,7 +14,7 @@ internal sealed class ScouterEndpointFilter(ScouterQueueHost host) : IEndpointFi
         {
             foreach (var item in data)
             {
-                if (!host.TryGetProfileQueue(item.Alias, out var queue)) continue;
+                if (!router.TryGetProfileQueue(item.Alias, out var queue)) continue;
                 try
                 {
                     item.Insert(queue!, item.Payload);
@@ -23,7 +23,7 @@ internal sealed class ScouterEndpointFilter(ScouterQueueHost host) : IEndpointFi
                 catch (Exception ex)
 #pragma warning restore CA1031
                 {
-                    host.ReportInsertFailure(item.Alias, ex);
+                    router.ReportInsertFailure(item.Alias, ex);
                 }
             }
         }

@@ -1,6 +1,6 @@
+using Scouter;
 using Scouter.AspNetCore;
 using Scouter.Client;
-using Scouter;
 
 namespace Microsoft.AspNetCore.Http;
 

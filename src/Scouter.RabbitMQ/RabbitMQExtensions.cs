@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Scouter.AspNetCore;
+using Scouter.Hosting;
 using Scouter.Ingestion;
 
 namespace Scouter.RabbitMQ;

@@ -5,8 +5,8 @@ using Microsoft.Extensions.Hosting;
 using Scouter.Client;
 using Scouter.Client.Transports;
 using Scouter.Server;
-using Xunit;
 using Scouter.Testing;
+using Xunit;
 
 namespace Scouter.AspNetCore.Tests;
 

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Scouter.Client;
 using Scouter.Client.Transports;
+using Scouter.Hosting;
 using Scouter.Server;
 using Scouter.Testing;
 using Xunit;

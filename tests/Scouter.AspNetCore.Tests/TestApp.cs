@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Scouter.Client.Transports;
 using Scouter.Data;
+using Scouter.Hosting;
 using Scouter.Records;
 using Scouter.Server;
 using Xunit;

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Scouter.Client;
 using Scouter.Client.Transports;
 using Scouter.Data;
+using Scouter.Hosting;
 using Scouter.Records;
 using Xunit;
 
@@ -104,7 +105,7 @@ public sealed class WithScouterTests
             }
             await app.StopAsync(ct);
 
-            Assert.Equal(3, app.Services.GetRequiredService<ScouterQueueHost>().UnknownAliasCount);
+            Assert.Equal(3, ScouterDataRouter.For(app.Services.GetRequiredService<ScouterQueueHost>(), app.Services).UnknownAliasCount);
             Assert.Equal(3, TestApp.PsiCount(transport, "x"));
         }
     }

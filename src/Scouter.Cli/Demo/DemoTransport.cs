@@ -4,6 +4,7 @@ using Scouter.Kafka;
 using Scouter.RabbitMQ;
 using Scouter.Redis;
 using Scouter.Server;
+using Scouter.Testing;
 
 namespace Scouter.Cli.Demo;
 

@@ -8,7 +8,7 @@ namespace Scouter.Data;
 /// Input data for profile creation and drift computation: named columns of equal length. Build one
 /// from column arrays (<see cref="FromColumns(IReadOnlyDictionary{string, double[]})"/>,
 /// <see cref="Builder"/>), from typed rows (<see cref="FromObjects{T}(IEnumerable{T})"/>) or from a
-/// file (<see cref="TableFile"/>, <see cref="CsvTable"/>, <see cref="ParquetTable"/>).
+/// file (<c>TableFile</c>, <c>CsvTable</c>, <c>ParquetTable</c> in Scouter.Profiling).
 /// </summary>
 /// <remarks>
 /// The table keeps a reference to the arrays it is built from rather than copying them (inputs can

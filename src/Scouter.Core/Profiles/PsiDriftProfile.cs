@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Scouter;
 
-/// <summary>A PSI profile: per-feature baseline bins (build one with <see cref="Drifter.CreatePsiProfile"/>).</summary>
+/// <summary>A PSI profile: per-feature baseline bins (build one with <c>Drifter.CreatePsiProfile</c> from Scouter.Profiling).</summary>
 public sealed class PsiDriftProfile : DriftProfile
 {
     /// <summary>Creates and validates a PSI profile.</summary>

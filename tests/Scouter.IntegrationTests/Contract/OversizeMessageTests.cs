@@ -9,6 +9,7 @@ using Scouter.IntegrationTests.Redis;
 using Scouter.Kafka;
 using Scouter.Records;
 using Scouter.Serialization;
+using Scouter.Testing;
 using Xunit;
 
 namespace Scouter.IntegrationTests.Contract;

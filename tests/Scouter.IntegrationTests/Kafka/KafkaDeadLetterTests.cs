@@ -5,6 +5,7 @@ using Scouter.IntegrationTests.Fixtures;
 using Scouter.Kafka;
 using Scouter.Records;
 using Scouter.Serialization;
+using Scouter.Testing;
 using Xunit;
 
 namespace Scouter.IntegrationTests.Kafka;

@@ -1,6 +1,6 @@
 using Scouter.Client;
 using Scouter.IntegrationTests.Fixtures;
-using Scouter.Kafka;
+using Scouter.Testing;
 using Xunit;
 
 namespace Scouter.IntegrationTests.Kafka;

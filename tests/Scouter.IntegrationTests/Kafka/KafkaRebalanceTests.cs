@@ -3,6 +3,7 @@ using System.Text;
 using Confluent.Kafka;
 using Scouter.Ingestion;
 using Scouter.Kafka;
+using Scouter.Testing;
 using Xunit;
 
 namespace Scouter.IntegrationTests.Kafka;

@@ -4,6 +4,7 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Scouter.IntegrationTests.Fixtures;
 using Scouter.Kafka;
+using Scouter.Testing;
 using Xunit;
 
 namespace Scouter.IntegrationTests.Kafka;

@@ -1,8 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
-using Scouter.IntegrationTests.Fixtures;
 using Scouter.Ingestion;
+using Scouter.IntegrationTests.Fixtures;
 using Scouter.Kafka;
 using Scouter.Server.Ingestion;
+using Scouter.Testing;
 
 namespace Scouter.IntegrationTests.Kafka;
 

@@ -4,6 +4,7 @@ using Confluent.Kafka;
 using Scouter.Client.Transports;
 using Scouter.Kafka;
 using Scouter.Records;
+using Scouter.Testing;
 using Xunit;
 
 namespace Scouter.IntegrationTests.Kafka;

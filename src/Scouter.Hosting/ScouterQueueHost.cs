@@ -1,5 +1,5 @@
 using System.Collections.Frozen;
-using System.Diagnostics.Metrics;
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Scouter.Client;
 using Scouter.Resilience;
 
-namespace Scouter.AspNetCore;
+namespace Scouter.Hosting;
 
 /// <summary>
 /// Builds the application's <see cref="ScouterQueue"/> when the host starts and shuts it down,
@@ -27,20 +27,12 @@ internal sealed class ScouterQueueHost(ScouterQueueBuilder builder, IServiceProv
     internal static readonly TimeSpan RetryMaxBackoff = TimeSpan.FromMinutes(1);
 
     private readonly ILoggerFactory _loggerFactory = services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
-    private readonly ILogger _logger = (services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger("Scouter.AspNetCore.ScouterQueueHost");
-    private static readonly Meter s_meter = new("Scouter.AspNetCore");
-    private static readonly Counter<long> s_ignored = s_meter.CreateCounter<long>("scouter.aspnetcore.data_ignored", description: "Scouter data set on a request but not inserted, by reason");
+    private readonly ILogger _logger = (services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger("Scouter.Hosting.ScouterQueueHost");
     private readonly CancellationTokenSource _stopDownloads = new();
     private readonly List<Task> _downloads = [];
     private ScouterQueue? _queue;
     private FrozenDictionary<string, ProfileQueue> _byAlias = FrozenDictionary<string, ProfileQueue>.Empty;
     private ScouterQueueOptions? _options;
-    private long _unknownAlias;
-    private long _insertFailures;
-    private long _notRunning;
-    private int _unknownLogged;
-    private int _failureLogged;
-    private int _notRunningLogged;
     private int _retryWaits;
     private int _disposed;
 
@@ -48,11 +40,11 @@ internal sealed class ScouterQueueHost(ScouterQueueBuilder builder, IServiceProv
     public ScouterQueue Queue => Volatile.Read(ref _queue) ?? throw new InvalidOperationException(
         "The ScouterQueue is built when the host starts (profiles may be downloaded then); resolve it from a request handler or after IHost.StartAsync, not during start-up.");
 
-    public long UnknownAliasCount => Interlocked.Read(ref _unknownAlias);
+    /// <summary>Whether the queue has been built (the host started) and not yet stopped.</summary>
+    internal bool IsRunning => Volatile.Read(ref _queue) is not null;
 
-    public long InsertFailureCount => Interlocked.Read(ref _insertFailures);
-
-    public long NotRunningCount => Interlocked.Read(ref _notRunning);
+    /// <summary>The aliases of the running queue's profiles.</summary>
+    internal IEnumerable<string> Aliases => _byAlias.Keys;
 
     /// <summary>Background retry waits started so far (their timers exist): lets fake-time tests advance without racing the loop.</summary>
     internal int RetryWaits => Volatile.Read(ref _retryWaits);
@@ -120,29 +112,8 @@ internal sealed class ScouterQueueHost(ScouterQueueBuilder builder, IServiceProv
         _stopDownloads.Dispose();
     }
 
-    internal bool TryGetProfileQueue(string alias, out ProfileQueue? queue)
-    {
-        queue = null;
-        if (Volatile.Read(ref _queue) is null)
-        {
-            Interlocked.Increment(ref _notRunning);
-            s_ignored.Add(1, new KeyValuePair<string, object?>("reason", "not_running"));
-            if (Interlocked.Exchange(ref _notRunningLogged, 1) == 0) Log.QueueNotRunning(_logger);
-            return false;
-        }
-        if (_byAlias.TryGetValue(alias, out queue)) return true;
-        Interlocked.Increment(ref _unknownAlias);
-        s_ignored.Add(1, new KeyValuePair<string, object?>("reason", "unknown_alias"));
-        if (Interlocked.Exchange(ref _unknownLogged, 1) == 0) Log.UnknownAlias(_logger, alias, string.Join(", ", _byAlias.Keys));
-        return false;
-    }
-
-    internal void ReportInsertFailure(string alias, Exception exception)
-    {
-        Interlocked.Increment(ref _insertFailures);
-        s_ignored.Add(1, new KeyValuePair<string, object?>("reason", "insert_failed"));
-        if (Interlocked.Exchange(ref _failureLogged, 1) == 0) Log.InsertFailed(_logger, exception, alias);
-    }
+    /// <summary>The running queue's queue for <paramref name="alias"/>.</summary>
+    internal bool TryGetProfileQueue(string alias, [NotNullWhen(true)] out ProfileQueue? queue) => _byAlias.TryGetValue(alias, out queue);
 
     /// <summary>The profiles known at start-up, and the download sources whose profile is still pending.</summary>
     private async Task<(Dictionary<string, DriftProfile> Known, List<ProfileSource> Pending)> LoadProfilesAsync(CancellationToken cancellationToken)

@@ -1,6 +1,6 @@
 using Confluent.Kafka;
 
-namespace Scouter.Kafka;
+namespace Scouter.Testing;
 
 /// <summary>
 /// An in-process Kafka cluster for tests and demos only (librdkafka's mock cluster): real brokers
@@ -25,7 +25,7 @@ public sealed class KafkaMockCluster : IDisposable
         BootstrapServers = string.Join(',', metadata.Brokers.Select(b => $"{b.Host}:{b.Port}"));
     }
 
-    /// <summary>The brokers' loopback addresses, <c>127.0.0.1:port,...</c>, for <see cref="KafkaConfig.Brokers"/>.</summary>
+    /// <summary>The brokers' loopback addresses, <c>127.0.0.1:port,...</c>, for <c>KafkaConfig.Brokers</c>.</summary>
     public string BootstrapServers { get; }
 
     /// <summary>Creates <paramref name="topics"/> (4 partitions each) unless they exist, and waits until their metadata shows them.</summary>

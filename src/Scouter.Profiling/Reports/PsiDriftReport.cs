@@ -1,26 +1,4 @@
-using System.Text.Json.Serialization;
-
 namespace Scouter;
-
-/// <summary>Whether a feature had enough data to be judged.</summary>
-public enum DriftStatus
-{
-    /// <summary>Evaluated.</summary>
-    [JsonStringEnumMemberName("ok")] Ok,
-
-    /// <summary>Fewer than 10 observations per bin (N &lt; 10·B): reported, never alerted.</summary>
-    [JsonStringEnumMemberName("insufficient_data")] InsufficientData,
-}
-
-/// <summary>How bad an alert is.</summary>
-public enum AlertSeverity
-{
-    /// <summary>Drift above the threshold with PSI &lt; 0.25.</summary>
-    [JsonStringEnumMemberName("warning")] Warning,
-
-    /// <summary>PSI &gt;= 0.25 (or an SPC out-of-bounds sample).</summary>
-    [JsonStringEnumMemberName("critical")] Critical,
-}
 
 /// <summary>PSI of one feature and the alert decision, with the inputs that led to it.</summary>
 /// <param name="Psi">The PSI (0 when there was no observed data).</param>

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Scouter.Client;
 using Scouter.Client.Transports;
 
-namespace Scouter.AspNetCore;
+namespace Scouter.Hosting;
 
 /// <summary>
 /// Describes the <see cref="ScouterQueue"/> that <c>AddScouterQueue</c> registers: its profiles

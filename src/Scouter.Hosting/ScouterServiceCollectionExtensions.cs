@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Scouter.AspNetCore;
 using Scouter.Client;
+using Scouter.Hosting;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
