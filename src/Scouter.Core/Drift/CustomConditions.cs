@@ -1,7 +1,7 @@
 namespace Scouter.Drift;
 
 /// <summary>The alert conditions of custom and LLM metrics (spec/drift-math.md 3).</summary>
-public static class CustomConditions
+internal static class CustomConditions
 {
     /// <summary>
     /// Whether <paramref name="observed"/> alerts against <paramref name="baseline"/>: above →

@@ -7,7 +7,7 @@ namespace Scouter.Drift;
 /// R-7 quantiles (numpy <c>method="linear"</c>, spec/drift-math.md 1.2): for <c>n</c> sorted values
 /// <c>x</c>, <c>h = (n-1)·p</c>, <c>j = floor(h)</c>, <c>Q(p) = x[j] + (h-j)·(x[j+1]-x[j])</c>.
 /// </summary>
-public static class Quantiles
+internal static class Quantiles
 {
     // Below this size a range is insertion-sorted instead of partitioned further.
     private const int SmallRange = 24;

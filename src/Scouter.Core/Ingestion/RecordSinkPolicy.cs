@@ -62,7 +62,7 @@ public sealed class RecordSinkPolicy
     /// <param name="timeProvider">Clock of the waits. Default: <see cref="TimeProvider.System"/>.</param>
     /// <param name="backoff">Delays between attempts. Default: 100 ms doubling up to 5 s, full jitter.</param>
     /// <param name="maxMessageBytes">Largest message handed to the sink. Default: <see cref="RecordLimits.MaxMessageBytes"/> (16 MiB).</param>
-    public RecordSinkPolicy(TimeProvider? timeProvider = null, Backoff? backoff = null, long maxMessageBytes = RecordLimits.MaxMessageBytes)
+    internal RecordSinkPolicy(TimeProvider? timeProvider = null, Backoff? backoff = null, long maxMessageBytes = RecordLimits.MaxMessageBytes)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxMessageBytes);
         _time = timeProvider ?? TimeProvider.System;
@@ -71,7 +71,7 @@ public sealed class RecordSinkPolicy
     }
 
     /// <summary>The delays between attempts.</summary>
-    public Backoff Backoff { get; }
+    internal Backoff Backoff { get; }
 
     /// <summary>Largest message handed to the sink; a larger one is dead-lettered unread.</summary>
     public long MaxMessageBytes { get; }

@@ -6,7 +6,7 @@ namespace Scouter.Resilience;
 /// before retry n is uniform in <c>[0, min(Max, Initial·2^(n-1)))</c>, so replicas that failed
 /// together do not retry together. The caller waits through its <see cref="TimeProvider"/>.
 /// </summary>
-public sealed class Backoff
+internal sealed class Backoff
 {
     private readonly Random _random;
     private readonly Lock _lock = new();

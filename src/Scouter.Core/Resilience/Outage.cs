@@ -5,7 +5,7 @@ namespace Scouter.Resilience;
 /// caller logs one line when an outage starts and one when it ends instead of one per attempt. Thread-safe:
 /// several loops of one consumer may report to the same instance.
 /// </summary>
-public sealed class Outage
+internal sealed class Outage
 {
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();

@@ -20,7 +20,7 @@ namespace Scouter.Serialization;
 [JsonSerializable(typeof(RecordBatch))]
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(JsonNode))]
-public sealed partial class ScouterJsonContext : JsonSerializerContext
+internal sealed partial class ScouterJsonContext : JsonSerializerContext
 {
     /// <summary>
     /// The same metadata without indentation: the wire form of record batches (about half the bytes

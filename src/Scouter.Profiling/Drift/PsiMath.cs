@@ -3,7 +3,7 @@ using MathNet.Numerics.Distributions;
 namespace Scouter.Drift;
 
 /// <summary>The Population Stability Index and its alert thresholds (spec/drift-math.md 1.3-1.4).</summary>
-public static class PsiMath
+internal static class PsiMath
 {
     /// <summary>Smoothing added to both proportions inside the logarithm, so empty bins stay finite.</summary>
     public const double Epsilon = 1e-10;

@@ -3,7 +3,7 @@ using MathNet.Numerics;
 namespace Scouter.Drift;
 
 /// <summary>SPC baseline and zone codes (spec/drift-math.md 2.1-2.2).</summary>
-public static class Spc
+internal static class Spc
 {
     /// <summary>
     /// The bias-correction constant <c>c4(n) = sqrt(2/(n-1))·Γ(n/2)/Γ((n-1)/2)</c>, exact (via

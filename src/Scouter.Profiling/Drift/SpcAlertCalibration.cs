@@ -23,7 +23,7 @@ namespace Scouter.Drift;
 /// z ~ N(0, 1/m), m the profile's sample size. Results are cached per (rules, scale, m, window grid, α);
 /// the window's count is rounded up to a power of two, which keeps the bound (the probability grows with n).
 /// </summary>
-public static class SpcAlertCalibration
+internal static class SpcAlertCalibration
 {
     /// <summary>The default per-feature, per-check false-alarm probability: 1 %.</summary>
     public const double DefaultFalseAlarmRate = 0.01;

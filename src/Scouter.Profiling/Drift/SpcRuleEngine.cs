@@ -1,7 +1,7 @@
 namespace Scouter.Drift;
 
 /// <summary>Evaluates the SPC rules of spec/drift-math.md 2.3 over a series of sample means.</summary>
-public static class SpcRuleEngine
+internal static class SpcRuleEngine
 {
     /// <summary>
     /// Zone codes of <paramref name="means"/> (oldest first) and the rules they fire. Each

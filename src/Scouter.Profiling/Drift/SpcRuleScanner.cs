@@ -6,7 +6,7 @@ namespace Scouter.Drift;
 /// <param name="Kind">The rule.</param>
 /// <param name="Start">Tag of the run's first sample.</param>
 /// <param name="End">Tag of the sample that completed the run (the run's length-th sample).</param>
-public readonly record struct SpcRuleHit<T>(int? Zone, SpcAlertKind Kind, T Start, T End);
+internal readonly record struct SpcRuleHit<T>(int? Zone, SpcAlertKind Kind, T Start, T End);
 
 /// <summary>
 /// The SPC rules of spec/drift-math.md 2.3 over a stream of sample means, oldest first, one at a
@@ -16,7 +16,7 @@ public readonly record struct SpcRuleHit<T>(int? Zone, SpcAlertKind Kind, T Star
 /// kind) is what <see cref="SpcRuleEngine.Evaluate"/> reports.
 /// </summary>
 /// <typeparam name="T">A tag per sample that hits carry back (e.g. its index or time).</typeparam>
-public sealed class SpcRuleScanner<T>
+internal sealed class SpcRuleScanner<T>
 {
     private readonly double _center;
     private readonly double _sigma;
