@@ -30,7 +30,7 @@ public static class JobsExtensions
         services.TryAddSingleton<JobStore>();
         services.TryAddSingleton<AlertStore>();
         services.TryAddSingleton<OverviewStore>();
-        services.TryAddSingleton(sp => new DriftCheckEngine(sp.GetRequiredService<ScouterDatabase>(), sp.GetRequiredService<IRecordStore>(), options.Evaluation,
+        services.TryAddSingleton(sp => new DriftCheckEngine(sp.GetRequiredService<IRecordStore>(), options.Evaluation,
             options.SpcFalseAlarmRate));
         services.TryAddSingleton<DriftCheckService>();
         services.TryAddSingleton<AlertChannels>();

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
-using Dapper;
 using Scouter.Drift;
 using Scouter.Server.Alerts;
 using Scouter.Server.Evaluation;
@@ -20,7 +19,7 @@ internal sealed record CheckOutcome(JsonObject Result, IReadOnlyList<AlertFindin
 /// of <see cref="WindowSums"/>, so no stored data can make a check fail: data it cannot judge is
 /// <c>invalid_data</c> (not evaluated, no alert).
 /// </summary>
-internal sealed class DriftCheckEngine(ScouterDatabase database, IRecordStore records, EvaluationOptions evaluation, double spcFalseAlarmRate = SpcAlertCalibration.DefaultFalseAlarmRate)
+internal sealed class DriftCheckEngine(IRecordStore records, EvaluationOptions evaluation, double spcFalseAlarmRate = SpcAlertCalibration.DefaultFalseAlarmRate)
 {
     /// <summary>The subject of the <c>evaluation_failures</c> alert of an LLM profile.</summary>
     public const string EvaluationSubject = "evaluation";
@@ -137,16 +136,8 @@ internal sealed class DriftCheckEngine(ScouterDatabase database, IRecordStore re
         {
             foreach (var stats in await records.SpcStatsAsync(uid, window, ct)) counts[stats.Feature] = stats.Samples;
         }
-        Dictionary<string, SpcFeatureScan> scans;
-        await using (var connection = await database.OpenAsync(ct))
-        {
-            // Streamed in time order (the (uid, created_at) index): one pass, nothing per sample kept.
-            var (where, args) = Window(uid, from, to);
-            await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
-                $"select feature, created_at, mean from spc_samples where {where} order by created_at", args, cancellationToken: ct));
-            scans = await SpcFeatureScan.ReadAsync(reader, profile,
-                feature => SpcAlertCalibration.For(profile, (long)Math.Min(counts.GetValueOrDefault(feature), long.MaxValue / 4), spcFalseAlarmRate), ct);
-        }
+        var scans = await SpcFeatureScan.ReadAsync(records.StreamSpcSamplesAsync(uid, from, to, ct), profile,
+            feature => SpcAlertCalibration.For(profile, (long)Math.Min(counts.GetValueOrDefault(feature), long.MaxValue / 4), spcFalseAlarmRate), ct);
 
         var alertConfig = profile.Config.AlertConfig;
         var features = new JsonObject();
@@ -271,7 +262,7 @@ internal sealed class DriftCheckEngine(ScouterDatabase database, IRecordStore re
     private async Task<JsonObject> LlmAsync(LlmDriftProfile profile, Guid uid, DateTimeOffset from, DateTimeOffset to, EvalContext context, CancellationToken ct)
     {
         var metrics = await MetricsAsync([.. profile.Metrics, .. profile.Assertions], "llm_scores", AlertKinds.Llm, uid, from, to, context, ct);
-        long done = 0, failed = 0, stuck = 0;
+        long done = 0, failed = 0;
         var stuckBefore = to - 2 * evaluation.Lease;
         if (Window(from, to) is { } window)
         {
@@ -279,14 +270,8 @@ internal sealed class DriftCheckEngine(ScouterDatabase database, IRecordStore re
             done = finishedCounts.GetValueOrDefault("done");
             failed = finishedCounts.GetValueOrDefault("failed");
         }
-        // Stuck records are read from the records themselves (the partial index of pending ones): a pending
-        // record removed by retention must not count, and pending records are few unless judging is stuck.
-        await using (var connection = await database.OpenAsync(ct))
-        {
-            stuck = DbValues.ReadLong(await connection.ExecuteScalarAsync<object>(new CommandDefinition(
-                "select count(*) from llm_records where uid = @uid and status = 'pending' and created_at <= @before",
-                new { uid = database.Id(uid), before = database.Time(stuckBefore) }, cancellationToken: ct)));
-        }
+        // Stuck records are counted from the records themselves: a pending record removed by retention must not count.
+        var stuck = await records.LlmPendingCountAsync(uid, stuckBefore, ct);
         var finished = done + failed;
         var failureRate = finished == 0 ? 0 : (double)failed / finished;
         var alert = failureRate > evaluation.FailureRate || stuck > 0;
@@ -327,15 +312,6 @@ internal sealed class DriftCheckEngine(ScouterDatabase database, IRecordStore re
     /// <summary>The check window as one bucket; null when it holds no microsecond (nothing can be in it).</summary>
     private static TimeWindow? Window(DateTimeOffset from, DateTimeOffset to) =>
         DbTime.Normalize(to) > DbTime.Normalize(from) ? new TimeWindow(from, to) : null;
-
-    private (string Where, DynamicParameters Args) Window(Guid uid, DateTimeOffset from, DateTimeOffset to, string column = "created_at")
-    {
-        var args = new DynamicParameters();
-        args.Add("uid", database.Id(uid));
-        args.Add("from", database.Time(from));
-        args.Add("to", database.Time(to));
-        return ($"uid = @uid and {column} > @from and {column} <= @to", args);
-    }
 
     /// <summary>JSON cannot hold infinities (a one-bin feature's statistical threshold): those become null.</summary>
     private static JsonValue? Number(double value) => double.IsFinite(value) ? JsonValue.Create(value) : null;

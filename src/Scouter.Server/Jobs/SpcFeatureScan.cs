@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Text.Json.Nodes;
 using Scouter.Drift;
 using Scouter.Server.Alerts;
@@ -50,19 +49,16 @@ internal sealed class SpcFeatureScan
     private static IEnumerable<RuleRuns> Ordered(List<RuleRuns> runs) => runs.OrderBy(r => r.Zone ?? 5).ThenBy(r => r.Kind == SpcAlertKind.Alternating ? 1 : 0);
 
     /// <summary>
-    /// Reads a forward-only reader of <c>(feature, created_at, mean)</c> ordered by time and scans
-    /// each of the profile's features; rows of other features and non-finite means (only rows
-    /// written outside ingestion can hold one; they have no zone code) are skipped.
+    /// Scans each of the profile's features over <paramref name="samples"/> (ordered by time); samples of
+    /// other features are skipped.
     /// </summary>
-    public static async Task<Dictionary<string, SpcFeatureScan>> ReadAsync(DbDataReader reader, SpcDriftProfile profile, Func<string, SpcCalibration> calibration,
+    public static async Task<Dictionary<string, SpcFeatureScan>> ReadAsync(IAsyncEnumerable<SpcSampleRow> samples, SpcDriftProfile profile, Func<string, SpcCalibration> calibration,
         CancellationToken cancellationToken)
     {
         var scans = profile.Features.ToDictionary(f => f.Key, f => new SpcFeatureScan(f.Value, profile.Config.AlertConfig, calibration(f.Key)), StringComparer.Ordinal);
-        while (await reader.ReadAsync(cancellationToken))
+        await foreach (var sample in samples.WithCancellation(cancellationToken))
         {
-            if (!scans.TryGetValue(reader.GetString(0), out var scan)) continue;
-            var mean = DbValues.ReadDouble(reader.GetValue(2));
-            if (double.IsFinite(mean)) scan.Add(DbValues.ReadTime(reader.GetValue(1)), mean);
+            if (scans.TryGetValue(sample.Feature, out var scan)) scan.Add(sample.CreatedAt, sample.Mean);
         }
         return scans;
     }

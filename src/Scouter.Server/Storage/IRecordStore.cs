@@ -194,6 +194,18 @@ public interface IRecordStore
     /// <summary>SPC samples in <c>(from, to]</c>, oldest first; at most <paramref name="limit"/> (the newest ones); only <paramref name="feature"/>'s unless null.</summary>
     Task<IReadOnlyList<SpcSampleRow>> SpcSamplesAsync(Guid uid, DateTimeOffset from, DateTimeOffset to, int limit, string? feature, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Every SPC sample of the profile in <c>(from, to]</c>, streamed oldest first (one pass in time order, nothing
+    /// buffered); samples with a non-finite mean (only rows written outside ingestion can hold one) are skipped.
+    /// </summary>
+    IAsyncEnumerable<SpcSampleRow> StreamSpcSamplesAsync(Guid uid, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// LLM records of the profile still <c>pending</c> whose record time is at or before <paramref name="createdBefore"/>,
+    /// counted from the records themselves (a pending record removed by retention does not count).
+    /// </summary>
+    Task<long> LlmPendingCountAsync(Guid uid, DateTimeOffset createdBefore, CancellationToken cancellationToken = default);
+
     /// <summary>SPC sample statistics (samples, sum, min, max of the sample means) per bucket and feature.</summary>
     Task<IReadOnlyList<SpcBucketStats>> SpcStatsAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default);
 
