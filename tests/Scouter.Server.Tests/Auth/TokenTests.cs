@@ -201,7 +201,7 @@ public class TokenTests
     public async Task RefreshToken_OfAUserDeletedMeanwhile_IsNotStored(SqlDialect dialect)
     {
         await using var server = await TestServer.StartAsync(dialect);
-        var store = server.App.Services.GetRequiredService<AuthStore>();
+        var store = server.App.Services.GetRequiredService<RefreshTokenStore>();
         var now = TimeProvider.System.GetUtcNow();
 
         var stored = await store.InsertRefreshTokenAsync(Secrets.Hash("token"), Secrets.NewId(), "deleted-meanwhile", now, now.AddDays(1), TestContext.Current.CancellationToken);
