@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Scouter.Drift;
 using Scouter.Server.Alerts;
 using Scouter.Server.Storage;
@@ -87,32 +86,27 @@ internal sealed class SpcFeatureScan
     }
 
     /// <summary>
-    /// Writes the summary into a feature's result node: <c>n</c>, <c>first_sample_at</c>,
-    /// <c>last_sample_at</c>, <c>last_samples</c>, <c>rule_alerts</c> (the rules as configured), and the
-    /// alert decision's inputs: <c>calibration</c> and <c>decision_alerts</c> (the calibrated rules that fired).
+    /// The feature's result: its limits and alert settings, the summary — <c>n</c>, <c>first_sample_at</c>,
+    /// <c>last_sample_at</c>, <c>last_samples</c>, <c>rule_alerts</c> (the rules as configured) — and the alert
+    /// decision's inputs: <c>calibration</c> and <c>decision_alerts</c> (the calibrated rules that fired).
     /// </summary>
-    public void WriteTo(JsonObject node)
+    public SpcEvaluated ToResult(SpcFeatureProfile limits, SpcAlertConfig config, bool alert) => new()
     {
-        node["n"] = Count;
-        node["first_sample_at"] = First is { } first ? DriftCheckEngine.Format(first) : null;
-        node["last_sample_at"] = _last.Count > 0 ? DriftCheckEngine.Format(_last.Last().At) : null;
-        node["last_samples"] = new JsonArray([.. _last.Select(s => (JsonNode?)new JsonObject
-        {
-            ["at"] = DriftCheckEngine.Format(s.At),
-            ["mean"] = s.Mean,
-            ["code"] = s.Code,
-        })]);
-        node["rule_alerts"] = new JsonArray([.. Runs.Select(r => (JsonNode?)r.ToJson())]);
-        node["calibration"] = new JsonObject
-        {
-            ["false_alarm_rate"] = Calibration.FalseAlarmRate,
-            ["samples"] = Calibration.Samples,
-            ["rule"] = Calibration.Rule.ToString(),
-            ["trend_length"] = Calibration.TrendLength,
-            ["bound"] = Calibration.Bound,
-        };
-        node["decision_alerts"] = new JsonArray([.. DecisionRuns.Select(r => (JsonNode?)r.ToJson())]);
-    }
+        Center = limits.Center,
+        Sigma = limits.Sigma,
+        Rule = config.Rule,
+        ZonesToMonitor = config.ZonesToMonitor,
+        TrendLength = config.TrendLength,
+        N = Count,
+        FirstSampleAt = First is { } first ? DriftCheckEngine.Format(first) : null,
+        LastSampleAt = _last.Count > 0 ? DriftCheckEngine.Format(_last.Last().At) : null,
+        LastSamples = [.. _last.Select(s => new SpcSampleResult(DriftCheckEngine.Format(s.At), s.Mean, s.Code))],
+        RuleAlerts = [.. Runs.Select(r => r.ToResult())],
+        Calibration = new SpcCalibrationResult(Calibration.FalseAlarmRate, Calibration.Samples, Calibration.Rule.ToString(), Calibration.TrendLength, Calibration.Bound),
+        DecisionAlerts = [.. DecisionRuns.Select(r => r.ToResult())],
+        Decision = DriftCheckResults.Decision(alert),
+        Alert = alert,
+    };
 
     /// <summary>The runs of one fired rule: how many, the first and the last (each its first <c>length</c> samples).</summary>
     internal sealed class RuleRuns(int? zone, SpcAlertKind kind, DateTimeOffset firstStart, DateTimeOffset firstEnd)
@@ -129,19 +123,8 @@ internal sealed class SpcFeatureScan
             (LastStart, LastEnd) = (start, end);
         }
 
-        public JsonObject ToJson() => new()
-        {
-            ["kind"] = AlertKinds.Of(Kind),
-            ["zone"] = Zone,
-            ["runs"] = Count,
-            ["first_run"] = Run(firstStart, firstEnd),
-            ["last_run"] = Run(LastStart, LastEnd),
-        };
+        public SpcRuleRunsResult ToResult() => new(AlertKinds.Of(Kind), Zone, Count, Run(firstStart, firstEnd), Run(LastStart, LastEnd));
 
-        private static JsonObject Run(DateTimeOffset start, DateTimeOffset end) => new()
-        {
-            ["start"] = DriftCheckEngine.Format(start),
-            ["end"] = DriftCheckEngine.Format(end),
-        };
+        private static SpcRunResult Run(DateTimeOffset start, DateTimeOffset end) => new(DriftCheckEngine.Format(start), DriftCheckEngine.Format(end));
     }
 }
