@@ -10,7 +10,7 @@ namespace Scouter.Server.Apis;
 /// they administer. Only users (not other API keys) manage keys, so a leaked key cannot mint
 /// successors that outlive its revocation.
 /// </summary>
-public static class ApiKeysApi
+internal static class ApiKeysApi
 {
     /// <summary>Maps the API-key endpoints.</summary>
     public static RouteGroupBuilder MapApiKeysApi(this RouteGroupBuilder api)

@@ -10,7 +10,7 @@ using Scouter.Server.Storage;
 namespace Scouter.Server.Apis;
 
 /// <summary>Body of <c>POST /profiles</c>.</summary>
-public sealed class RegisterProfileRequest
+internal sealed class RegisterProfileRequest
 {
     /// <summary>The profile (any drift type).</summary>
     public DriftProfile? Profile { get; set; }
@@ -23,14 +23,14 @@ public sealed class RegisterProfileRequest
 }
 
 /// <summary>Body of <c>PUT /profiles/{uid}</c>.</summary>
-public sealed class UpdateProfileRequest
+internal sealed class UpdateProfileRequest
 {
     /// <summary>The profile with changed alert settings; every drift-math field must equal the stored one.</summary>
     public DriftProfile? Profile { get; set; }
 }
 
 /// <summary>Body of <c>PUT /profiles/{uid}/status</c>.</summary>
-public sealed class ProfileStatusRequest
+internal sealed class ProfileStatusRequest
 {
     /// <summary>Whether scheduled checks run (required).</summary>
     public bool? Active { get; set; }
@@ -49,7 +49,7 @@ internal static class ProfileViews
 }
 
 /// <summary><c>/profiles</c>: register, list, get, update alert settings, activate.</summary>
-public static class ProfilesApi
+internal static class ProfilesApi
 {
     /// <summary>Maps the profile routes on <paramref name="api"/>.</summary>
     public static RouteGroupBuilder MapProfilesApi(this RouteGroupBuilder api)

@@ -6,7 +6,7 @@ using Scouter.Server.Storage;
 namespace Scouter.Server.Apis;
 
 /// <summary><c>/users</c>: user management, global admins only.</summary>
-public static class UsersApi
+internal static class UsersApi
 {
     /// <summary>Maps the users endpoints.</summary>
     public static RouteGroupBuilder MapUsersApi(this RouteGroupBuilder api)

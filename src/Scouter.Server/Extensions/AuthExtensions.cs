@@ -12,7 +12,7 @@ using Scouter.Server.Storage;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Authentication (JWT, API keys), authorization and the auth/users/api-keys routes.</summary>
-public static class AuthExtensions
+internal static class AuthExtensions
 {
     /// <summary>
     /// Registers authentication and the auth services: a policy scheme (<see cref="ScouterPolicies.Scheme"/>)

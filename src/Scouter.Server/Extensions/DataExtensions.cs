@@ -9,7 +9,7 @@ using Scouter.Server.Storage.Rollups;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Profiles, record ingestion and drift queries.</summary>
-public static class DataExtensions
+internal static class DataExtensions
 {
     /// <summary>
     /// Registers the profile and record stores, the profile cache, the ingestion queue, pipeline and

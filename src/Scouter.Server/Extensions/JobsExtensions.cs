@@ -8,7 +8,7 @@ using Scouter.Server.Storage;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Scheduled drift checks, alerts and their dispatch.</summary>
-public static class JobsExtensions
+internal static class JobsExtensions
 {
     /// <summary>How long one alert delivery HTTP request may take (10 s).</summary>
     public static readonly TimeSpan DispatchTimeout = TimeSpan.FromSeconds(10);

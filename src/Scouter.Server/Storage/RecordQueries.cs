@@ -17,10 +17,10 @@ namespace Scouter.Server.Storage;
 /// <param name="Sum">Sum of the sample means.</param>
 /// <param name="Min">Smallest sample mean.</param>
 /// <param name="Max">Largest sample mean.</param>
-public sealed record SpcBucketStats(int Bucket, string Feature, double Samples, double Values, double Sum, double Min, double Max);
+internal sealed record SpcBucketStats(int Bucket, string Feature, double Samples, double Values, double Sum, double Min, double Max);
 
 /// <summary>Which time an LLM record is counted by.</summary>
-public enum LlmStatusAxis
+internal enum LlmStatusAxis
 {
     /// <summary>The record's time (<c>created_at</c>): every status.</summary>
     Created,
