@@ -3,7 +3,7 @@ using Scouter.Drift;
 namespace Scouter.Server.Alerts;
 
 /// <summary>The kinds of alert checks raise (<c>alerts.kind</c>), as stored and returned by the API.</summary>
-public static class AlertKinds
+internal static class AlertKinds
 {
     /// <summary>A PSI feature above its threshold.</summary>
     public const string Psi = "psi";

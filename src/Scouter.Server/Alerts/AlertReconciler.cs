@@ -1,7 +1,7 @@
 namespace Scouter.Server.Alerts;
 
 /// <summary>Alert status values as stored and returned by the API.</summary>
-public static class AlertStatus
+internal static class AlertStatus
 {
     /// <summary>The condition holds and has not been acknowledged.</summary>
     public const string Firing = "firing";
@@ -14,7 +14,7 @@ public static class AlertStatus
 }
 
 /// <summary>Pending notification kinds of the alert outbox.</summary>
-public static class NotifyKind
+internal static class NotifyKind
 {
     /// <summary>Send (or repeat) the firing notice.</summary>
     public const string Fire = "fire";

@@ -1,7 +1,7 @@
 namespace Scouter.Server.Alerts;
 
 /// <summary>Alert severities (<c>alerts.severity</c>), as stored and returned by the API.</summary>
-public static class AlertSeverities
+internal static class AlertSeverities
 {
     /// <summary>Needs attention now: PSI at or above 0.25, an SPC sample beyond 3 sigma, failing LLM evaluation.</summary>
     public const string Critical = "critical";

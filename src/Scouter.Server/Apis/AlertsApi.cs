@@ -11,7 +11,7 @@ using Scouter.Server.Storage;
 namespace Scouter.Server.Apis;
 
 /// <summary><c>GET /alerts</c> and <c>POST /alerts/{id}/acknowledge</c>.</summary>
-public static class AlertsApi
+internal static class AlertsApi
 {
     /// <summary>Maps the routes on the <c>/api/v1</c> group.</summary>
     public static RouteGroupBuilder MapAlertRoutes(this RouteGroupBuilder api)

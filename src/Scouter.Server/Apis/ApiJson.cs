@@ -6,7 +6,7 @@ using Scouter.Serialization;
 namespace Scouter.Server.Apis;
 
 /// <summary>API JSON conventions: snake_case, enums as their snake_case names, strict numbers, no duplicate properties or keys, profiles and record batches through Scouter's source-generated metadata.</summary>
-public static class ApiJson
+internal static class ApiJson
 {
     /// <summary>Applies the conventions to <paramref name="options"/>.</summary>
     public static void Configure(JsonSerializerOptions options)

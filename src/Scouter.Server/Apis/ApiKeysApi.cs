@@ -10,7 +10,7 @@ namespace Scouter.Server.Apis;
 /// they administer. Only users (not other API keys) manage keys, so a leaked key cannot mint
 /// successors that outlive its revocation.
 /// </summary>
-public static class ApiKeysApi
+internal static class ApiKeysApi
 {
     /// <summary>Maps the API-key endpoints.</summary>
     public static RouteGroupBuilder MapApiKeysApi(this RouteGroupBuilder api)
@@ -23,7 +23,7 @@ public static class ApiKeysApi
     }
 
     internal static async Task<Results<Created<CreatedApiKey>, ProblemHttpResult>> CreateAsync(
-        HttpRequest http, ClaimsPrincipal caller, AuthStore store, TimeProvider time, CancellationToken ct)
+        HttpRequest http, ClaimsPrincipal caller, ApiKeyStore store, TimeProvider time, CancellationToken ct)
     {
         if (NotAUser(caller) is { } denied) return denied;
         var (request, problem) = await ApiBody.ReadAsync<CreateApiKeyRequest>(http, ct);
@@ -46,7 +46,7 @@ public static class ApiKeysApi
             new CreatedApiKey(record.Id, record.Name, record.Prefix, record.Spaces, record.ExpiresAt, key));
     }
 
-    internal static async Task<Results<Ok<List<ApiKeyView>>, ProblemHttpResult>> ListAsync(ClaimsPrincipal caller, AuthStore store, CancellationToken ct)
+    internal static async Task<Results<Ok<List<ApiKeyView>>, ProblemHttpResult>> ListAsync(ClaimsPrincipal caller, ApiKeyStore store, CancellationToken ct)
     {
         if (NotAUser(caller) is { } denied) return denied;
         var keys = await store.ListApiKeysAsync(ct);
@@ -54,7 +54,7 @@ public static class ApiKeysApi
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(
-        string id, ClaimsPrincipal caller, AuthStore store, ApiKeyValidator validator, TimeProvider time, CancellationToken ct)
+        string id, ClaimsPrincipal caller, ApiKeyStore store, ApiKeyValidator validator, TimeProvider time, CancellationToken ct)
     {
         if (NotAUser(caller) is { } denied) return denied;
         var key = await store.GetApiKeyAsync(id, ct);

@@ -6,7 +6,7 @@ using Scouter.Server.Storage;
 namespace Scouter.Server.Apis;
 
 /// <summary><c>POST /auth/token</c> and <c>POST /auth/refresh</c> (anonymous).</summary>
-public static class AuthApi
+internal static class AuthApi
 {
     /// <summary>Maps the token endpoints.</summary>
     public static RouteGroupBuilder MapTokenApi(this RouteGroupBuilder api)

@@ -11,7 +11,7 @@ using Scouter.Server.Storage.Rollups;
 namespace Scouter.Server.Apis;
 
 /// <summary><c>/drift/{psi,spc,custom,llm}</c>: time-bucketed drift series over <c>(from, to]</c>.</summary>
-public static class DriftApi
+internal static class DriftApi
 {
     /// <summary>Most buckets per query (31 days hourly fit).</summary>
     public const int MaxBuckets = 1000;

@@ -6,7 +6,7 @@ namespace Scouter.Server.Apis;
 /// The query of every <c>/drift/*</c> route, bound as text so that the routes' own checks (and their
 /// <c>invalid_query</c> problems) stay the only validation, while the OpenAPI document lists each parameter.
 /// </summary>
-public sealed class DriftWindowQuery
+internal sealed class DriftWindowQuery
 {
     /// <summary>Profile uid (required).</summary>
     [FromQuery(Name = "uid")]

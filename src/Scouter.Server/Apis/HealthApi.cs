@@ -8,7 +8,7 @@ namespace Scouter.Server.Apis;
 /// anonymous, so <c>/readyz</c> answers only ready or not ready: why the database does not answer goes
 /// to the server log, never into the response.
 /// </summary>
-public static class HealthApi
+internal static class HealthApi
 {
     /// <summary>Maps the health endpoints (anonymous).</summary>
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)

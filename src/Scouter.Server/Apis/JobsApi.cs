@@ -12,7 +12,7 @@ using Scouter.Server.Storage;
 namespace Scouter.Server.Apis;
 
 /// <summary><c>POST /profiles/{uid}/run</c> and <c>GET /profiles/{uid}/checks</c>.</summary>
-public static class JobsApi
+internal static class JobsApi
 {
     /// <summary>Maps the routes on the <c>/api/v1</c> group.</summary>
     public static RouteGroupBuilder MapJobRoutes(this RouteGroupBuilder api)

@@ -14,7 +14,7 @@ namespace Scouter.Server.Apis;
 /// <c>GET /llm/records</c>, <c>GET /llm/records/{id}</c> and <c>POST /llm/records/{id}/retry</c>: what the
 /// judge made of each LLM record. Access follows the record's profile space (read; write to retry).
 /// </summary>
-public static class LlmRecordsApi
+internal static class LlmRecordsApi
 {
     private const string Pending = "pending";
     private const string Done = "done";

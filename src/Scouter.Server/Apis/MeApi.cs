@@ -5,7 +5,7 @@ using Scouter.Server.Auth;
 namespace Scouter.Server.Apis;
 
 /// <summary><c>GET /me</c>: who the caller is and what it may do, from the caller's current grants.</summary>
-public static class MeApi
+internal static class MeApi
 {
     /// <summary>Maps <c>/me</c>.</summary>
     public static RouteGroupBuilder MapMeApi(this RouteGroupBuilder api)
@@ -33,9 +33,9 @@ public static class MeApi
 /// <param name="Kind"><c>user</c> or <c>api_key</c>.</param>
 /// <param name="GlobalRole"><c>admin</c> for a global administrator (admin on every space), else null.</param>
 /// <param name="Spaces">The caller's space grants; a space <c>*</c> means every space.</param>
-public sealed record MeResponse(string Name, string Kind, string? GlobalRole, IReadOnlyList<SpaceGrant> Spaces);
+internal sealed record MeResponse(string Name, string Kind, string? GlobalRole, IReadOnlyList<SpaceGrant> Spaces);
 
 /// <summary>A role on a space.</summary>
 /// <param name="Space">Space name, or <c>*</c> for every space.</param>
 /// <param name="Role">read, write or admin.</param>
-public sealed record SpaceGrant(string Space, SpaceRole Role);
+internal sealed record SpaceGrant(string Space, SpaceRole Role);

@@ -9,7 +9,7 @@ using Scouter.Server.Storage;
 namespace Scouter.Server.Apis;
 
 /// <summary><c>GET /overview</c>: every readable profile with its schedule, latest check and open alerts, in one call.</summary>
-public static class OverviewApi
+internal static class OverviewApi
 {
     /// <summary>Most profiles (and, for a caller who reads every space, spaces) one answer lists; beyond it the answer says <c>truncated</c>.</summary>
     public const int MaxProfiles = 2_000;

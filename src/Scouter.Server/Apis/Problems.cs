@@ -6,7 +6,7 @@ namespace Scouter.Server.Apis;
 /// RFC 7807 problem details with a stable <c>code</c> (and, for validation failures, the offending
 /// <c>field</c>). Every error the API returns is built here, so codes stay consistent.
 /// </summary>
-public static class Problems
+internal static class Problems
 {
     /// <summary>Code of a 413: the body is over the server's limit.</summary>
     public const string PayloadTooLarge = "payload_too_large";

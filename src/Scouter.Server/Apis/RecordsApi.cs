@@ -8,7 +8,7 @@ using Scouter.Server.Ingestion;
 namespace Scouter.Server.Apis;
 
 /// <summary><c>POST /records</c>: one record batch through the ingestion pipeline.</summary>
-public static class RecordsApi
+internal static class RecordsApi
 {
     /// <summary>Seconds a client is told to wait when the queue is full (<see cref="Problems.RetryAfterSeconds"/>).</summary>
     public const int RetryAfterSeconds = Problems.RetryAfterSeconds;

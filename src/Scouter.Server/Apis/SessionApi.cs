@@ -9,7 +9,7 @@ namespace Scouter.Server.Apis;
 /// rotates, <c>DELETE /auth/session</c> logs out and revokes the login. Every call needs the CSRF
 /// header and a same-origin <c>Origin</c> (<see cref="CsrfGuard"/>).
 /// </summary>
-public static class SessionApi
+internal static class SessionApi
 {
     /// <summary>Maps the session endpoints.</summary>
     public static RouteGroupBuilder MapSessionApi(this RouteGroupBuilder api)
@@ -57,4 +57,4 @@ public static class SessionApi
 /// <summary>A started or refreshed browser session (the tokens are in cookies only).</summary>
 /// <param name="User">The user name.</param>
 /// <param name="ExpiresIn">Seconds until the access cookie's token expires (refresh before).</param>
-public sealed record SessionResponse(string User, int ExpiresIn);
+internal sealed record SessionResponse(string User, int ExpiresIn);

@@ -6,7 +6,7 @@ using Scouter.Server.Storage;
 namespace Scouter.Server.Apis;
 
 /// <summary><c>/users</c>: user management, global admins only.</summary>
-public static class UsersApi
+internal static class UsersApi
 {
     /// <summary>Maps the users endpoints.</summary>
     public static RouteGroupBuilder MapUsersApi(this RouteGroupBuilder api)
@@ -20,13 +20,13 @@ public static class UsersApi
         return api;
     }
 
-    internal static async Task<Ok<List<UserView>>> ListAsync(AuthStore store, CancellationToken ct) =>
+    internal static async Task<Ok<List<UserView>>> ListAsync(UserStore store, CancellationToken ct) =>
         TypedResults.Ok((await store.ListUsersAsync(ct)).Select(u => u.ToView()).ToList());
 
-    internal static async Task<Results<Ok<UserView>, ProblemHttpResult>> GetAsync(string name, AuthStore store, CancellationToken ct) =>
+    internal static async Task<Results<Ok<UserView>, ProblemHttpResult>> GetAsync(string name, UserStore store, CancellationToken ct) =>
         await store.GetUserAsync(name, ct) is { } user ? TypedResults.Ok(user.ToView()) : NotFound(name);
 
-    internal static async Task<Results<Created<UserView>, ProblemHttpResult>> CreateAsync(HttpRequest http, AuthStore store, UserSessions sessions, TimeProvider time, CancellationToken ct)
+    internal static async Task<Results<Created<UserView>, ProblemHttpResult>> CreateAsync(HttpRequest http, UserStore store, UserSessions sessions, TimeProvider time, CancellationToken ct)
     {
         var (request, problem) = await ApiBody.ReadAsync<CreateUserRequest>(http, ct);
         if (problem is not null) return problem;
@@ -42,7 +42,7 @@ public static class UsersApi
         return TypedResults.Created($"/api/v1/users/{Uri.EscapeDataString(user.Name)}", user.ToView());
     }
 
-    internal static async Task<Results<Ok<UserView>, ProblemHttpResult>> UpdateAsync(string name, HttpRequest http, AuthStore store, UserSessions sessions, TimeProvider time, CancellationToken ct)
+    internal static async Task<Results<Ok<UserView>, ProblemHttpResult>> UpdateAsync(string name, HttpRequest http, UserStore store, RefreshTokenStore refreshTokens, UserSessions sessions, TimeProvider time, CancellationToken ct)
     {
         var (request, problem) = await ApiBody.ReadAsync<UpdateUserRequest>(http, ct);
         if (problem is not null) return problem;
@@ -68,23 +68,23 @@ public static class UsersApi
             var isAdmin = updated.GlobalRole == GlobalRole.Admin && !updated.Disabled;
             if (wasAdmin && !isAdmin && await store.CountOtherAdminsAsync(name, c, tx, ct) == 0) return LastAdmin();
             await store.UpdateUserAsync(updated, c, tx, ct);
-            if (endsSessions) await store.RevokeUserRefreshTokensAsync(name, now, c, tx, ct);
+            if (endsSessions) await refreshTokens.RevokeUserRefreshTokensAsync(name, now, c, tx, ct);
             return TypedResults.Ok(updated.ToView());
-        }, lockUsers: true, ct);
+        }, ct);
         sessions.Forget(name);
         return result;
     }
 
-    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string name, AuthStore store, UserSessions sessions, CancellationToken ct)
+    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string name, UserStore store, UserSessions sessions, CancellationToken ct)
     {
         var result = await store.WriteAsync<Results<NoContent, ProblemHttpResult>>(async (c, tx) =>
         {
             var user = await store.GetUserAsync(name, ct, c, tx);
             if (user is null) return NotFound(name);
             if (user.GlobalRole == GlobalRole.Admin && !user.Disabled && await store.CountOtherAdminsAsync(name, c, tx, ct) == 0) return LastAdmin();
-            await AuthStore.DeleteUserAsync(name, c, tx, ct);
+            await UserStore.DeleteUserAsync(name, c, tx, ct);
             return TypedResults.NoContent();
-        }, lockUsers: true, ct);
+        }, ct);
         sessions.Forget(name);
         return result;
     }

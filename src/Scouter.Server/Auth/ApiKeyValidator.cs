@@ -11,7 +11,7 @@ namespace Scouter.Server.Auth;
 /// Expiry is checked on every request against the cached row. Revocation through this replica evicts
 /// the entry at once; other replicas notice within <see cref="CacheDuration"/>.
 /// </summary>
-internal sealed class ApiKeyValidator(AuthStore store, TimeProvider time)
+internal sealed class ApiKeyValidator(ApiKeyStore store, TimeProvider time)
 {
     public static readonly TimeSpan CacheDuration = TimeSpan.FromSeconds(30);
     private const int MaxEntries = 50_000;

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Scouter.Server.Auth;
 
 /// <summary>A user's server-wide role.</summary>
-public enum GlobalRole
+internal enum GlobalRole
 {
     /// <summary>No server-wide role: only the per-space grants apply.</summary>
     [JsonStringEnumMemberName("none")] None = 0,
@@ -13,7 +13,7 @@ public enum GlobalRole
 }
 
 /// <summary><c>POST /auth/token</c> body.</summary>
-public sealed class TokenRequest
+internal sealed class TokenRequest
 {
     /// <summary>User name.</summary>
     public string? Username { get; set; }
@@ -23,7 +23,7 @@ public sealed class TokenRequest
 }
 
 /// <summary><c>POST /auth/refresh</c> body.</summary>
-public sealed class RefreshRequest
+internal sealed class RefreshRequest
 {
     /// <summary>The refresh token from the previous token response (each one works once).</summary>
     public string? RefreshToken { get; set; }
@@ -34,10 +34,10 @@ public sealed class RefreshRequest
 /// <param name="TokenType">Always <c>bearer</c>.</param>
 /// <param name="ExpiresIn">Seconds until the access token expires (3600).</param>
 /// <param name="RefreshToken">Single-use refresh token (30 days).</param>
-public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn, string RefreshToken);
+internal sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn, string RefreshToken);
 
 /// <summary><c>POST /users</c> body.</summary>
-public sealed class CreateUserRequest
+internal sealed class CreateUserRequest
 {
     /// <summary>User name: 1–64 of letters, digits, <c>. _ - @</c>.</summary>
     public string? Name { get; set; }
@@ -56,7 +56,7 @@ public sealed class CreateUserRequest
 }
 
 /// <summary><c>PUT /users/{name}</c> body; absent fields stay unchanged.</summary>
-public sealed class UpdateUserRequest
+internal sealed class UpdateUserRequest
 {
     /// <summary>New password (at least 8 characters); changing it revokes the user's refresh tokens.</summary>
     public string? Password { get; set; }
@@ -78,10 +78,10 @@ public sealed class UpdateUserRequest
 /// <param name="Disabled">Whether login is refused.</param>
 /// <param name="CreatedAt">Creation time (UTC).</param>
 /// <param name="UpdatedAt">Last change (UTC).</param>
-public sealed record UserView(string Name, GlobalRole GlobalRole, IReadOnlyDictionary<string, SpaceRole> Spaces, bool Disabled, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+internal sealed record UserView(string Name, GlobalRole GlobalRole, IReadOnlyDictionary<string, SpaceRole> Spaces, bool Disabled, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
 /// <summary><c>POST /api-keys</c> body.</summary>
-public sealed class CreateApiKeyRequest
+internal sealed class CreateApiKeyRequest
 {
     /// <summary>Descriptive name (1–128 characters).</summary>
     public string? Name { get; set; }
@@ -102,7 +102,7 @@ public sealed class CreateApiKeyRequest
 /// <param name="CreatedAt">Creation time (UTC).</param>
 /// <param name="ExpiresAt">Expiry, if any.</param>
 /// <param name="RevokedAt">Revocation time, if revoked.</param>
-public sealed record ApiKeyView(string Id, string Name, string Prefix, IReadOnlyDictionary<string, SpaceRole> Spaces, string CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt);
+internal sealed record ApiKeyView(string Id, string Name, string Prefix, IReadOnlyDictionary<string, SpaceRole> Spaces, string CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt);
 
 /// <summary>The answer to <c>POST /api-keys</c>: the only time the key itself is shown.</summary>
 /// <param name="Id">Identifier for <c>DELETE /api-keys/{id}</c>.</param>
@@ -111,4 +111,4 @@ public sealed record ApiKeyView(string Id, string Name, string Prefix, IReadOnly
 /// <param name="Spaces">Grants.</param>
 /// <param name="ExpiresAt">Expiry, if any.</param>
 /// <param name="Key">The secret key, <c>sk_scouter_…</c>; not retrievable later.</param>
-public sealed record CreatedApiKey(string Id, string Name, string Prefix, IReadOnlyDictionary<string, SpaceRole> Spaces, DateTimeOffset? ExpiresAt, string Key);
+internal sealed record CreatedApiKey(string Id, string Name, string Prefix, IReadOnlyDictionary<string, SpaceRole> Spaces, DateTimeOffset? ExpiresAt, string Key);

@@ -8,7 +8,7 @@ namespace Scouter.Server.Auth;
 /// The insert only succeeds into an empty table, serialized by the users lock, so when replicas start
 /// together exactly one creates the user and logs a generated password.
 /// </summary>
-internal sealed class AuthStartupService(ServerOptions options, SigningKeyProvider keys, AuthStore store, TimeProvider time, ILogger<AuthStartupService> logger) : IHostedService
+internal sealed class AuthStartupService(ServerOptions options, SigningKeyProvider keys, UserStore users, TimeProvider time, ILogger<AuthStartupService> logger) : IHostedService
 {
     public const string BootstrapUser = "admin";
 
@@ -17,12 +17,12 @@ internal sealed class AuthStartupService(ServerOptions options, SigningKeyProvid
         await keys.LoadAsync(cancellationToken);
         AuthLog.SigningKeyLoaded(logger, keys.Source);
 
-        if (await store.AnyUsersAsync(cancellationToken)) return;
+        if (await users.AnyUsersAsync(cancellationToken)) return;
         var generated = string.IsNullOrEmpty(options.AdminPassword);
         var password = generated ? Secrets.RandomPassword() : options.AdminPassword!;
         var now = time.GetUtcNow();
         var admin = new UserRecord(BootstrapUser, TokenService.HashPassword(password), GlobalRole.Admin, new Dictionary<string, SpaceRole>(), false, now, now, Secrets.RandomToken(16));
-        if (!await store.InsertUserAsync(admin, onlyIfNoUsers: true, cancellationToken)) return;
+        if (!await users.InsertUserAsync(admin, onlyIfNoUsers: true, cancellationToken)) return;
         if (generated) AuthLog.AdminCreatedWithGeneratedPassword(logger, password);
         else AuthLog.AdminCreatedWithConfiguredPassword(logger);
     }

@@ -4,7 +4,7 @@ namespace Scouter.Server.Auth;
 /// Authorization policy names. The default (and fallback) policy is "authenticated": any valid access
 /// token or API key; space roles are checked per route with <see cref="SpaceAccess"/>.
 /// </summary>
-public static class ScouterPolicies
+internal static class ScouterPolicies
 {
     /// <summary>Callers with the global <c>admin</c> role (<see cref="SpaceAccess.GlobalRoleClaim"/>).</summary>
     public const string GlobalAdmin = "scouter:global_admin";

@@ -10,7 +10,7 @@ namespace Scouter.Server.Auth;
 /// <c>server_secrets</c> with PostgreSQL (so every replica agrees) or <c>&lt;DataDir&gt;/jwt.key</c>
 /// with SQLite. Loaded at start-up by <see cref="AuthStartupService"/>, before the server listens.
 /// </summary>
-internal sealed class SigningKeyProvider(ServerOptions options, AuthStore store, TimeProvider time)
+internal sealed class SigningKeyProvider(ServerOptions options, SecretStore secrets, TimeProvider time)
 {
     public const int MinimumSecretBytes = 32;
     public const string KeyFileName = "jwt.key";
@@ -42,7 +42,7 @@ internal sealed class SigningKeyProvider(ServerOptions options, AuthStore store,
         }
         else if (options.UsesPostgres)
         {
-            var stored = await store.GetOrAddSecretAsync(SecretName, Secrets.RandomToken(64), time.GetUtcNow(), ct);
+            var stored = await secrets.GetOrAddSecretAsync(SecretName, Secrets.RandomToken(64), time.GetUtcNow(), ct);
             bytes = Base64UrlEncoder.DecodeBytes(stored);
             Source = "database (server_secrets)";
         }

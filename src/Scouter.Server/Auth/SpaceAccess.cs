@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace Scouter.Server.Auth;
 
 /// <summary>Role on a space: read &lt; write &lt; admin.</summary>
-public enum SpaceRole
+internal enum SpaceRole
 {
     /// <summary>Query profiles, drift and alerts.</summary>
     [JsonStringEnumMemberName("read")] Read = 1,
@@ -20,7 +20,7 @@ public enum SpaceRole
 /// The claims every authenticated caller (user token or API key) carries, and the checks routes use.
 /// A global admin passes every space check.
 /// </summary>
-public static class SpaceAccess
+internal static class SpaceAccess
 {
     /// <summary>Claim type of a space grant; value <c>"&lt;space&gt;=&lt;role&gt;"</c>. <c>*</c> as space means every space.</summary>
     public const string SpaceClaim = "scouter:space";

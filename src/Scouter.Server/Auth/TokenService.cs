@@ -20,7 +20,7 @@ internal enum LoginOutcome
 }
 
 /// <summary>Password logins, access-token minting and refresh-token rotation.</summary>
-internal sealed class TokenService(AuthStore store, SigningKeyProvider keys, LoginThrottle throttle, UserSessions sessions, TimeProvider time, ILogger<TokenService> logger)
+internal sealed class TokenService(UserStore users, RefreshTokenStore refreshTokens, SigningKeyProvider keys, LoginThrottle throttle, UserSessions sessions, TimeProvider time, ILogger<TokenService> logger)
 {
     public const string Issuer = "scouter";
     public const string Audience = "scouter-api";
@@ -43,7 +43,7 @@ internal sealed class TokenService(AuthStore store, SigningKeyProvider keys, Log
             AuthLog.LoginThrottled(logger, username, address);
             return (LoginOutcome.Throttled, null, wait);
         }
-        var user = await store.GetUserAsync(username, ct);
+        var user = await users.GetUserAsync(username, ct);
         var result = Hasher.VerifyHashedPassword(user!, user?.PasswordHash ?? DummyHash.Value, password);
         if (user is null || user.Disabled || result == PasswordVerificationResult.Failed)
         {
@@ -53,13 +53,13 @@ internal sealed class TokenService(AuthStore store, SigningKeyProvider keys, Log
         }
         throttle.Succeeded(username, address);
         if (result == PasswordVerificationResult.SuccessRehashNeeded)
-            await store.UpdatePasswordHashAsync(user.Name, HashPassword(password), ct);
+            await users.UpdatePasswordHashAsync(user.Name, HashPassword(password), ct);
 
         var refresh = Secrets.RandomToken();
         var family = Secrets.NewId();
         var now = time.GetUtcNow();
         // The user may have been deleted while the password was verified: then there is no one to log in.
-        if (!await store.InsertRefreshTokenAsync(Secrets.Hash(refresh), family, user.Name, now, now + RefreshTokenLifetime, ct))
+        if (!await refreshTokens.InsertRefreshTokenAsync(Secrets.Hash(refresh), family, user.Name, now, now + RefreshTokenLifetime, ct))
             return (LoginOutcome.InvalidCredentials, null, TimeSpan.Zero);
         return (LoginOutcome.Success, Issue(user, family, refresh, now), TimeSpan.Zero);
     }
@@ -68,7 +68,7 @@ internal sealed class TokenService(AuthStore store, SigningKeyProvider keys, Log
     {
         var next = Secrets.RandomToken();
         var now = time.GetUtcNow();
-        var (outcome, user, family) = await store.RotateRefreshTokenAsync(Secrets.Hash(refreshToken), Secrets.Hash(next), now, now + RefreshTokenLifetime, ct);
+        var (outcome, user, family) = await refreshTokens.RotateRefreshTokenAsync(Secrets.Hash(refreshToken), Secrets.Hash(next), now, now + RefreshTokenLifetime, ct);
         if (outcome == RefreshOutcome.Reused)
         {
             AuthLog.RefreshReused(logger);
@@ -80,7 +80,7 @@ internal sealed class TokenService(AuthStore store, SigningKeyProvider keys, Log
     /// <summary>Logs out: revokes every token of <paramref name="refreshToken"/>'s login, access tokens included (their <c>sid</c>).</summary>
     public async Task LogoutAsync(string refreshToken, CancellationToken ct)
     {
-        if (await store.RevokeFamilyOfAsync(Secrets.Hash(refreshToken), time.GetUtcNow(), ct) is { } login) sessions.LoggedOut(login);
+        if (await refreshTokens.RevokeFamilyOfAsync(Secrets.Hash(refreshToken), time.GetUtcNow(), ct) is { } login) sessions.LoggedOut(login);
     }
 
     private TokenResponse Issue(UserRecord user, string family, string refreshToken, DateTimeOffset now)

@@ -16,7 +16,7 @@ namespace Scouter.Server.Auth;
 /// login (<see cref="LoginClaim"/>, the refresh-token family): once that login is logged out or caught
 /// reusing a refresh token, its access tokens are refused too.
 /// </summary>
-internal sealed class UserSessions(AuthStore store, TimeProvider time)
+internal sealed class UserSessions(UserStore users, RefreshTokenStore refreshTokens, TimeProvider time)
 {
     public const string StampClaim = "scouter_stamp";
 
@@ -52,7 +52,7 @@ internal sealed class UserSessions(AuthStore store, TimeProvider time)
     {
         var now = time.GetUtcNow();
         if (_logins.TryGetValue(login, out var cached) && (!cached.Live || now - cached.FetchedAt < CacheDuration)) return cached.Live;
-        var live = await store.IsFamilyLiveAsync(login, ct);
+        var live = await refreshTokens.IsFamilyLiveAsync(login, ct);
         if (_logins.Count >= MaxEntries) _logins.Clear();
         _logins[login] = (live, now);
         return live;
@@ -62,7 +62,7 @@ internal sealed class UserSessions(AuthStore store, TimeProvider time)
     {
         var now = time.GetUtcNow();
         if (_cache.TryGetValue(name, out var cached) && now - cached.FetchedAt < CacheDuration) return cached.User;
-        var user = await store.GetUserAsync(name, ct);
+        var user = await users.GetUserAsync(name, ct);
         if (_cache.Count >= MaxEntries) _cache.Clear();
         _cache[name] = (user, now);
         return user;

@@ -11,7 +11,7 @@ namespace Scouter.Server.Dashboard;
 /// are outside <c>/ui/</c> and never fall back to the app. Every answer here carries the strict
 /// security headers (<see cref="SecurityHeaders"/>).
 /// </summary>
-public static class DashboardEndpoints
+internal static class DashboardEndpoints
 {
     /// <summary>The Content-Security-Policy of dashboard pages: only this server's scripts, styles and API; no inline code; no framing.</summary>
     public const string ContentSecurityPolicy =

@@ -12,7 +12,7 @@ using Scouter.Server.Storage;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Authentication (JWT, API keys), authorization and the auth/users/api-keys routes.</summary>
-public static class AuthExtensions
+internal static class AuthExtensions
 {
     /// <summary>
     /// Registers authentication and the auth services: a policy scheme (<see cref="ScouterPolicies.Scheme"/>)
@@ -27,9 +27,13 @@ public static class AuthExtensions
         SigningKeyProvider.Validate(options.JwtSecret);
         if (!string.IsNullOrEmpty(options.AdminPassword) && options.AdminPassword.Length < AuthValidation.MinPasswordLength)
             throw new InvalidOperationException($"SCOUTER_ADMIN_PASSWORD must be at least {AuthValidation.MinPasswordLength} characters; refusing to start.");
-        if (services.Any(d => d.ServiceType == typeof(AuthStore))) return services;
+        if (services.Any(d => d.ServiceType == typeof(AuthDb))) return services;
 
-        services.TryAddSingleton<AuthStore>();
+        services.TryAddSingleton<AuthDb>();
+        services.TryAddSingleton<UserStore>();
+        services.TryAddSingleton<RefreshTokenStore>();
+        services.TryAddSingleton<ApiKeyStore>();
+        services.TryAddSingleton<SecretStore>();
         services.TryAddSingleton<SigningKeyProvider>();
         services.TryAddSingleton<LoginThrottle>();
         services.TryAddSingleton<TokenService>();

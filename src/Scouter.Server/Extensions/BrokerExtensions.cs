@@ -9,7 +9,7 @@ using Scouter.Server.Ingestion;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Broker consumers: Kafka, RabbitMQ and Redis record sources feeding the ingestion pipeline.</summary>
-public static class BrokerExtensions
+internal static class BrokerExtensions
 {
     /// <summary>
     /// Registers the consumer of every broker whose address is set in <paramref name="options"/>

@@ -2,13 +2,14 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Scouter.Server;
 using Scouter.Server.Apis;
 using Scouter.Server.Ingestion;
+using Scouter.Server.Registry;
 using Scouter.Server.Storage;
 using Scouter.Server.Storage.Rollups;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Profiles, record ingestion and drift queries.</summary>
-public static class DataExtensions
+internal static class DataExtensions
 {
     /// <summary>
     /// Registers the profile and record stores, the profile cache, the ingestion queue, pipeline and
@@ -25,6 +26,7 @@ public static class DataExtensions
         services.TryAddSingleton<IRecordStore>(sp => sp.GetRequiredService<SqlRecordStore>());
         services.TryAddSingleton<LlmEvaluationStore>();
         services.TryAddSingleton<ProfileCache>();
+        services.TryAddSingleton<ProfileRegistry>();
         services.TryAddSingleton<IngestQueue>();
         services.TryAddSingleton<IngestPipeline>();
         services.TryAddSingleton<IngestWriterService>();

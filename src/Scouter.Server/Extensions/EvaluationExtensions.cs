@@ -5,7 +5,7 @@ using Scouter.Server.Evaluation;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>LLM record evaluation: the worker, its gate and circuit breaker, and its instruments.</summary>
-public static class EvaluationExtensions
+internal static class EvaluationExtensions
 {
     /// <summary>
     /// Registers the evaluation worker as a hosted service with <see cref="ServerOptions.Evaluation"/>.

@@ -8,7 +8,7 @@ using Scouter.Server.Storage;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Scheduled drift checks, alerts and their dispatch.</summary>
-public static class JobsExtensions
+internal static class JobsExtensions
 {
     /// <summary>How long one alert delivery HTTP request may take (10 s).</summary>
     public static readonly TimeSpan DispatchTimeout = TimeSpan.FromSeconds(10);
@@ -30,7 +30,7 @@ public static class JobsExtensions
         services.TryAddSingleton<JobStore>();
         services.TryAddSingleton<AlertStore>();
         services.TryAddSingleton<OverviewStore>();
-        services.TryAddSingleton(sp => new DriftCheckEngine(sp.GetRequiredService<ScouterDatabase>(), sp.GetRequiredService<IRecordStore>(), options.Evaluation,
+        services.TryAddSingleton(sp => new DriftCheckEngine(sp.GetRequiredService<IRecordStore>(), options.Evaluation,
             options.SpcFalseAlarmRate));
         services.TryAddSingleton<DriftCheckService>();
         services.TryAddSingleton<AlertChannels>();

@@ -6,7 +6,7 @@ using Scouter.Server.Evaluation;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>The LLM judge: an OpenAI-compatible chat client and the judge the evaluation worker asks.</summary>
-public static class JudgeExtensions
+internal static class JudgeExtensions
 {
     /// <summary>Service key of the judge's <see cref="IChatClient"/>; register another under it to replace the endpoint (tests do).</summary>
     public const string ChatClientKey = "scouter-judge";

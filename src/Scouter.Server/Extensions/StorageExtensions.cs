@@ -4,7 +4,7 @@ using Scouter.Server.Storage;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the database and runs migrations when the host starts.</summary>
-public static class StorageExtensions
+internal static class StorageExtensions
 {
     /// <summary>Adds <see cref="ScouterDatabase"/> (SQLite or PostgreSQL per <paramref name="options"/>) and the start-up migrator.</summary>
     public static IServiceCollection AddScouterStorage(this IServiceCollection services, ServerOptions options)

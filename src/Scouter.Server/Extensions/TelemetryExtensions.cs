@@ -5,7 +5,7 @@ using Scouter.Server.Telemetry;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>OpenTelemetry metrics with a Prometheus scrape endpoint at <c>/metrics</c>.</summary>
-public static class TelemetryExtensions
+internal static class TelemetryExtensions
 {
     /// <summary>Adds the server's meter and the ASP.NET Core / runtime instruments.</summary>
     public static IServiceCollection AddScouterTelemetry(this IServiceCollection services)

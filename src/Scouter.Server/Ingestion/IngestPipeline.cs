@@ -5,7 +5,7 @@ using Scouter.Server.Telemetry;
 namespace Scouter.Server.Ingestion;
 
 /// <summary>How a submitted batch ended.</summary>
-public enum IngestStatus
+internal enum IngestStatus
 {
     /// <summary>Its valid records are stored (durable); the invalid ones, if any, are listed in <see cref="IngestResult.Rejected"/>.</summary>
     Stored,
@@ -32,7 +32,7 @@ public enum IngestStatus
 /// <param name="BatchId">The batch id.</param>
 /// <param name="Records">Records in the batch.</param>
 /// <param name="Error">Why it was rejected as a whole.</param>
-public sealed record IngestResult(IngestStatus Status, Guid BatchId, int Records, IngestError? Error = null)
+internal sealed record IngestResult(IngestStatus Status, Guid BatchId, int Records, IngestError? Error = null)
 {
     /// <summary>Records stored (for a duplicate: stored by the first submission).</summary>
     public int Stored { get; init; }
@@ -49,7 +49,7 @@ public sealed record IngestResult(IngestStatus Status, Guid BatchId, int Records
 /// valid records, and wait until a writer has committed them. Invalid records are refused one by
 /// one; the batch id is stored with the refusals so that a retry gets the same answer.
 /// </summary>
-public sealed class IngestPipeline
+internal sealed class IngestPipeline
 {
     private readonly ProfileCache _profiles;
     private readonly IngestQueue _queue;

@@ -13,7 +13,7 @@ internal sealed record IngestWorkItem(IngestBatch Batch, long Bytes, TaskComplet
 /// of estimated rows (<see cref="IngestBatch.EstimatedBytes"/>), counted from the enqueue until the writer has
 /// finished with the batch. A full queue refuses immediately instead of waiting.
 /// </summary>
-public sealed class IngestQueue
+internal sealed class IngestQueue
 {
     private readonly Channel<IngestWorkItem> _channel;
     private readonly long _maxBytes;

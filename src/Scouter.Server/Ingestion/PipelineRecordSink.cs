@@ -16,7 +16,7 @@ namespace Scouter.Server.Ingestion;
 /// Brokers carry no caller identity, so there is no per-space authorization: whoever can publish to
 /// the topic / queue / stream can write records (secure the broker).
 /// </summary>
-public sealed class PipelineRecordSink : IRecordBatchSink
+internal sealed class PipelineRecordSink : IRecordBatchSink
 {
     private readonly IngestPipeline _pipeline;
     private readonly ServerMetrics _metrics;

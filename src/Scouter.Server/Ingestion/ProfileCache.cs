@@ -6,7 +6,7 @@ using Scouter.Server.Storage;
 namespace Scouter.Server.Ingestion;
 
 /// <summary>A stored profile parsed once, with the record rules ingestion validates against.</summary>
-public sealed class CachedProfile
+internal sealed class CachedProfile
 {
     internal CachedProfile(StoredProfile row, DriftProfile profile)
     {
@@ -33,7 +33,7 @@ public sealed class CachedProfile
 /// (PUT only replaces alert settings), so entries stay valid across replicas; a local update
 /// invalidates the entry anyway so readers see the new alert config.
 /// </summary>
-public sealed class ProfileCache
+internal sealed class ProfileCache
 {
     private readonly IProfileStore _store;
     private readonly ConcurrentDictionary<Guid, CachedProfile> _profiles = new();

@@ -9,11 +9,11 @@ namespace Scouter.Server.Ingestion;
 /// <param name="Field">JSON path of the offending value, without the leading <c>$.</c>.</param>
 /// <param name="Detail">Human-readable explanation.</param>
 /// <param name="Status">HTTP status the API answers with (400, or 403 for a missing role).</param>
-public sealed record IngestError(string Code, string Field, string Detail, int Status = 400);
+internal sealed record IngestError(string Code, string Field, string Detail, int Status = 400);
 
 /// <summary>A record batch after validation: the rows of its valid records and the records refused.</summary>
 /// <param name="Rows">The valid records as table rows, with <see cref="IngestBatch.Rejected"/> filled in.</param>
-public sealed record ValidatedBatch(IngestBatch Rows)
+internal sealed record ValidatedBatch(IngestBatch Rows)
 {
     /// <summary>The records refused, in batch order.</summary>
     public IReadOnlyList<RejectedRecord> Rejected => Rows.Rejected;
@@ -29,7 +29,7 @@ public sealed record ValidatedBatch(IngestBatch Rows)
 /// their bounds, LLM payload), then the server's own rules — a known uid, <c>created_at</c> within
 /// <c>[now - retention, now + 1 day]</c>, and an LLM <c>record_id</c> not already in the batch.
 /// </summary>
-public static class RecordBatchValidator
+internal static class RecordBatchValidator
 {
     /// <summary>How far in the future a record time may be (clock skew allowance).</summary>
     public static readonly TimeSpan FutureTolerance = TimeSpan.FromDays(1);

@@ -1,5 +1,3 @@
-using System.Data.Common;
-using System.Text.Json.Nodes;
 using Scouter.Drift;
 using Scouter.Server.Alerts;
 using Scouter.Server.Storage;
@@ -50,19 +48,16 @@ internal sealed class SpcFeatureScan
     private static IEnumerable<RuleRuns> Ordered(List<RuleRuns> runs) => runs.OrderBy(r => r.Zone ?? 5).ThenBy(r => r.Kind == SpcAlertKind.Alternating ? 1 : 0);
 
     /// <summary>
-    /// Reads a forward-only reader of <c>(feature, created_at, mean)</c> ordered by time and scans
-    /// each of the profile's features; rows of other features and non-finite means (only rows
-    /// written outside ingestion can hold one; they have no zone code) are skipped.
+    /// Scans each of the profile's features over <paramref name="samples"/> (ordered by time); samples of
+    /// other features are skipped.
     /// </summary>
-    public static async Task<Dictionary<string, SpcFeatureScan>> ReadAsync(DbDataReader reader, SpcDriftProfile profile, Func<string, SpcCalibration> calibration,
+    public static async Task<Dictionary<string, SpcFeatureScan>> ReadAsync(IAsyncEnumerable<SpcSampleRow> samples, SpcDriftProfile profile, Func<string, SpcCalibration> calibration,
         CancellationToken cancellationToken)
     {
         var scans = profile.Features.ToDictionary(f => f.Key, f => new SpcFeatureScan(f.Value, profile.Config.AlertConfig, calibration(f.Key)), StringComparer.Ordinal);
-        while (await reader.ReadAsync(cancellationToken))
+        await foreach (var sample in samples.WithCancellation(cancellationToken))
         {
-            if (!scans.TryGetValue(reader.GetString(0), out var scan)) continue;
-            var mean = DbValues.ReadDouble(reader.GetValue(2));
-            if (double.IsFinite(mean)) scan.Add(DbValues.ReadTime(reader.GetValue(1)), mean);
+            if (scans.TryGetValue(sample.Feature, out var scan)) scan.Add(sample.CreatedAt, sample.Mean);
         }
         return scans;
     }
@@ -91,32 +86,27 @@ internal sealed class SpcFeatureScan
     }
 
     /// <summary>
-    /// Writes the summary into a feature's result node: <c>n</c>, <c>first_sample_at</c>,
-    /// <c>last_sample_at</c>, <c>last_samples</c>, <c>rule_alerts</c> (the rules as configured), and the
-    /// alert decision's inputs: <c>calibration</c> and <c>decision_alerts</c> (the calibrated rules that fired).
+    /// The feature's result: its limits and alert settings, the summary — <c>n</c>, <c>first_sample_at</c>,
+    /// <c>last_sample_at</c>, <c>last_samples</c>, <c>rule_alerts</c> (the rules as configured) — and the alert
+    /// decision's inputs: <c>calibration</c> and <c>decision_alerts</c> (the calibrated rules that fired).
     /// </summary>
-    public void WriteTo(JsonObject node)
+    public SpcEvaluated ToResult(SpcFeatureProfile limits, SpcAlertConfig config, bool alert) => new()
     {
-        node["n"] = Count;
-        node["first_sample_at"] = First is { } first ? DriftCheckEngine.Format(first) : null;
-        node["last_sample_at"] = _last.Count > 0 ? DriftCheckEngine.Format(_last.Last().At) : null;
-        node["last_samples"] = new JsonArray([.. _last.Select(s => (JsonNode?)new JsonObject
-        {
-            ["at"] = DriftCheckEngine.Format(s.At),
-            ["mean"] = s.Mean,
-            ["code"] = s.Code,
-        })]);
-        node["rule_alerts"] = new JsonArray([.. Runs.Select(r => (JsonNode?)r.ToJson())]);
-        node["calibration"] = new JsonObject
-        {
-            ["false_alarm_rate"] = Calibration.FalseAlarmRate,
-            ["samples"] = Calibration.Samples,
-            ["rule"] = Calibration.Rule.ToString(),
-            ["trend_length"] = Calibration.TrendLength,
-            ["bound"] = Calibration.Bound,
-        };
-        node["decision_alerts"] = new JsonArray([.. DecisionRuns.Select(r => (JsonNode?)r.ToJson())]);
-    }
+        Center = limits.Center,
+        Sigma = limits.Sigma,
+        Rule = config.Rule,
+        ZonesToMonitor = config.ZonesToMonitor,
+        TrendLength = config.TrendLength,
+        N = Count,
+        FirstSampleAt = First is { } first ? DriftCheckEngine.Format(first) : null,
+        LastSampleAt = _last.Count > 0 ? DriftCheckEngine.Format(_last.Last().At) : null,
+        LastSamples = [.. _last.Select(s => new SpcSampleResult(DriftCheckEngine.Format(s.At), s.Mean, s.Code))],
+        RuleAlerts = [.. Runs.Select(r => r.ToResult())],
+        Calibration = new SpcCalibrationResult(Calibration.FalseAlarmRate, Calibration.Samples, Calibration.Rule.ToString(), Calibration.TrendLength, Calibration.Bound),
+        DecisionAlerts = [.. DecisionRuns.Select(r => r.ToResult())],
+        Decision = DriftCheckResults.Decision(alert),
+        Alert = alert,
+    };
 
     /// <summary>The runs of one fired rule: how many, the first and the last (each its first <c>length</c> samples).</summary>
     internal sealed class RuleRuns(int? zone, SpcAlertKind kind, DateTimeOffset firstStart, DateTimeOffset firstEnd)
@@ -133,19 +123,8 @@ internal sealed class SpcFeatureScan
             (LastStart, LastEnd) = (start, end);
         }
 
-        public JsonObject ToJson() => new()
-        {
-            ["kind"] = AlertKinds.Of(Kind),
-            ["zone"] = Zone,
-            ["runs"] = Count,
-            ["first_run"] = Run(firstStart, firstEnd),
-            ["last_run"] = Run(LastStart, LastEnd),
-        };
+        public SpcRuleRunsResult ToResult() => new(AlertKinds.Of(Kind), Zone, Count, Run(firstStart, firstEnd), Run(LastStart, LastEnd));
 
-        private static JsonObject Run(DateTimeOffset start, DateTimeOffset end) => new()
-        {
-            ["start"] = DriftCheckEngine.Format(start),
-            ["end"] = DriftCheckEngine.Format(end),
-        };
+        private static SpcRunResult Run(DateTimeOffset start, DateTimeOffset end) => new(DriftCheckEngine.Format(start), DriftCheckEngine.Format(end));
     }
 }

@@ -4,7 +4,7 @@ namespace Scouter.Server.Storage;
 /// Timestamp conversion for the SQLite dialect, which stores UTC microseconds since the Unix epoch
 /// (PostgreSQL uses timestamptz with offset-zero <see cref="DateTimeOffset"/> values).
 /// </summary>
-public static class DbTime
+internal static class DbTime
 {
     /// <summary>Microseconds since the epoch.</summary>
     public static long ToMicros(DateTimeOffset value) => (value.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;

@@ -13,7 +13,7 @@ namespace Scouter.Server.Storage;
 /// <param name="NextRun">Next scheduled check; null while inactive.</param>
 /// <param name="CreatedAt">Registration time.</param>
 /// <param name="UpdatedAt">Last change.</param>
-public sealed record StoredProfile(
+internal sealed record StoredProfile(
     Guid Uid, string Space, string Name, string Version, DriftType DriftType, string ProfileJson, bool Active,
     string Schedule, string? TimeZone, DateTimeOffset? NextRun, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
@@ -22,10 +22,10 @@ public sealed record StoredProfile(
 /// <param name="Name">Model name.</param>
 /// <param name="Version">Version.</param>
 /// <param name="DriftType">Drift type.</param>
-public sealed record ProfileFilter(string? Space = null, string? Name = null, string? Version = null, DriftType? DriftType = null);
+internal sealed record ProfileFilter(string? Space = null, string? Name = null, string? Version = null, DriftType? DriftType = null);
 
 /// <summary>Thrown by <see cref="IProfileStore.InsertAsync"/> when (space, name, version, drift type) already exists.</summary>
-public sealed class ProfileExistsException : Exception
+internal sealed class ProfileExistsException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public ProfileExistsException(string message, Exception? inner = null) : base(message, inner)
@@ -44,7 +44,7 @@ public sealed class ProfileExistsException : Exception
 }
 
 /// <summary>Profile registry. One implementation serves SQLite and PostgreSQL.</summary>
-public interface IProfileStore
+internal interface IProfileStore
 {
     /// <summary>
     /// Inserts <paramref name="profile"/>. When it is active, <c>next_run</c> is computed from its

@@ -9,7 +9,7 @@ namespace Scouter.Server.Storage;
 /// <param name="BinId">Bin id (0 missing, -1 unseen, 1..B).</param>
 /// <param name="CreatedAt">Record time.</param>
 /// <param name="Count">Count (&gt;= 0).</param>
-public readonly record struct PsiCountRow(Guid Uid, string Feature, int BinId, DateTimeOffset CreatedAt, long Count);
+internal readonly record struct PsiCountRow(Guid Uid, string Feature, int BinId, DateTimeOffset CreatedAt, long Count);
 
 /// <summary>One SPC sample mean.</summary>
 /// <param name="Uid">Profile uid.</param>
@@ -17,7 +17,7 @@ public readonly record struct PsiCountRow(Guid Uid, string Feature, int BinId, D
 /// <param name="CreatedAt">Record time.</param>
 /// <param name="Mean">Sample mean.</param>
 /// <param name="Count">Values in the sample.</param>
-public readonly record struct SpcSampleRow(Guid Uid, string Feature, DateTimeOffset CreatedAt, double Mean, long Count);
+internal readonly record struct SpcSampleRow(Guid Uid, string Feature, DateTimeOffset CreatedAt, double Mean, long Count);
 
 /// <summary>Sum and count of one custom metric.</summary>
 /// <param name="Uid">Profile uid.</param>
@@ -25,20 +25,20 @@ public readonly record struct SpcSampleRow(Guid Uid, string Feature, DateTimeOff
 /// <param name="CreatedAt">Record time.</param>
 /// <param name="Sum">Sum of values.</param>
 /// <param name="Count">Number of values.</param>
-public readonly record struct CustomValueRow(Guid Uid, string Metric, DateTimeOffset CreatedAt, double Sum, long Count);
+internal readonly record struct CustomValueRow(Guid Uid, string Metric, DateTimeOffset CreatedAt, double Sum, long Count);
 
 /// <summary>One LLM record waiting for the judge (stored <c>pending</c>).</summary>
 /// <param name="Id">Record id (the wire <c>record_id</c>).</param>
 /// <param name="Uid">Profile uid.</param>
 /// <param name="CreatedAt">Record time.</param>
 /// <param name="Payload">JSON <c>{"input", "response", "prompt", "context"}</c>.</param>
-public sealed record LlmRecordRow(Guid Id, Guid Uid, DateTimeOffset CreatedAt, string Payload);
+internal sealed record LlmRecordRow(Guid Id, Guid Uid, DateTimeOffset CreatedAt, string Payload);
 
 /// <summary>
 /// The valid records of a record batch as table rows, and the records refused; the rows and the
 /// batch id (with the refusals) are stored all-or-nothing.
 /// </summary>
-public sealed class IngestBatch
+internal sealed class IngestBatch
 {
     /// <summary>Idempotency key.</summary>
     public required Guid BatchId { get; init; }
@@ -89,14 +89,14 @@ public sealed class IngestBatch
 /// <summary>A batch id stored before, with what its first submission stored and refused.</summary>
 /// <param name="Records">Records in the wire batch.</param>
 /// <param name="Rejected">The records refused then, in batch order.</param>
-public sealed record IngestedBatch(int Records, IReadOnlyList<RejectedRecord> Rejected)
+internal sealed record IngestedBatch(int Records, IReadOnlyList<RejectedRecord> Rejected)
 {
     /// <summary>Records stored then.</summary>
     public int Stored => Records - Rejected.Count;
 }
 
 /// <summary>What <see cref="IRecordStore.IngestAsync"/> did.</summary>
-public enum IngestOutcome
+internal enum IngestOutcome
 {
     /// <summary>The batch was stored.</summary>
     Stored,
@@ -109,7 +109,7 @@ public enum IngestOutcome
 /// A query window <c>(From, To]</c> split into <see cref="Buckets"/> equal buckets; bucket i covers
 /// <c>(From + i·w, From + (i+1)·w]</c> with w = ceil((To - From) / Buckets) in microseconds.
 /// </summary>
-public readonly record struct TimeWindow
+internal readonly record struct TimeWindow
 {
     /// <summary>Creates a window; <paramref name="from"/> must be before <paramref name="to"/>.</summary>
     public TimeWindow(DateTimeOffset from, DateTimeOffset to, int buckets = 1)
@@ -147,27 +147,27 @@ public readonly record struct TimeWindow
 /// <param name="Feature">Feature.</param>
 /// <param name="BinId">Bin id.</param>
 /// <param name="Count">Summed count, summed in double precision so that no stored data can overflow it (exact up to 2^53).</param>
-public sealed record PsiBucketCount(int Bucket, string Feature, int BinId, double Count);
+internal sealed record PsiBucketCount(int Bucket, string Feature, int BinId, double Count);
 
 /// <summary>Sum and count of one metric in one bucket (custom values, or LLM scores with count = scored records).</summary>
 /// <param name="Bucket">Bucket index.</param>
 /// <param name="Metric">Metric.</param>
 /// <param name="Sum">Sum of values; ±infinity (or NaN) when the stored values do not add up to a finite double.</param>
 /// <param name="Count">Count of values, summed in double precision (exact up to 2^53).</param>
-public sealed record MetricBucket(int Bucket, string Metric, double Sum, double Count);
+internal sealed record MetricBucket(int Bucket, string Metric, double Sum, double Count);
 
 /// <summary>What a retention pass removed.</summary>
 /// <param name="DroppedPartitions">PostgreSQL partitions dropped.</param>
 /// <param name="DeletedRows">Rows deleted (record tables and batch ids).</param>
 /// <param name="DeletedRollupRows">Hourly roll-up rows deleted (older than the roll-up retention).</param>
-public sealed record RetentionResult(int DroppedPartitions, long DeletedRows, long DeletedRollupRows = 0)
+internal sealed record RetentionResult(int DroppedPartitions, long DeletedRows, long DeletedRollupRows = 0)
 {
     /// <summary>True when raw rows were kept this pass because the roll-ups had not yet counted every committed row.</summary>
     public bool RawPurgeDeferred { get; init; }
 }
 
 /// <summary>Record storage: idempotent all-or-nothing batch ingestion, window queries, retention.</summary>
-public interface IRecordStore
+internal interface IRecordStore
 {
     /// <summary>
     /// Stores <paramref name="batch"/>'s rows and its batch id (with its rejected records) in one transaction. A batch id stored before
@@ -193,6 +193,18 @@ public interface IRecordStore
 
     /// <summary>SPC samples in <c>(from, to]</c>, oldest first; at most <paramref name="limit"/> (the newest ones); only <paramref name="feature"/>'s unless null.</summary>
     Task<IReadOnlyList<SpcSampleRow>> SpcSamplesAsync(Guid uid, DateTimeOffset from, DateTimeOffset to, int limit, string? feature, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Every SPC sample of the profile in <c>(from, to]</c>, streamed oldest first (one pass in time order, nothing
+    /// buffered); samples with a non-finite mean (only rows written outside ingestion can hold one) are skipped.
+    /// </summary>
+    IAsyncEnumerable<SpcSampleRow> StreamSpcSamplesAsync(Guid uid, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// LLM records of the profile still <c>pending</c> whose record time is at or before <paramref name="createdBefore"/>,
+    /// counted from the records themselves (a pending record removed by retention does not count).
+    /// </summary>
+    Task<long> LlmPendingCountAsync(Guid uid, DateTimeOffset createdBefore, CancellationToken cancellationToken = default);
 
     /// <summary>SPC sample statistics (samples, sum, min, max of the sample means) per bucket and feature.</summary>
     Task<IReadOnlyList<SpcBucketStats>> SpcStatsAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default);

@@ -9,7 +9,7 @@ namespace Scouter.Server.Storage;
 /// Concurrent replicas starting together are serialized by an advisory lock (PostgreSQL) or the
 /// write lock (SQLite).
 /// </summary>
-public static class Migrator
+internal static class Migrator
 {
     private const long AdvisoryLockKey = 0x5C0_07E2;
 

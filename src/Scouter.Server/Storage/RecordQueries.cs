@@ -1,6 +1,7 @@
 using System.Data;
 using System.Data.Common;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -16,10 +17,10 @@ namespace Scouter.Server.Storage;
 /// <param name="Sum">Sum of the sample means.</param>
 /// <param name="Min">Smallest sample mean.</param>
 /// <param name="Max">Largest sample mean.</param>
-public sealed record SpcBucketStats(int Bucket, string Feature, double Samples, double Values, double Sum, double Min, double Max);
+internal sealed record SpcBucketStats(int Bucket, string Feature, double Samples, double Values, double Sum, double Min, double Max);
 
 /// <summary>Which time an LLM record is counted by.</summary>
-public enum LlmStatusAxis
+internal enum LlmStatusAxis
 {
     /// <summary>The record's time (<c>created_at</c>): every status.</summary>
     Created,
@@ -112,6 +113,54 @@ internal sealed class RecordQueries(ScouterDatabase db, bool useRollups = true)
     {
         ref var sum = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(bins, bin, out _);
         sum += count;
+    }
+
+    /// <summary>SPC samples in <c>(from, to]</c>, oldest first: the newest <paramref name="limit"/>, only <paramref name="feature"/>'s unless null.</summary>
+    public async Task<IReadOnlyList<SpcSampleRow>> SpcSamplesAsync(Guid uid, DateTimeOffset from, DateTimeOffset to, int limit, string? feature, CancellationToken ct)
+    {
+        var sql = $"""
+            select feature, created_at, mean, count from spc_samples
+            where uid = @uid and created_at > @from and created_at <= @to{(feature is null ? string.Empty : " and feature = @feature")}
+            order by created_at desc, feature limit @limit
+            """;
+        var result = new List<SpcSampleRow>();
+        await using var connection = await db.OpenAsync(ct);
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql,
+            new { uid = db.Id(uid), from = db.Time(from), to = db.Time(to), limit, feature }, cancellationToken: ct));
+        while (await reader.ReadAsync(ct))
+        {
+            // A non-finite mean cannot come through ingestion; one written otherwise is skipped (it has no zone and no JSON form).
+            var mean = reader.GetDouble(2);
+            if (double.IsFinite(mean)) result.Add(new SpcSampleRow(uid, reader.GetString(0), DbValues.ReadTime(reader.GetValue(1)), mean, reader.GetInt64(3)));
+        }
+        result.Reverse();
+        return result;
+    }
+
+    /// <summary>Every SPC sample in <c>(from, to]</c> in time order, streamed (the (uid, created_at) index): one pass, nothing per sample kept.</summary>
+    public async IAsyncEnumerable<SpcSampleRow> StreamSpcSamplesAsync(Guid uid, DateTimeOffset from, DateTimeOffset to, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
+            "select feature, created_at, mean, count from spc_samples where uid = @uid and created_at > @from and created_at <= @to order by created_at",
+            new { uid = db.Id(uid), from = db.Time(from), to = db.Time(to) }, cancellationToken: ct));
+        while (await reader.ReadAsync(ct))
+        {
+            var mean = DbValues.ReadDouble(reader.GetValue(2));
+            if (double.IsFinite(mean)) yield return new SpcSampleRow(uid, reader.GetString(0), DbValues.ReadTime(reader.GetValue(1)), mean, DbValues.ReadLong(reader.GetValue(3)));
+        }
+    }
+
+    /// <summary>
+    /// Pending LLM records with a record time at or before <paramref name="createdBefore"/>, read from the records themselves
+    /// (the partial index of pending ones): pending records are few unless judging is stuck.
+    /// </summary>
+    public async Task<long> LlmPendingCountAsync(Guid uid, DateTimeOffset createdBefore, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return DbValues.ReadLong(await connection.ExecuteScalarAsync<object>(new CommandDefinition(
+            "select count(*) from llm_records where uid = @uid and status = 'pending' and created_at <= @before",
+            new { uid = db.Id(uid), before = db.Time(createdBefore) }, cancellationToken: ct)));
     }
 
     /// <summary>Custom metric sums and counts per bucket and metric (by record time).</summary>

@@ -5,7 +5,7 @@ using Npgsql;
 namespace Scouter.Server.Storage;
 
 /// <summary>Which SQL dialect the store speaks.</summary>
-public enum SqlDialect
+internal enum SqlDialect
 {
     /// <summary>Embedded SQLite (WAL mode).</summary>
     Sqlite,
@@ -19,7 +19,7 @@ public enum SqlDialect
 /// directory, WAL, one writer at a time (writes serialize on <see cref="WriteLock"/>). PostgreSQL:
 /// a pooled <see cref="NpgsqlDataSource"/>.
 /// </summary>
-public sealed class ScouterDatabase : IAsyncDisposable
+internal sealed class ScouterDatabase : IAsyncDisposable
 {
     private readonly NpgsqlDataSource? _postgres;
     private readonly string? _sqliteConnectionString;

@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 namespace Scouter.Server.Telemetry;
 
 /// <summary>The server's own instruments: ingestion rate, queue depth, job duration, alerts fired.</summary>
-public sealed class ServerMetrics : IDisposable
+internal sealed class ServerMetrics : IDisposable
 {
     /// <summary>Meter name.</summary>
     public const string MeterName = "Scouter.Server";

@@ -207,7 +207,7 @@ public class AlertDeliveryServerTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task AnswerText_IsNeitherStoredNorReturnedByGetAlerts(SqlDialect dialect)
+    internal async Task AnswerText_IsNeitherStoredNorReturnedByGetAlerts(SqlDialect dialect)
     {
         await using var http = await RecordingHttpServer.StartAsync();
         http.Respond = _ => (500, $"{{\"detail\":\"{InternalText}\"}}");

@@ -57,7 +57,7 @@ public sealed class FuzzTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task EveryOperation_MutatedRequests_NeverGet5xx_AlwaysGetCodedProblems_AndStoreExactlyTheAcceptedRows(SqlDialect dialect)
+    internal async Task EveryOperation_MutatedRequests_NeverGet5xx_AlwaysGetCodedProblems_AndStoreExactlyTheAcceptedRows(SqlDialect dialect)
     {
         var settings = Settings.FromEnvironment();
         await using var server = await TestServer.StartAsync(dialect);

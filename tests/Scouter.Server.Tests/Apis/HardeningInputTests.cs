@@ -32,7 +32,7 @@ public sealed class HardeningInputTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task TokenRequest_WithNulInUsername_IsRefusedNamingTheField(SqlDialect dialect)
+    internal async Task TokenRequest_WithNulInUsername_IsRefusedNamingTheField(SqlDialect dialect)
     {
         await using var server = await DataTestServer.StartAsync(dialect);
         using var response = await server.Anonymous.PostAsync("auth/token", Json("""{"username":"a\u0000b","password":"whatever-password"}"""), Ct);
@@ -42,7 +42,7 @@ public sealed class HardeningInputTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task RefreshRequest_WithNulInToken_IsRefusedNamingTheField(SqlDialect dialect)
+    internal async Task RefreshRequest_WithNulInToken_IsRefusedNamingTheField(SqlDialect dialect)
     {
         await using var server = await DataTestServer.StartAsync(dialect);
         using var response = await server.Anonymous.PostAsync("auth/refresh", Json("""{"refresh_token":"\u0000"}"""), Ct);
@@ -56,7 +56,7 @@ public sealed class HardeningInputTests
     [InlineData(SqlDialect.Postgres, "space")]
     [InlineData(SqlDialect.Postgres, "name")]
     [InlineData(SqlDialect.Postgres, "version")]
-    public async Task ProfileRegistration_WithNulInAConfigString_IsRefusedNamingTheField(SqlDialect dialect, string member)
+    internal async Task ProfileRegistration_WithNulInAConfigString_IsRefusedNamingTheField(SqlDialect dialect, string member)
     {
         await using var server = await DataTestServer.StartAsync(dialect);
         var body = DataTestServer.RegisterBody(TestProfiles.Custom("nul-space"));
@@ -68,7 +68,7 @@ public sealed class HardeningInputTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task ApiKeyCreation_WithNulInNameOrSpace_IsRefusedNamingTheField(SqlDialect dialect)
+    internal async Task ApiKeyCreation_WithNulInNameOrSpace_IsRefusedNamingTheField(SqlDialect dialect)
     {
         await using var server = await DataTestServer.StartAsync(dialect);
         using (var response = await server.Client.PostAsync("api-keys", Json("""{"name":"k\u0000","spaces":{"a":"read"}}"""), Ct))
@@ -80,7 +80,7 @@ public sealed class HardeningInputTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task UserCreation_WithNulInName_IsRefusedNamingTheField(SqlDialect dialect)
+    internal async Task UserCreation_WithNulInName_IsRefusedNamingTheField(SqlDialect dialect)
     {
         await using var server = await DataTestServer.StartAsync(dialect);
         using var response = await server.Client.PostAsync("users", Json("""{"name":"u\u0000","password":"long-enough-password"}"""), Ct);
@@ -90,7 +90,7 @@ public sealed class HardeningInputTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task Records_WithNulInAFeatureName_AreRefusedNamingTheField(SqlDialect dialect)
+    internal async Task Records_WithNulInAFeatureName_AreRefusedNamingTheField(SqlDialect dialect)
     {
         await using var server = await DataTestServer.StartAsync(dialect);
         var uid = (await server.RegisterAsync(TestProfiles.Custom("nul-records"))).GetProperty("uid").GetGuid();
@@ -109,7 +109,7 @@ public sealed class HardeningInputTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task BrokerMessage_WithNulInAFeatureName_IsInvalidNamingTheField(SqlDialect dialect)
+    internal async Task BrokerMessage_WithNulInAFeatureName_IsInvalidNamingTheField(SqlDialect dialect)
     {
         await using var server = await DataTestServer.StartAsync(dialect);
         var uid = (await server.RegisterAsync(TestProfiles.Custom("nul-broker"))).GetProperty("uid").GetGuid();
@@ -129,7 +129,7 @@ public sealed class HardeningInputTests
     [InlineData(SqlDialect.Postgres, "profiles?space=%00")]
     [InlineData(SqlDialect.Postgres, "profiles?name=a%00")]
     [InlineData(SqlDialect.Postgres, "alerts?space=%00")]
-    public async Task QueryParameter_WithNul_IsRefusedNamingIt(SqlDialect dialect, string url)
+    internal async Task QueryParameter_WithNul_IsRefusedNamingIt(SqlDialect dialect, string url)
     {
         await using var server = await DataTestServer.StartAsync(dialect);
         using var response = await server.Client.GetAsync(url, Ct);
@@ -139,28 +139,11 @@ public sealed class HardeningInputTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task PathWithNul_IsRefusedWith400(SqlDialect dialect)
+    internal async Task PathWithNul_IsRefusedWith400(SqlDialect dialect)
     {
         await using var server = await DataTestServer.StartAsync(dialect);
         using var response = await server.Client.GetAsync("users/a%00b", Ct);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-    }
-
-    public static TheoryData<SqlDialect, string, string, string> EdgeTimes()
-    {
-        var data = new TheoryData<SqlDialect, string, string, string>();
-        foreach (var dialect in new[] { SqlDialect.Sqlite, SqlDialect.Postgres })
-        {
-            foreach (var route in new[] { "psi", "spc", "custom", "llm" })
-            {
-                data.Add(dialect, route, "to=0001-01-01T00:00:00Z", "to");
-                data.Add(dialect, route, "from=0001-01-01T00:00:00Z", "from");
-                data.Add(dialect, route, "from=1969-12-31T23:59:59Z", "from");
-                data.Add(dialect, route, "to=9999-12-31T00:00:00Z", "to");
-                data.Add(dialect, route, "from=9999-12-30T00:00:00Z", "from");
-            }
-        }
-        return data;
     }
 
     private static DriftProfile ProfileFor(string route) => route switch
@@ -172,8 +155,8 @@ public sealed class HardeningInputTests
     };
 
     [Theory]
-    [MemberData(nameof(EdgeTimes))]
-    public async Task DriftQuery_WithATimeOutsideTheAcceptedRange_IsRefusedNamingTheParameter(SqlDialect dialect, string route, string query, string field)
+    [MemberData(nameof(HardeningInputData.EdgeTimes), MemberType = typeof(HardeningInputData))]
+    internal async Task DriftQuery_WithATimeOutsideTheAcceptedRange_IsRefusedNamingTheParameter(SqlDialect dialect, string route, string query, string field)
     {
         await using var server = await DataTestServer.StartAsync(dialect);
         var uid = (await server.RegisterAsync(ProfileFor(route))).GetProperty("uid").GetGuid();
@@ -190,7 +173,7 @@ public sealed class HardeningInputTests
     [InlineData(SqlDialect.Postgres, "spc")]
     [InlineData(SqlDialect.Postgres, "custom")]
     [InlineData(SqlDialect.Postgres, "llm")]
-    public async Task DriftQuery_AtTheEdgesOfTheAcceptedRange_IsOk(SqlDialect dialect, string route)
+    internal async Task DriftQuery_AtTheEdgesOfTheAcceptedRange_IsOk(SqlDialect dialect, string route)
     {
         await using var server = await DataTestServer.StartAsync(dialect);
         var uid = (await server.RegisterAsync(ProfileFor(route))).GetProperty("uid").GetGuid();
@@ -204,7 +187,7 @@ public sealed class HardeningInputTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task AlertAndCheckLists_WithATimeOutsideTheAcceptedRange_AreRefusedNamingTheParameter(SqlDialect dialect)
+    internal async Task AlertAndCheckLists_WithATimeOutsideTheAcceptedRange_AreRefusedNamingTheParameter(SqlDialect dialect)
     {
         await using var server = await DataTestServer.StartAsync(dialect);
         var uid = (await server.RegisterAsync(TestProfiles.Custom("edge-lists"))).GetProperty("uid").GetGuid();
@@ -219,7 +202,7 @@ public sealed class HardeningInputTests
     [InlineData(SqlDialect.Sqlite, 1e307, 1.7e308)]
     [InlineData(SqlDialect.Postgres, 1e308, 0.0)]
     [InlineData(SqlDialect.Postgres, 1e307, 1.7e308)]
-    public async Task SpcProfile_WhoseLimitsOverflow_IsRefusedNamingSigma(SqlDialect dialect, double sigma, double center)
+    internal async Task SpcProfile_WhoseLimitsOverflow_IsRefusedNamingSigma(SqlDialect dialect, double sigma, double center)
     {
         await using var server = await DataTestServer.StartAsync(dialect);
         var body = DataTestServer.RegisterBody(TestProfiles.Spc("edge-spc"));
@@ -228,5 +211,26 @@ public sealed class HardeningInputTests
         feature["center"] = center;
         using var response = await server.Client.PostAsync("profiles", DataTestServer.Json(body), Ct);
         await AssertRefusedAsync(response, "invalid_profile", "profile.features.x.sigma");
+    }
+}
+
+/// <summary>Theory data of <see cref="HardeningInputTests"/> (internal: it names the server's dialects).</summary>
+internal static class HardeningInputData
+{
+    public static TheoryData<SqlDialect, string, string, string> EdgeTimes()
+    {
+        var data = new TheoryData<SqlDialect, string, string, string>();
+        foreach (var dialect in new[] { SqlDialect.Sqlite, SqlDialect.Postgres })
+        {
+            foreach (var route in new[] { "psi", "spc", "custom", "llm" })
+            {
+                data.Add(dialect, route, "to=0001-01-01T00:00:00Z", "to");
+                data.Add(dialect, route, "from=0001-01-01T00:00:00Z", "from");
+                data.Add(dialect, route, "from=1969-12-31T23:59:59Z", "from");
+                data.Add(dialect, route, "to=9999-12-31T00:00:00Z", "to");
+                data.Add(dialect, route, "from=9999-12-30T00:00:00Z", "from");
+            }
+        }
+        return data;
     }
 }

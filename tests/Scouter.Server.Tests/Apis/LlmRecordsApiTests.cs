@@ -18,7 +18,7 @@ public sealed class LlmRecordsApiTests
 
     [Theory]
     [MemberData(nameof(Stores.Both), MemberType = typeof(Stores))]
-    public async Task List_FiltersByStatus_PagesNewestFirst_AndCounts(SqlDialect dialect)
+    internal async Task List_FiltersByStatus_PagesNewestFirst_AndCounts(SqlDialect dialect)
     {
         var (server, uid) = await StartAsync(dialect);
         await using var _ = server;
@@ -39,7 +39,7 @@ public sealed class LlmRecordsApiTests
 
     [Theory]
     [MemberData(nameof(Stores.Both), MemberType = typeof(Stores))]
-    public async Task Get_ReturnsThePayloadAndEveryScoreWithItsReason(SqlDialect dialect)
+    internal async Task Get_ReturnsThePayloadAndEveryScoreWithItsReason(SqlDialect dialect)
     {
         var (server, uid) = await StartAsync(dialect);
         await using var _ = server;
@@ -60,7 +60,7 @@ public sealed class LlmRecordsApiTests
 
     [Theory]
     [MemberData(nameof(Stores.Both), MemberType = typeof(Stores))]
-    public async Task Retry_MakesAFailedRecordPendingAgain_KeepingItsScores_AndRefusesOthers(SqlDialect dialect)
+    internal async Task Retry_MakesAFailedRecordPendingAgain_KeepingItsScores_AndRefusesOthers(SqlDialect dialect)
     {
         var (server, uid) = await StartAsync(dialect);
         await using var _ = server;
@@ -88,7 +88,7 @@ public sealed class LlmRecordsApiTests
 
     [Theory]
     [MemberData(nameof(Stores.Both), MemberType = typeof(Stores))]
-    public async Task BadQueries_AreCodedProblemsNamingTheField_AndOtherSpacesAreForbidden(SqlDialect dialect)
+    internal async Task BadQueries_AreCodedProblemsNamingTheField_AndOtherSpacesAreForbidden(SqlDialect dialect)
     {
         var (server, uid) = await StartAsync(dialect);
         await using var _ = server;

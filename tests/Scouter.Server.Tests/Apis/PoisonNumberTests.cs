@@ -191,7 +191,7 @@ public sealed class PoisonNumberScheduledCheckTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task ScheduledChecks_OverOverflowingRows_Complete(SqlDialect dialect)
+    internal async Task ScheduledChecks_OverOverflowingRows_Complete(SqlDialect dialect)
     {
         await using var h = await JobsHarness.CreateAsync(dialect);
         var custom = await Seed.ProfileAsync(h.Database, Seed.Custom("poison-custom"), Seed.T0);

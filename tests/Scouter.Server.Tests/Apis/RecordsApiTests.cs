@@ -219,6 +219,8 @@ public sealed class RecordsBackpressureTests
         public Task<long> PurgeRollupsAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default) => inner.PurgeRollupsAsync(cutoff, cancellationToken);
         public Task<Dictionary<string, Dictionary<int, double>?[]>> PsiFeatureCountsAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) => inner.PsiFeatureCountsAsync(uid, window, cancellationToken);
         public Task<IReadOnlyList<SpcBucketStats>> SpcStatsAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) => inner.SpcStatsAsync(uid, window, cancellationToken);
+        public IAsyncEnumerable<SpcSampleRow> StreamSpcSamplesAsync(Guid uid, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) => inner.StreamSpcSamplesAsync(uid, from, to, cancellationToken);
+        public Task<long> LlmPendingCountAsync(Guid uid, DateTimeOffset createdBefore, CancellationToken cancellationToken = default) => inner.LlmPendingCountAsync(uid, createdBefore, cancellationToken);
     }
 
     private sealed class BrokenRecordStore(IRecordStore inner) : IRecordStore
@@ -235,6 +237,8 @@ public sealed class RecordsBackpressureTests
         public Task<long> PurgeRollupsAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default) => inner.PurgeRollupsAsync(cutoff, cancellationToken);
         public Task<Dictionary<string, Dictionary<int, double>?[]>> PsiFeatureCountsAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) => inner.PsiFeatureCountsAsync(uid, window, cancellationToken);
         public Task<IReadOnlyList<SpcBucketStats>> SpcStatsAsync(Guid uid, TimeWindow window, CancellationToken cancellationToken = default) => inner.SpcStatsAsync(uid, window, cancellationToken);
+        public IAsyncEnumerable<SpcSampleRow> StreamSpcSamplesAsync(Guid uid, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) => inner.StreamSpcSamplesAsync(uid, from, to, cancellationToken);
+        public Task<long> LlmPendingCountAsync(Guid uid, DateTimeOffset createdBefore, CancellationToken cancellationToken = default) => inner.LlmPendingCountAsync(uid, createdBefore, cancellationToken);
     }
 
     [Fact]

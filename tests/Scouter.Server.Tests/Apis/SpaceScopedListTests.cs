@@ -61,7 +61,7 @@ public sealed class SpaceScopedListTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task AlertList_ForASpaceScopedKey_IsOkAndHoldsOnlyThatSpace(SqlDialect dialect)
+    internal async Task AlertList_ForASpaceScopedKey_IsOkAndHoldsOnlyThatSpace(SqlDialect dialect)
     {
         var f = await StartAsync(dialect);
         await using var _ = f.Server;
@@ -78,7 +78,7 @@ public sealed class SpaceScopedListTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task AlertList_ForTheAdminWithASpaceFilter_IsOkAndHoldsOnlyThatSpace(SqlDialect dialect)
+    internal async Task AlertList_ForTheAdminWithASpaceFilter_IsOkAndHoldsOnlyThatSpace(SqlDialect dialect)
     {
         var f = await StartAsync(dialect);
         await using var _ = f.Server;
@@ -92,7 +92,7 @@ public sealed class SpaceScopedListTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task ProfileAndCheckLists_ForASpaceScopedKey_AreOkAndHoldOnlyThatSpace(SqlDialect dialect)
+    internal async Task ProfileAndCheckLists_ForASpaceScopedKey_AreOkAndHoldOnlyThatSpace(SqlDialect dialect)
     {
         var f = await StartAsync(dialect);
         await using var _ = f.Server;
@@ -109,7 +109,7 @@ public sealed class SpaceScopedListTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task ApiKeyList_ForASpaceAdmin_IsOkAndHoldsOnlyKeysOfThatSpace(SqlDialect dialect)
+    internal async Task ApiKeyList_ForASpaceAdmin_IsOkAndHoldsOnlyKeysOfThatSpace(SqlDialect dialect)
     {
         var f = await StartAsync(dialect);
         await using var _ = f.Server;
@@ -124,7 +124,7 @@ public sealed class SpaceScopedListTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task UserList_IsForbiddenToASpaceScopedUserAndOkForTheAdmin(SqlDialect dialect)
+    internal async Task UserList_IsForbiddenToASpaceScopedUserAndOkForTheAdmin(SqlDialect dialect)
     {
         var f = await StartAsync(dialect);
         await using var _ = f.Server;

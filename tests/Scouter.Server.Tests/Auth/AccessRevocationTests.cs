@@ -21,7 +21,7 @@ public class AccessRevocationTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task DeletedUser_TokenIsRefusedOnTheNextRequest(SqlDialect dialect)
+    internal async Task DeletedUser_TokenIsRefusedOnTheNextRequest(SqlDialect dialect)
     {
         await using var server = await TestServer.StartAsync(dialect, map: MapProbe);
         var ann = await server.CreateUserClientAsync("ann", TestServer.Grants(("s1", SpaceRole.Write)));
@@ -36,7 +36,7 @@ public class AccessRevocationTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task DisabledUser_TokenIsRefused_AndStaysRefusedWhenEnabledAgain(SqlDialect dialect)
+    internal async Task DisabledUser_TokenIsRefused_AndStaysRefusedWhenEnabledAgain(SqlDialect dialect)
     {
         await using var server = await TestServer.StartAsync(dialect, map: MapProbe);
         var ann = await server.CreateUserClientAsync("ann", TestServer.Grants(("s1", SpaceRole.Write)));
@@ -57,7 +57,7 @@ public class AccessRevocationTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task PasswordChange_RefusesEarlierTokens(SqlDialect dialect)
+    internal async Task PasswordChange_RefusesEarlierTokens(SqlDialect dialect)
     {
         await using var server = await TestServer.StartAsync(dialect, map: MapProbe);
         var ann = await server.CreateUserClientAsync("ann", TestServer.Grants(("s1", SpaceRole.Read)));
@@ -72,7 +72,7 @@ public class AccessRevocationTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task UserDeletedAndCreatedAgain_OldTokenDoesNotWorkForTheNewUser(SqlDialect dialect)
+    internal async Task UserDeletedAndCreatedAgain_OldTokenDoesNotWorkForTheNewUser(SqlDialect dialect)
     {
         await using var server = await TestServer.StartAsync(dialect, map: MapProbe);
         var oldAnn = await server.CreateUserClientAsync("ann", TestServer.Grants(("s1", SpaceRole.Admin)));
@@ -87,7 +87,7 @@ public class AccessRevocationTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task DemotedUser_LosesTheSpaceGrantOnTheNextRequest(SqlDialect dialect)
+    internal async Task DemotedUser_LosesTheSpaceGrantOnTheNextRequest(SqlDialect dialect)
     {
         await using var server = await TestServer.StartAsync(dialect, map: MapProbe);
         var ann = await server.CreateUserClientAsync("ann", TestServer.Grants(("s1", SpaceRole.Write)));
@@ -107,7 +107,7 @@ public class AccessRevocationTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task DemotedGlobalAdmin_LosesUserManagementOnTheNextRequest(SqlDialect dialect)
+    internal async Task DemotedGlobalAdmin_LosesUserManagementOnTheNextRequest(SqlDialect dialect)
     {
         await using var server = await TestServer.StartAsync(dialect, map: MapProbe);
         var boss = await server.CreateUserClientAsync("boss", globalRole: GlobalRole.Admin);

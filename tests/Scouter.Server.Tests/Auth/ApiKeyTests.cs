@@ -15,7 +15,7 @@ public class ApiKeyTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task ApiKey_CreateListRevoke_AuthenticatesThroughBothHeaders(SqlDialect dialect)
+    internal async Task ApiKey_CreateListRevoke_AuthenticatesThroughBothHeaders(SqlDialect dialect)
     {
         await using var server = await TestServer.StartAsync(dialect, map: MapProbe);
 

@@ -64,7 +64,7 @@ public class SessionTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task Login_SetsHttpOnlyStrictCookies_AndTheCookieAuthenticatesApiCalls(SqlDialect dialect)
+    internal async Task Login_SetsHttpOnlyStrictCookies_AndTheCookieAuthenticatesApiCalls(SqlDialect dialect)
     {
         await using var server = await TestServer.StartAsync(dialect);
         using var browser = new Browser(server);
@@ -139,7 +139,7 @@ public class SessionTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task Refresh_Rotates_AndReusingAnOldRefreshCookieRevokesTheLoginAndItsAccessTokens(SqlDialect dialect)
+    internal async Task Refresh_Rotates_AndReusingAnOldRefreshCookieRevokesTheLoginAndItsAccessTokens(SqlDialect dialect)
     {
         await using var server = await TestServer.StartAsync(dialect);
         using var browser = new Browser(server);
@@ -168,7 +168,7 @@ public class SessionTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task Logout_ClearsTheCookies_AndRevokesTheLoginsTokens(SqlDialect dialect)
+    internal async Task Logout_ClearsTheCookies_AndRevokesTheLoginsTokens(SqlDialect dialect)
     {
         await using var server = await TestServer.StartAsync(dialect);
         using var browser = new Browser(server);

@@ -17,7 +17,7 @@ public class SigningKeyAndBootstrapTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task Bootstrap_WithoutPassword_LogsAGeneratedPasswordOnce(SqlDialect dialect)
+    internal async Task Bootstrap_WithoutPassword_LogsAGeneratedPasswordOnce(SqlDialect dialect)
     {
         await using var db = await TestDatabase.CreateAsync(dialect);
         var logs = new TestLoggerProvider();

@@ -16,7 +16,7 @@ public class TokenTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task Login_WithBootstrapPassword_IssuesBearerPairWithAdminClaims(SqlDialect dialect)
+    internal async Task Login_WithBootstrapPassword_IssuesBearerPairWithAdminClaims(SqlDialect dialect)
     {
         await using var server = await TestServer.StartAsync(dialect, map: MapProbe);
 
@@ -51,7 +51,7 @@ public class TokenTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task Login_UnknownUserAndWrongPassword_GiveTheSameProblem(SqlDialect dialect)
+    internal async Task Login_UnknownUserAndWrongPassword_GiveTheSameProblem(SqlDialect dialect)
     {
         await using var server = await TestServer.StartAsync(dialect);
         var client = server.CreateClient();
@@ -67,7 +67,7 @@ public class TokenTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task Refresh_RotatesAndReuseRevokesTheWholeFamily(SqlDialect dialect)
+    internal async Task Refresh_RotatesAndReuseRevokesTheWholeFamily(SqlDialect dialect)
     {
         await using var server = await TestServer.StartAsync(dialect, map: MapProbe);
         var client = server.CreateClient();
@@ -94,7 +94,7 @@ public class TokenTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task Tokens_ExpireOnTheInjectedClock(SqlDialect dialect)
+    internal async Task Tokens_ExpireOnTheInjectedClock(SqlDialect dialect)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero));
         await using var server = await TestServer.StartAsync(dialect, services: s => s.AddSingleton<TimeProvider>(time), map: MapProbe);
@@ -168,7 +168,7 @@ public class TokenTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task Login_WithANameNoUserCanHave_Is400_AndNeverReachesTheLog(SqlDialect dialect)
+    internal async Task Login_WithANameNoUserCanHave_Is400_AndNeverReachesTheLog(SqlDialect dialect)
     {
         var logs = new TestLoggerProvider();
         await using var server = await TestServer.StartAsync(dialect, services: s => s.AddSingleton<ILoggerProvider>(logs));
@@ -198,10 +198,10 @@ public class TokenTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task RefreshToken_OfAUserDeletedMeanwhile_IsNotStored(SqlDialect dialect)
+    internal async Task RefreshToken_OfAUserDeletedMeanwhile_IsNotStored(SqlDialect dialect)
     {
         await using var server = await TestServer.StartAsync(dialect);
-        var store = server.App.Services.GetRequiredService<AuthStore>();
+        var store = server.App.Services.GetRequiredService<RefreshTokenStore>();
         var now = TimeProvider.System.GetUtcNow();
 
         var stored = await store.InsertRefreshTokenAsync(Secrets.Hash("token"), Secrets.NewId(), "deleted-meanwhile", now, now.AddDays(1), TestContext.Current.CancellationToken);

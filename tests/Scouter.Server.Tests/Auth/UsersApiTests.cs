@@ -12,7 +12,7 @@ public class UsersApiTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task Users_CreateGetListUpdateDelete(SqlDialect dialect)
+    internal async Task Users_CreateGetListUpdateDelete(SqlDialect dialect)
     {
         await using var server = await TestServer.StartAsync(dialect);
         var admin = server.Admin;
@@ -55,7 +55,7 @@ public class UsersApiTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task LastAdmin_CannotBeDeletedDemotedOrDisabled(SqlDialect dialect)
+    internal async Task LastAdmin_CannotBeDeletedDemotedOrDisabled(SqlDialect dialect)
     {
         await using var server = await TestServer.StartAsync(dialect);
         var admin = server.Admin;

@@ -64,7 +64,7 @@ public sealed class EvaluationWorkerTests
 
     [Theory]
     [MemberData(nameof(Stores.Both), MemberType = typeof(Stores))]
-    public async Task Record_IsJudgedWithTheRenderedPrompt_AndItsAssertionsScored_ThenDone(SqlDialect dialect)
+    internal async Task Record_IsJudgedWithTheRenderedPrompt_AndItsAssertionsScored_ThenDone(SqlDialect dialect)
     {
         await using var s = await StartAsync(dialect);
         var chat = new FakeChatClient(Good);
@@ -84,7 +84,7 @@ public sealed class EvaluationWorkerTests
 
     [Theory]
     [MemberData(nameof(Stores.Both), MemberType = typeof(Stores))]
-    public async Task MissingVariable_FailsTheMetricWithoutAJudgeCall_AndKeepsTheAssertionScore(SqlDialect dialect)
+    internal async Task MissingVariable_FailsTheMetricWithoutAJudgeCall_AndKeepsTheAssertionScore(SqlDialect dialect)
     {
         await using var s = await StartAsync(dialect, Profile("Rate ${response} against ${context.reference}"));
         var chat = new FakeChatClient(Good);
@@ -102,7 +102,7 @@ public sealed class EvaluationWorkerTests
 
     [Theory]
     [MemberData(nameof(Stores.Both), MemberType = typeof(Stores))]
-    public async Task TooManyRequests_RetriesAfterRetryAfter_ThenFailsAfterMaxAttempts_OneCallPerAttempt(SqlDialect dialect)
+    internal async Task TooManyRequests_RetriesAfterRetryAfter_ThenFailsAfterMaxAttempts_OneCallPerAttempt(SqlDialect dialect)
     {
         await using var s = await StartAsync(dialect);
         var chat = new FakeChatClient((_, _) => throw FakeChatClient.HttpError(429, retryAfter: "120"));
@@ -156,7 +156,7 @@ public sealed class EvaluationWorkerTests
 
     [Theory]
     [MemberData(nameof(Stores.Both), MemberType = typeof(Stores))]
-    public async Task InvalidAnswer_IsNeverStored_SpendsAnAttempt_AndKeepsTheAnswerForDiagnosis(SqlDialect dialect)
+    internal async Task InvalidAnswer_IsNeverStored_SpendsAnAttempt_AndKeepsTheAnswerForDiagnosis(SqlDialect dialect)
     {
         await using var s = await StartAsync(dialect);
         var chat = new FakeChatClient("""{"score": 9, "reason": "off the scale"}""");
@@ -207,7 +207,7 @@ public sealed class EvaluationWorkerTests
 
     [Theory]
     [MemberData(nameof(Stores.Both), MemberType = typeof(Stores))]
-    public async Task WithoutAJudge_AssertionOnlyProfilesAreEvaluated_AndJudgedOnesWaitWithoutSpendingAttempts(SqlDialect dialect)
+    internal async Task WithoutAJudge_AssertionOnlyProfilesAreEvaluated_AndJudgedOnesWaitWithoutSpendingAttempts(SqlDialect dialect)
     {
         await using var s = await StartAsync(dialect, Profile(judged: false));
         var judgedUid = await Seed.ProfileAsync(s.Db.Database, Profile(space: "judged"), null);
@@ -272,7 +272,7 @@ public sealed class EvaluationWorkerTests
 
     [Theory]
     [MemberData(nameof(Stores.Both), MemberType = typeof(Stores))]
-    public async Task RecordOfACrashedWorker_IsTakenOverAfterItsLease_AndScoredOnce(SqlDialect dialect)
+    internal async Task RecordOfACrashedWorker_IsTakenOverAfterItsLease_AndScoredOnce(SqlDialect dialect)
     {
         await using var s = await StartAsync(dialect);
         var lease = TimeSpan.FromMinutes(5);
@@ -293,7 +293,7 @@ public sealed class EvaluationWorkerTests
 
     [Theory]
     [MemberData(nameof(Stores.Both), MemberType = typeof(Stores))]
-    public async Task TwoReplicas_ScoreEachRecordAndMetricExactlyOnce(SqlDialect dialect)
+    internal async Task TwoReplicas_ScoreEachRecordAndMetricExactlyOnce(SqlDialect dialect)
     {
         await using var s = await StartAsync(dialect, records: 40);
         var chatA = new FakeChatClient(async (_, ct) => { await Task.Delay(2, ct); return Good; });

@@ -44,7 +44,7 @@ public sealed class DataTestServer : IAsyncDisposable
     /// <summary>A client without credentials, addressed at <c>/api/v1/</c>.</summary>
     public HttpClient Anonymous { get; }
 
-    public static async Task<DataTestServer> StartAsync(SqlDialect dialect = SqlDialect.Sqlite, Action<ServerOptions>? configure = null, Action<IServiceCollection>? services = null)
+    internal static async Task<DataTestServer> StartAsync(SqlDialect dialect = SqlDialect.Sqlite, Action<ServerOptions>? configure = null, Action<IServiceCollection>? services = null)
     {
         var time = new FakeTimeProvider(Start);
         var server = await TestServer.StartAsync(dialect, configure, s =>
@@ -56,7 +56,7 @@ public sealed class DataTestServer : IAsyncDisposable
     }
 
     /// <summary>A client, addressed at <c>/api/v1/</c>, authenticating with a new API key that grants exactly <paramref name="grants"/>.</summary>
-    public async Task<HttpClient> ApiKeyClientAsync(params (string Space, SpaceRole Role)[] grants)
+    internal async Task<HttpClient> ApiKeyClientAsync(params (string Space, SpaceRole Role)[] grants)
     {
         var key = await _server.CreateApiKeyAsync(TestServer.Grants(grants));
         var client = ApiClient();
@@ -65,7 +65,7 @@ public sealed class DataTestServer : IAsyncDisposable
     }
 
     /// <summary>A client, addressed at <c>/api/v1/</c>, logged in as a new user <paramref name="name"/> (no global role) holding exactly <paramref name="grants"/>.</summary>
-    public async Task<HttpClient> UserClientAsync(string name, params (string Space, SpaceRole Role)[] grants)
+    internal async Task<HttpClient> UserClientAsync(string name, params (string Space, SpaceRole Role)[] grants)
     {
         var user = await _server.CreateUserClientAsync(name, TestServer.Grants(grants));
         var client = ApiClient();

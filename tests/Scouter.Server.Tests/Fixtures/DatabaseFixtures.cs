@@ -4,9 +4,11 @@ using Xunit;
 namespace Scouter.Server.Tests.Fixtures;
 
 /// <summary>One migrated database per test class (tests use their own spaces/uids so they can share it).</summary>
-public abstract class DatabaseFixture(SqlDialect dialect) : IAsyncLifetime
+public abstract class DatabaseFixture : IAsyncLifetime
 {
-    public SqlDialect Dialect { get; } = dialect;
+    private protected DatabaseFixture(SqlDialect dialect) => Dialect = dialect;
+
+    internal SqlDialect Dialect { get; }
 
     public TestDatabase Db { get; private set; } = null!;
 
@@ -20,7 +22,7 @@ public abstract class DatabaseFixture(SqlDialect dialect) : IAsyncLifetime
 }
 
 /// <summary>Theory data: every store the server supports.</summary>
-public static class Stores
+internal static class Stores
 {
     public static TheoryData<SqlDialect> Both => [SqlDialect.Sqlite, SqlDialect.Postgres];
 }

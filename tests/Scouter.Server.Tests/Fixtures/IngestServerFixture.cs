@@ -13,9 +13,11 @@ namespace Scouter.Server.Tests.Fixtures;
 /// helpers to register profiles there, post batches and read drift back. Profiles are registered per
 /// test, so tests sharing the server do not see each other's records.
 /// </summary>
-public abstract class IngestServerFixture(SqlDialect dialect) : IAsyncLifetime
+public abstract class IngestServerFixture : IAsyncLifetime
 {
-    public SqlDialect Dialect { get; } = dialect;
+    private protected IngestServerFixture(SqlDialect dialect) => Dialect = dialect;
+
+    internal SqlDialect Dialect { get; }
 
     public TestServer Server { get; private set; } = null!;
 

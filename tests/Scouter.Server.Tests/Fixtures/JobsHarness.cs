@@ -29,7 +29,7 @@ internal sealed class JobsHarness : IAsyncDisposable
         _dispatcherLoggers = new LoggerFactory([DispatcherLogs]);
         Store = new JobStore(db.Database);
         Alerts = new AlertStore(db.Database);
-        Checks = new DriftCheckService(Store, new DriftCheckEngine(db.Database, new SqlRecordStore(db.Database, NullLogger<SqlRecordStore>.Instance), options.Evaluation), options, Time, Metrics, NullLogger<DriftCheckService>.Instance);
+        Checks = new DriftCheckService(Store, new DriftCheckEngine(new SqlRecordStore(db.Database, NullLogger<SqlRecordStore>.Instance), options.Evaluation), options, Time, Metrics, NullLogger<DriftCheckService>.Instance);
     }
 
     public TestDatabase Db { get; }

@@ -8,7 +8,7 @@ public class ServerFixture : IAsyncLifetime
 {
     public DataTestServer Server { get; private set; } = null!;
 
-    protected virtual SqlDialect Dialect => SqlDialect.Sqlite;
+    private protected virtual SqlDialect Dialect => SqlDialect.Sqlite;
 
     public async ValueTask InitializeAsync() => Server = await DataTestServer.StartAsync(Dialect);
 
@@ -22,5 +22,5 @@ public class ServerFixture : IAsyncLifetime
 /// <summary>One PostgreSQL-backed server per test class.</summary>
 public sealed class PostgresServerFixture : ServerFixture
 {
-    protected override SqlDialect Dialect => SqlDialect.Postgres;
+    private protected override SqlDialect Dialect => SqlDialect.Postgres;
 }

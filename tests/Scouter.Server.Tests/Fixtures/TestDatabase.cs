@@ -23,7 +23,7 @@ public sealed class TestDatabase : IAsyncDisposable
     }
 
     /// <summary>The migrated database.</summary>
-    public ScouterDatabase Database { get; }
+    internal ScouterDatabase Database { get; }
 
     /// <summary>The PostgreSQL URI of this database (null for SQLite), for starting servers on it.</summary>
     public string? PostgresUri { get; }
@@ -35,7 +35,7 @@ public sealed class TestDatabase : IAsyncDisposable
     public static string AdminUri => Environment.GetEnvironmentVariable("SCOUTER_TEST_PG") ?? "postgresql://scouter:scouter@127.0.0.1:55432/scouter_test";
 
     /// <summary>Creates and migrates a database of <paramref name="dialect"/>.</summary>
-    public static async Task<TestDatabase> CreateAsync(SqlDialect dialect)
+    internal static async Task<TestDatabase> CreateAsync(SqlDialect dialect)
     {
         TestDatabase db;
         if (dialect == SqlDialect.Sqlite)

@@ -61,7 +61,7 @@ public sealed class TestServer : IAsyncDisposable
     /// <param name="configure">Further option changes (after port, data dir, database and admin password are set).</param>
     /// <param name="services">Service overrides, e.g. <c>s => s.AddSingleton&lt;TimeProvider&gt;(fake)</c>.</param>
     /// <param name="map">Extra endpoints mapped before the server starts (e.g. a protected probe).</param>
-    public static async Task<TestServer> StartAsync(SqlDialect dialect = SqlDialect.Sqlite, Action<ServerOptions>? configure = null,
+    internal static async Task<TestServer> StartAsync(SqlDialect dialect = SqlDialect.Sqlite, Action<ServerOptions>? configure = null,
         Action<IServiceCollection>? services = null, Action<WebApplication>? map = null) =>
         await StartAsync(await TestDatabase.CreateAsync(dialect), ownsDatabase: true, configure, services, map);
 
@@ -113,7 +113,7 @@ public sealed class TestServer : IAsyncDisposable
     }
 
     /// <summary>Logs in; throws unless the server answers 200.</summary>
-    public async Task<TokenResponse> LoginAsync(string username, string password)
+    internal async Task<TokenResponse> LoginAsync(string username, string password)
     {
         using var client = new HttpClient { BaseAddress = new Uri(Url) };
         using var response = await client.PostAsJsonAsync("/api/v1/auth/token", new TokenRequest { Username = username, Password = password }, ApiJson.Options);
@@ -125,7 +125,7 @@ public sealed class TestServer : IAsyncDisposable
     public HttpClient CreateClient(string accessToken) => Authorize(CreateClient(), accessToken);
 
     /// <summary>Creates a user (password <c>password-of-&lt;name&gt;</c>) with the given roles and returns a client logged in as them.</summary>
-    public async Task<HttpClient> CreateUserClientAsync(string name, IReadOnlyDictionary<string, SpaceRole>? spaces = null, GlobalRole globalRole = GlobalRole.None)
+    internal async Task<HttpClient> CreateUserClientAsync(string name, IReadOnlyDictionary<string, SpaceRole>? spaces = null, GlobalRole globalRole = GlobalRole.None)
     {
         var request = new CreateUserRequest { Name = name, Password = "password-of-" + name, GlobalRole = globalRole, Spaces = spaces?.ToDictionary() };
         using (var response = await Admin.PostAsJsonAsync("/api/v1/users", request, ApiJson.Options)) await EnsureSuccessAsync(response);
@@ -133,7 +133,7 @@ public sealed class TestServer : IAsyncDisposable
     }
 
     /// <summary>Mints an API key (as admin) granting <paramref name="spaces"/>.</summary>
-    public async Task<CreatedApiKey> CreateApiKeyAsync(IReadOnlyDictionary<string, SpaceRole> spaces, string name = "test-key", DateTimeOffset? expiresAt = null)
+    internal async Task<CreatedApiKey> CreateApiKeyAsync(IReadOnlyDictionary<string, SpaceRole> spaces, string name = "test-key", DateTimeOffset? expiresAt = null)
     {
         var request = new CreateApiKeyRequest { Name = name, Spaces = spaces.ToDictionary(), ExpiresAt = expiresAt };
         using var response = await Admin.PostAsJsonAsync("/api/v1/api-keys", request, ApiJson.Options);
@@ -142,7 +142,7 @@ public sealed class TestServer : IAsyncDisposable
     }
 
     /// <summary>A client authenticating with a new API key (header <c>X-Scouter-Api-Key</c>) granting <paramref name="spaces"/>.</summary>
-    public async Task<HttpClient> CreateApiKeyClientAsync(IReadOnlyDictionary<string, SpaceRole> spaces)
+    internal async Task<HttpClient> CreateApiKeyClientAsync(IReadOnlyDictionary<string, SpaceRole> spaces)
     {
         var key = await CreateApiKeyAsync(spaces);
         var client = CreateClient();
@@ -151,7 +151,7 @@ public sealed class TestServer : IAsyncDisposable
     }
 
     /// <summary>Grants as a dictionary: <c>Grants(("a", SpaceRole.Read), ("b", SpaceRole.Write))</c>.</summary>
-    public static IReadOnlyDictionary<string, SpaceRole> Grants(params (string Space, SpaceRole Role)[] grants) =>
+    internal static IReadOnlyDictionary<string, SpaceRole> Grants(params (string Space, SpaceRole Role)[] grants) =>
         grants.ToDictionary(g => g.Space, g => g.Role);
 
     private static HttpClient Authorize(HttpClient client, string accessToken)

@@ -17,7 +17,7 @@ public sealed class ConcurrentBumpTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task TwentyConcurrentBumps_GetTwentyDistinctVersions_NoConflict(SqlDialect dialect)
+    internal async Task TwentyConcurrentBumps_GetTwentyDistinctVersions_NoConflict(SqlDialect dialect)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var server = await DataTestServer.StartAsync(dialect);

@@ -260,7 +260,7 @@ public sealed class RetriedBatchTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task RetryOfAStoredBatch_WhoseRecordsNoLongerValidate_GetsTheFirstReceipt(SqlDialect dialect)
+    internal async Task RetryOfAStoredBatch_WhoseRecordsNoLongerValidate_GetsTheFirstReceipt(SqlDialect dialect)
     {
         var time = new FakeTimeProvider(DataTestServer.Start);
         await using var server = await TestServer.StartAsync(dialect, services: s => s.AddSingleton<TimeProvider>(time));
@@ -289,7 +289,7 @@ public sealed class PartialRejectionSinkTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task MixedBody_IsStored_WithTheRejectedRecordsAndADeadLetterBatchOfThem_AndARedeliveryIsADuplicateOfferingTheSameDeadLetter(SqlDialect dialect)
+    internal async Task MixedBody_IsStored_WithTheRejectedRecordsAndADeadLetterBatchOfThem_AndARedeliveryIsADuplicateOfferingTheSameDeadLetter(SqlDialect dialect)
     {
         await using var server = await TestServer.StartAsync(dialect);
         var custom = await RegisterAsync(server, TestProfiles.Custom("sink" + Guid.NewGuid().ToString("N")[..8]));
@@ -347,7 +347,7 @@ public sealed class IngestedBatchStoreTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task GroupCommit_StoresEachBatchsRejectedRecords_AndFindBatchReturnsThem(SqlDialect dialect)
+    internal async Task GroupCommit_StoresEachBatchsRejectedRecords_AndFindBatchReturnsThem(SqlDialect dialect)
     {
         await using var db = await TestDatabase.CreateAsync(dialect);
         var store = new SqlRecordStore(db.Database, NullLogger<SqlRecordStore>.Instance);

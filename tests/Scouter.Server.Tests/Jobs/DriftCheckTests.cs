@@ -14,7 +14,7 @@ public class DriftCheckTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task Custom_ObservedIsCountWeightedMeanOverTheHalfOpenWindow(SqlDialect dialect)
+    internal async Task Custom_ObservedIsCountWeightedMeanOverTheHalfOpenWindow(SqlDialect dialect)
     {
         await using var h = await JobsHarness.CreateAsync(dialect);
         var uid = await Seed.ProfileAsync(h.Database, Seed.Custom("p", baseline: 10, delta: 1), Seed.T0, lastCheckedSlot: Seed.T0.AddSeconds(-5));
@@ -38,7 +38,7 @@ public class DriftCheckTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task Psi_MatchesSpecFormulaAndChiSquareThreshold(SqlDialect dialect)
+    internal async Task Psi_MatchesSpecFormulaAndChiSquareThreshold(SqlDialect dialect)
     {
         await using var h = await JobsHarness.CreateAsync(dialect);
         var uid = await Seed.ProfileAsync(h.Database, Seed.Psi("p", PsiThreshold.ChiSquare(minPsi: 0)), Seed.T0);
@@ -64,7 +64,7 @@ public class DriftCheckTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task Psi_AtOrAboveQuarter_IsACriticalAlert(SqlDialect dialect)
+    internal async Task Psi_AtOrAboveQuarter_IsACriticalAlert(SqlDialect dialect)
     {
         await using var h = await JobsHarness.CreateAsync(dialect);
         var uid = await Seed.ProfileAsync(h.Database, Seed.Psi("p", PsiThreshold.ChiSquare()), Seed.T0);
@@ -133,7 +133,7 @@ public class DriftCheckTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task Spc_SampleBeyondThreeSigma_IsOutOfBoundsZone4Critical(SqlDialect dialect)
+    internal async Task Spc_SampleBeyondThreeSigma_IsOutOfBoundsZone4Critical(SqlDialect dialect)
     {
         await using var h = await JobsHarness.CreateAsync(dialect);
         var uid = await Seed.ProfileAsync(h.Database, Seed.Spc("p"), Seed.T0);
@@ -153,7 +153,7 @@ public class DriftCheckTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task Spc_EightInARowAboveTheCenter_IsARuleHitButNoAlert_AtAOnePercentFalseAlarmRate(SqlDialect dialect)
+    internal async Task Spc_EightInARowAboveTheCenter_IsARuleHitButNoAlert_AtAOnePercentFalseAlarmRate(SqlDialect dialect)
     {
         await using var h = await JobsHarness.CreateAsync(dialect);
         var uid = await Seed.ProfileAsync(h.Database, Seed.Spc("p"), Seed.T0);
@@ -180,7 +180,7 @@ public class DriftCheckTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task Spc_Result_IsASummary_RunsCountedWithFirstAndLastRun(SqlDialect dialect)
+    internal async Task Spc_Result_IsASummary_RunsCountedWithFirstAndLastRun(SqlDialect dialect)
     {
         await using var h = await JobsHarness.CreateAsync(dialect);
         var uid = await Seed.ProfileAsync(h.Database, Seed.Spc("p"), Seed.T0);
@@ -226,7 +226,7 @@ public class DriftCheckTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task Spc_ManySamples_CheckRowAndAlertPayloadsStaySmall(SqlDialect dialect)
+    internal async Task Spc_ManySamples_CheckRowAndAlertPayloadsStaySmall(SqlDialect dialect)
     {
         await using var h = await JobsHarness.CreateAsync(dialect);
         var uid = await Seed.ProfileAsync(h.Database, Seed.Spc("p"), Seed.T0);
@@ -250,7 +250,7 @@ public class DriftCheckTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task FirstCheck_ReadsOneDayBack_OnAFrequentSchedule(SqlDialect dialect)
+    internal async Task FirstCheck_ReadsOneDayBack_OnAFrequentSchedule(SqlDialect dialect)
     {
         await using var h = await JobsHarness.CreateAsync(dialect);
         var custom = await Seed.ProfileAsync(h.Database, Seed.Custom("c", baseline: 10, delta: 1), Seed.T0);
@@ -298,7 +298,7 @@ public class DriftCheckTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task Llm_ScoresCountInTheCheckWindowTheyWereJudgedIn_Once(SqlDialect dialect)
+    internal async Task Llm_ScoresCountInTheCheckWindowTheyWereJudgedIn_Once(SqlDialect dialect)
     {
         await using var h = await JobsHarness.CreateAsync(dialect);
         var uid = await Seed.ProfileAsync(h.Database, Seed.Llm("p"), Seed.T0);
@@ -323,7 +323,7 @@ public class DriftCheckTests
 
     [Theory]
     [MemberData(nameof(Stores.Both), MemberType = typeof(Stores))]
-    public async Task Llm_BelowMinCount_IsInsufficientDataWithoutAlert_AtMinCountAlerts(SqlDialect dialect)
+    internal async Task Llm_BelowMinCount_IsInsufficientDataWithoutAlert_AtMinCountAlerts(SqlDialect dialect)
     {
         await using var h = await JobsHarness.CreateAsync(dialect);
         var uid = await Seed.ProfileAsync(h.Database, Seed.Llm("p", minCount: 3), Seed.T0, lastCheckedSlot: Seed.T0.AddSeconds(-5));
@@ -346,7 +346,7 @@ public class DriftCheckTests
 
     [Theory]
     [MemberData(nameof(Stores.Both), MemberType = typeof(Stores))]
-    public async Task Llm_AssertionMetric_WindowMeanIsThePassRate(SqlDialect dialect)
+    internal async Task Llm_AssertionMetric_WindowMeanIsThePassRate(SqlDialect dialect)
     {
         var exact = new AssertionMetric("exact", 1, "response", AssertionOperator.EqualTo, System.Text.Json.Nodes.JsonValue.Create("4"), delta: 0.2);
         await using var h = await JobsHarness.CreateAsync(dialect);
@@ -364,7 +364,7 @@ public class DriftCheckTests
 
     [Theory]
     [MemberData(nameof(Stores.Both), MemberType = typeof(Stores))]
-    public async Task Llm_WindowWhoseRecordsMostlyFailed_RaisesEvaluationFailures_HalfDoesNot_AndAHealthyWindowResolves(SqlDialect dialect)
+    internal async Task Llm_WindowWhoseRecordsMostlyFailed_RaisesEvaluationFailures_HalfDoesNot_AndAHealthyWindowResolves(SqlDialect dialect)
     {
         await using var h = await JobsHarness.CreateAsync(dialect);
         var uid = await Seed.ProfileAsync(h.Database, Seed.Llm("p"), Seed.T0, lastCheckedSlot: Seed.T0.AddSeconds(-5));
@@ -396,7 +396,7 @@ public class DriftCheckTests
 
     [Theory]
     [MemberData(nameof(Stores.Both), MemberType = typeof(Stores))]
-    public async Task Llm_RecordsPendingLongerThanTwoLeases_RaiseEvaluationFailures(SqlDialect dialect)
+    internal async Task Llm_RecordsPendingLongerThanTwoLeases_RaiseEvaluationFailures(SqlDialect dialect)
     {
         await using var h = await JobsHarness.CreateAsync(dialect);
         var uid = await Seed.ProfileAsync(h.Database, Seed.Llm("p"), Seed.T0, lastCheckedSlot: Seed.T0.AddSeconds(-5));
@@ -417,7 +417,7 @@ public class DriftCheckTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task AlertLifecycle_FoundAgainUpdates_NoDataKeeps_GoneResolves(SqlDialect dialect)
+    internal async Task AlertLifecycle_FoundAgainUpdates_NoDataKeeps_GoneResolves(SqlDialect dialect)
     {
         await using var h = await JobsHarness.CreateAsync(dialect);
         var uid = await Seed.ProfileAsync(h.Database, Seed.Custom("p", baseline: 10), Seed.T0);

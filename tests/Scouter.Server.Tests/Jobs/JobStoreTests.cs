@@ -12,7 +12,7 @@ public class JobStoreTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task Claim_TakesOnlyActiveDueProfiles_AndLeasesThem(SqlDialect dialect)
+    internal async Task Claim_TakesOnlyActiveDueProfiles_AndLeasesThem(SqlDialect dialect)
     {
         await using var h = await JobsHarness.CreateAsync(dialect);
         var due = await Seed.ProfileAsync(h.Database, Seed.Custom("due"), Seed.T0);
@@ -36,7 +36,7 @@ public class JobStoreTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task Claim_AfterLeaseExpires_AnotherOwnerTakesIt(SqlDialect dialect)
+    internal async Task Claim_AfterLeaseExpires_AnotherOwnerTakesIt(SqlDialect dialect)
     {
         await using var h = await JobsHarness.CreateAsync(dialect);
         await Seed.ProfileAsync(h.Database, Seed.Custom("p"), Seed.T0);
@@ -51,7 +51,7 @@ public class JobStoreTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task Complete_WritesRun_AdvancesSchedule_ReleasesLease(SqlDialect dialect)
+    internal async Task Complete_WritesRun_AdvancesSchedule_ReleasesLease(SqlDialect dialect)
     {
         await using var h = await JobsHarness.CreateAsync(dialect);
         var uid = await Seed.ProfileAsync(h.Database, Seed.Custom("p"), Seed.T0);
@@ -75,7 +75,7 @@ public class JobStoreTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task Complete_AfterLeaseLost_WritesNothing_AndTheNewOwnerRedoesTheSlot(SqlDialect dialect)
+    internal async Task Complete_AfterLeaseLost_WritesNothing_AndTheNewOwnerRedoesTheSlot(SqlDialect dialect)
     {
         await using var h = await JobsHarness.CreateAsync(dialect);
         var uid = await Seed.ProfileAsync(h.Database, Seed.Custom("p"), Seed.T0);
@@ -97,7 +97,7 @@ public class JobStoreTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task Complete_DuplicateSlot_AbortsCleanly_AndReleasesLease(SqlDialect dialect)
+    internal async Task Complete_DuplicateSlot_AbortsCleanly_AndReleasesLease(SqlDialect dialect)
     {
         await using var h = await JobsHarness.CreateAsync(dialect);
         var uid = await Seed.ProfileAsync(h.Database, Seed.Custom("p"), Seed.T0);
@@ -122,7 +122,7 @@ public class JobStoreTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task MissedSlots_CollapseIntoOneCheck(SqlDialect dialect)
+    internal async Task MissedSlots_CollapseIntoOneCheck(SqlDialect dialect)
     {
         await using var h = await JobsHarness.CreateAsync(dialect);
         var uid = await Seed.ProfileAsync(h.Database, Seed.Custom("p"), Seed.T0.AddSeconds(5), lastCheckedSlot: Seed.T0);

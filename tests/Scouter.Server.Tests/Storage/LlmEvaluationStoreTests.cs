@@ -22,7 +22,7 @@ public sealed class LlmEvaluationStoreTests
 
     [Theory]
     [MemberData(nameof(Stores.Both), MemberType = typeof(Stores))]
-    public async Task Claim_LeasesOldestPendingFirst_AndHidesLeasedRecordsUntilTheLeaseEnds(SqlDialect dialect)
+    internal async Task Claim_LeasesOldestPendingFirst_AndHidesLeasedRecordsUntilTheLeaseEnds(SqlDialect dialect)
     {
         var (db, store, ids) = await StartAsync(dialect, 3);
         await using var __ = db;
@@ -41,7 +41,7 @@ public sealed class LlmEvaluationStoreTests
 
     [Theory]
     [MemberData(nameof(Stores.Both), MemberType = typeof(Stores))]
-    public async Task CrashedOwner_IsTakenOverAfterTheLease_AndItsLateCompletionChangesNothing(SqlDialect dialect)
+    internal async Task CrashedOwner_IsTakenOverAfterTheLease_AndItsLateCompletionChangesNothing(SqlDialect dialect)
     {
         var (db, store, _) = await StartAsync(dialect, 1);
         await using var __ = db;
@@ -67,7 +67,7 @@ public sealed class LlmEvaluationStoreTests
 
     [Theory]
     [MemberData(nameof(Stores.Both), MemberType = typeof(Stores))]
-    public async Task RetryLater_HoldsTheRecordUntilItsTime_AndKeepsTheAttemptsAndError(SqlDialect dialect)
+    internal async Task RetryLater_HoldsTheRecordUntilItsTime_AndKeepsTheAttemptsAndError(SqlDialect dialect)
     {
         var (db, store, _) = await StartAsync(dialect, 1);
         await using var __ = db;
@@ -84,7 +84,7 @@ public sealed class LlmEvaluationStoreTests
 
     [Theory]
     [MemberData(nameof(Stores.Both), MemberType = typeof(Stores))]
-    public async Task Release_GivesTheRecordBackAtOnce_WithoutSpendingAnAttempt(SqlDialect dialect)
+    internal async Task Release_GivesTheRecordBackAtOnce_WithoutSpendingAnAttempt(SqlDialect dialect)
     {
         var (db, store, _) = await StartAsync(dialect, 1);
         await using var __ = db;
@@ -99,7 +99,7 @@ public sealed class LlmEvaluationStoreTests
 
     [Theory]
     [MemberData(nameof(Stores.Both), MemberType = typeof(Stores))]
-    public async Task ConcurrentClaimers_TakeDisjointRecords_AndTogetherTakeAll(SqlDialect dialect)
+    internal async Task ConcurrentClaimers_TakeDisjointRecords_AndTogetherTakeAll(SqlDialect dialect)
     {
         var (db, store, ids) = await StartAsync(dialect, 60);
         await using var __ = db;

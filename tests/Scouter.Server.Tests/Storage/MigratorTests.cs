@@ -10,7 +10,7 @@ public class MigratorTests
     [Theory]
     [InlineData(SqlDialect.Sqlite)]
     [InlineData(SqlDialect.Postgres)]
-    public async Task Migrate_IsIdempotentAndCreatesTheSchema(SqlDialect dialect)
+    internal async Task Migrate_IsIdempotentAndCreatesTheSchema(SqlDialect dialect)
     {
         await using var db = await TestDatabase.CreateAsync(dialect);
 

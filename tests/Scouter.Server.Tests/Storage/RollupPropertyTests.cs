@@ -92,8 +92,8 @@ public abstract class RollupPropertyTests(DatabaseFixture fixture)
         await new RollupWriter(_db).CatchUpAsync(Ct);
         for (var i = 0; i < 5; i++) await store.IngestAsync(RandomBatch(random, psi, custom, Guid.CreateVersion7(), late: true), Ct);
 
-        var rolled = new DriftCheckEngine(_db, store, new EvaluationOptions());
-        var plain = new DriftCheckEngine(_db, new SqlRecordStore(_db, NullLogger<SqlRecordStore>.Instance, useRollups: false), new EvaluationOptions());
+        var rolled = new DriftCheckEngine(store, new EvaluationOptions());
+        var plain = new DriftCheckEngine(new SqlRecordStore(_db, NullLogger<SqlRecordStore>.Instance, useRollups: false), new EvaluationOptions());
         foreach (var (from, to) in new[] { (T0, T0.AddDays(3)), (T0.AddMinutes(17).AddTicks(30), T0.AddHours(50).AddSeconds(7)), (T0.AddHours(5), T0.AddHours(6)) })
         {
             var a = await rolled.EvaluateAsync(psiProfile, psi, from, to, Ct);

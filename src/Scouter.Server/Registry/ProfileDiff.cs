@@ -2,7 +2,7 @@ using System.Collections.Frozen;
 using System.Globalization;
 using System.Text.Json.Nodes;
 
-namespace Scouter.Server.Apis;
+namespace Scouter.Server.Registry;
 
 /// <summary>
 /// Compares two profiles as JSON trees, for the two rules that need it: what <c>PUT /profiles/{uid}</c>
