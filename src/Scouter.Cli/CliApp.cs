@@ -49,16 +49,17 @@ internal static class CliApp
             await stderr.WriteLineAsync($"error: {message}");
             return BadInput;
         }
-        catch (ScouterApiException ex) when (ex.StatusCode == 0)
-        {
-            // No answer (connection refused, DNS, timeout): the message names the method and URL.
-            await stderr.WriteLineAsync($"error: cannot reach the server ({ex.Code}): {OneLine(ex.Detail)}");
-            return Failure;
-        }
-        catch (ScouterApiException ex)
+        catch (ScouterApiException ex) when (ex.StatusCode >= 400)
         {
             await stderr.WriteLineAsync($"error: server refused ({ex.StatusCode} {ex.Code ?? "no_code"}): {OneLine(ex.Detail)}");
             return ServerRefused;
+        }
+        catch (ScouterApiException ex)
+        {
+            // No answer (connection refused, DNS, timeout; the message names the method and URL) or an answer the client cannot read: nothing was refused.
+            var what = ex.StatusCode == 0 ? "cannot reach the server" : "unexpected answer from the server";
+            await stderr.WriteLineAsync($"error: {what} ({ex.Code}): {OneLine(ex.Detail)}");
+            return Failure;
         }
         catch (OperationCanceledException)
         {

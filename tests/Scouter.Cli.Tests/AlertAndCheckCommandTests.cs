@@ -66,6 +66,7 @@ public sealed class AlertAndCheckCommandTests(OperatorServer server) : IClassFix
     [InlineData("--status", "open")]
     [InlineData("--profile", "notaguid")]
     [InlineData("--limit", "0")]
+    [InlineData("--page", "-1")]
     public async Task List_BadOption_Exit2OneLineNamingIt(string option, string value)
     {
         using var session = server.AdminSession();

@@ -22,19 +22,21 @@ internal static class AlertCommands
         status.AcceptOnlyFromAmong("firing", "acknowledged", "resolved");
         var profile = new Option<Guid?>("--profile") { Description = "Only this profile's alerts (its uid)." };
         var pageSize = new Option<int?>("--limit") { Description = "At most this many, newest first (1-500; server default 50)." };
+        var page = new Option<int?>("--page") { Description = "Page of --limit alerts, from 1 (default 1)." };
         var json = CommonOptions.Json();
-        var command = new Command("list", "List alerts, newest first.") { space, status, profile, pageSize, json };
+        var command = new Command("list", "List alerts, newest first.") { space, status, profile, pageSize, page, json };
         command.SetAction(async (parse, ct) =>
         {
             if (parse.GetValue(pageSize) is { } limit && limit is < 1 or > 500)
                 throw new ScouterConfigException("--limit", limit, "must be between 1 and 500");
+            if (parse.GetValue(page) is < 1) throw new ScouterConfigException("--page", parse.GetValue(page), "must be at least 1");
             using var client = CliCredentials.Connect(context);
-            var page = await client.GetAlertsAsync(new AlertQuery
+            var alerts = await client.GetAlertsAsync(new AlertQuery
             {
-                Space = parse.GetValue(space), Status = parse.GetValue(status), Uid = parse.GetValue(profile), PageSize = parse.GetValue(pageSize),
+                Space = parse.GetValue(space), Status = parse.GetValue(status), Uid = parse.GetValue(profile), PageSize = parse.GetValue(pageSize), Page = parse.GetValue(page),
             }, ct);
-            if (parse.GetValue(json)) await CliJson.WriteAsync(context, page, CliJsonContext.Default.AlertPage);
-            else ServerTables.Alerts(context.OutConsole, page);
+            if (parse.GetValue(json)) await CliJson.WriteAsync(context, alerts, CliJsonContext.Default.AlertPage);
+            else ServerTables.Alerts(context.OutConsole, alerts);
             return CliApp.Success;
         });
         return command;
