@@ -33,6 +33,28 @@ public sealed class LoginCommandTests(OperatorServer server) : IClassFixture<Ope
     }
 
     [Fact]
+    public async Task Login_WithApiKey_SavesTheKey_AndCommandsActWithItsRoles()
+    {
+        using var session = server.AdminSession().Without("SCOUTER_USERNAME", "SCOUTER_PASSWORD");
+        var space = OperatorServer.UniqueSpace();
+        var key = await server.CreateApiKeyAsync(space, "read");
+
+        var me = await session.JsonAsync("login", "--api-key", key);
+
+        Assert.Equal("api_key", me.GetProperty("kind").GetString());
+        using (var saved = JsonDocument.Parse(await File.ReadAllTextAsync(session.CredentialsFile, TestContext.Current.CancellationToken)))
+        {
+            Assert.Equal(key, saved.RootElement.GetProperty("api_key").GetString());
+            Assert.Equal(JsonValueKind.Null, saved.RootElement.GetProperty("password").ValueKind);
+        }
+        var uid = await server.RegisterAsync(OperatorServer.Mae(space));
+        var listed = await session.JsonAsync("profile", "list", "--space", space);
+        Assert.Equal(uid.ToString(), Assert.Single(listed.GetProperty("profiles").EnumerateArray()).GetProperty("uid").GetString());
+        // A read key may not run checks: the server's refusal, exit 3.
+        (await session.RunAsync("check", "run", "--uid", uid.ToString())).AssertFailed(3, "403");
+    }
+
+    [Fact]
     public async Task Login_CreatesConfigDirectoryOwnerOnly()
     {
         using var session = server.AdminSession();

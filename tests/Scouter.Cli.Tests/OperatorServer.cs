@@ -1,58 +1,36 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
 using Scouter.Client;
+using Scouter.Client.Tests.Api;
 using Scouter.Records;
-using Scouter.Server;
-using Scouter.Testing;
 using Xunit;
 
 namespace Scouter.Cli.Tests;
 
-/// <summary>A real Scouter server for the operator commands: Kestrel on a free loopback port, SQLite in a temp directory.</summary>
+/// <summary>The client tests' real server (Kestrel on a free loopback port, SQLite in a temp directory), shared by a test class.</summary>
 public sealed class OperatorServer : IAsyncLifetime
 {
-    public const string AdminPassword = "cli-tests-admin-password";
+    public const string AdminPassword = ClientTestServer.AdminPassword;
 
-    private readonly string dataDir = Directory.CreateTempSubdirectory("scouter-cli-server-").FullName;
-    private WebApplication? app;
+    private ClientTestServer? server;
 
-    public string Url { get; private set; } = string.Empty;
+    public string Url => Server.Url;
 
-    public async ValueTask InitializeAsync()
-    {
-        app = ScouterServer.Build([], o =>
-        {
-            o.Port = 0;
-            o.DataDir = dataDir;
-            o.AdminPassword = AdminPassword;
-            o.JwtSecret = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
-        }, s => s.AddTestOutputLogging());
-        await app.StartAsync();
-        Url = ScouterServer.Url(app);
-    }
+    private ClientTestServer Server => server ?? throw new InvalidOperationException("not started");
+
+    public async ValueTask InitializeAsync() => server = await ClientTestServer.StartAsync();
 
     public async ValueTask DisposeAsync()
     {
-        if (app is not null)
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
-        }
-        try
-        {
-            Directory.Delete(dataDir, recursive: true);
-        }
-        catch (IOException)
-        {
-            // SQLite may still hold the file briefly; a leftover temp directory is harmless.
-        }
+        if (server is not null) await server.DisposeAsync();
     }
 
     /// <summary>The test's own view of the server: registers profiles and sends records like an application would.</summary>
-    public ScouterClient AdminClient() => new(new ScouterClientOptions { ServerUri = Url, Username = "admin", Password = AdminPassword });
+    public ScouterClient AdminClient() => Server.AdminClient();
+
+    /// <summary>An API key with <paramref name="role"/> on <paramref name="space"/>.</summary>
+    public Task<string> CreateApiKeyAsync(string space, string role) => Server.CreateApiKeyAsync(space, role);
 
     /// <summary>A CLI environment logged in through <c>SCOUTER_*</c> variables, with its own config directory.</summary>
     internal CliSession AdminSession() => new(new Dictionary<string, string>
