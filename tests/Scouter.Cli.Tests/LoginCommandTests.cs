@@ -117,6 +117,19 @@ public sealed class LoginCommandTests(OperatorServer server) : IClassFixture<Ope
     }
 
     [Fact]
+    public async Task DamagedCredentialsFile_Exit2NamingIt_UnlessTheEnvironmentSetsEverything()
+    {
+        using var session = server.AdminSession();
+        await File.WriteAllTextAsync(session.CredentialsFile, "{not json", TestContext.Current.CancellationToken);
+
+        var configured = await session.RunAsync("alerts", "list", "--json");
+        var fromFile = await session.Without("SCOUTER_USERNAME", "SCOUTER_PASSWORD").RunAsync("alerts", "list");
+
+        Assert.True(configured.ExitCode == 0, configured.Error);
+        fromFile.AssertFailed(2, session.CredentialsFile, "scouter login");
+    }
+
+    [Fact]
     public async Task ServerDown_Exit1_OneLineNamingTheUrl()
     {
         var port = OperatorServer.ClosedPort();

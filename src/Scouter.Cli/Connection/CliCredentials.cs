@@ -96,21 +96,27 @@ internal static class CliCredentials
 
     private static SavedLogin Resolve(CliContext context)
     {
-        var saved = Load(context);
+        var fromEnvironment = CredentialsFromEnvironment(context);
+        // The file is read only when the environment leaves something unset, so a damaged file does not stop a fully configured command.
+        var saved = fromEnvironment is not null && ServerFromEnvironment(context) is not null ? null : Load(context);
         var server = ServerFromEnvironment(context) ?? saved?.Server
             ?? throw new ScouterConfigException("server", null, "is not set: run scouter login, or set SCOUTER_SERVER_URI");
-        if (context.Environment("SCOUTER_API_KEY") is { Length: > 0 } key) return new SavedLogin(server, key, null, null);
-        if (context.Environment("SCOUTER_USERNAME") is { Length: > 0 } user)
-        {
-            var password = context.Environment("SCOUTER_PASSWORD") is { Length: > 0 } p ? p
-                : throw new ScouterConfigException("SCOUTER_PASSWORD", null, "is required when SCOUTER_USERNAME is set");
-            return new SavedLogin(server, null, user, password);
-        }
+        if (fromEnvironment is not null) return fromEnvironment with { Server = server };
         if (saved is null)
             throw new ScouterConfigException("credentials", null, "none saved: run scouter login, or set SCOUTER_API_KEY or SCOUTER_USERNAME and SCOUTER_PASSWORD");
         if (!SameServer(saved.Server, server))
             throw new ScouterConfigException("SCOUTER_SERVER_URI", server, $"differs from the saved login's server {saved.Server}; its credentials are not sent elsewhere: set SCOUTER_API_KEY or SCOUTER_USERNAME and SCOUTER_PASSWORD, or run scouter login");
         return saved;
+    }
+
+    /// <summary><c>SCOUTER_API_KEY</c>, else <c>SCOUTER_USERNAME</c> and <c>SCOUTER_PASSWORD</c>, as a login without a server yet; null when neither is set.</summary>
+    private static SavedLogin? CredentialsFromEnvironment(CliContext context)
+    {
+        if (context.Environment("SCOUTER_API_KEY") is { Length: > 0 } key) return new SavedLogin(string.Empty, key, null, null);
+        if (context.Environment("SCOUTER_USERNAME") is not { Length: > 0 } user) return null;
+        var password = context.Environment("SCOUTER_PASSWORD") is { Length: > 0 } p ? p
+            : throw new ScouterConfigException("SCOUTER_PASSWORD", null, "is required when SCOUTER_USERNAME is set");
+        return new SavedLogin(string.Empty, null, user, password);
     }
 
     private static bool SameServer(string a, string b) =>
