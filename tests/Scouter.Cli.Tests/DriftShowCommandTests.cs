@@ -97,6 +97,29 @@ public sealed class DriftShowCommandTests(OperatorServer server) : IClassFixture
     }
 
     [Fact]
+    public async Task Llm_Json_CountsTheRecordsByEvaluationStatus_AndTableNamesTheMetric()
+    {
+        using var session = server.AdminSession();
+        var uid = await server.RegisterAsync(new LlmDriftProfile(
+            new LlmDriftConfig { Space = OperatorServer.UniqueSpace(), Name = "chat", Version = "1.0.0" },
+            [new LlmMetric("relevance", 4, "Rate the relevance of ${response} to ${input} from 1 to 5.")]), uid =>
+        [
+            new LlmDriftRecord { Uid = uid, CreatedAt = Now.AddMinutes(-2), RecordId = Guid.CreateVersion7(), Input = "q1", Response = "a1" },
+            new LlmDriftRecord { Uid = uid, CreatedAt = Now.AddMinutes(-1), RecordId = Guid.CreateVersion7(), Input = "q2", Response = "a2" },
+        ]);
+
+        var drift = await session.JsonAsync("drift", "show", "--uid", uid.ToString());
+        var table = await session.RunAsync("drift", "show", "--uid", uid.ToString());
+
+        Assert.Equal("llm", drift.GetProperty("drift_type").GetString());
+        Assert.Equal(2, drift.GetProperty("record_status").EnumerateObject().Sum(p => p.Value.GetInt64()));
+        Assert.Equal(4, drift.GetProperty("metrics").GetProperty("relevance").GetProperty("baseline").GetDouble());
+        Assert.True(table.ExitCode == 0, table.Error);
+        Assert.Contains("relevance", table.Out);
+        Assert.Contains("records:", table.Out);
+    }
+
+    [Fact]
     public async Task FromNotBeforeTo_Exit2NamingTheOption()
     {
         using var session = server.AdminSession();
