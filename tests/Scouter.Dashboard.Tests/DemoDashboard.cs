@@ -68,7 +68,7 @@ public sealed partial class DemoDashboard : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _demo = Task.Run(() => CliApp.RunAsync(["demo", "--keep-running", "--port", "0", "--inferences", "5000"], _stdout, _stderr, interactive: false, _stop.Token));
+        _demo = Task.Run(() => CliApp.RunAsync(["demo", "--keep-running", "--port", "0", "--inferences", "5000"], _stdout, _stderr, interactive: false, cancellationToken: _stop.Token));
         var started = await WaitForDashboardLineAsync();
         (Url, AdminPassword) = (started.Groups[1].Value, started.Groups[2].Value);
         Admin = new HttpClient { BaseAddress = new Uri(Url + "/api/v1/") };

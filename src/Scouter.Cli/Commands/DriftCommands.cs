@@ -3,15 +3,15 @@ using Scouter.Data;
 
 namespace Scouter.Cli.Commands;
 
-/// <summary><c>scouter drift compute</c>: drift of a data file against a profile, locally.</summary>
+/// <summary><c>scouter drift compute</c>: drift of a data file against a profile, locally; <c>drift show</c> (<see cref="DriftShowCommand"/>) asks the server.</summary>
 internal static class DriftCommands
 {
     public static Command Create(CliContext context)
     {
-        var drift = new Command("drift", "Compute drift locally.");
+        var drift = new Command("drift", "Compute drift locally, or show a registered profile's drift from the server.");
         var profilePath = new Option<string>("--profile", "-p") { Description = "A PSI or SPC profile JSON file.", Required = true };
         var input = new Option<string>("--input", "-i") { Description = "Observed data: a .csv or .parquet file.", Required = true };
-        var json = new Option<bool>("--json") { Description = "Write only JSON to stdout." };
+        var json = CommonOptions.Json();
         var falseAlarmRate = new Option<double>("--false-alarm-rate")
         {
             Description = "SPC: the alert decision's false-alarm probability per feature, above 0 and below 1 (default 0.01).",
@@ -58,6 +58,7 @@ internal static class DriftCommands
             return CliApp.Success;
         });
         drift.Subcommands.Add(compute);
+        drift.Subcommands.Add(DriftShowCommand.Create(context));
         return drift;
     }
 }

@@ -3,7 +3,7 @@ using Scouter.Data;
 
 namespace Scouter.Cli.Commands;
 
-/// <summary><c>scouter profile create|show</c>.</summary>
+/// <summary><c>scouter profile create|show</c>, and the server's profile commands (<see cref="ServerProfileCommands"/>).</summary>
 internal static class ProfileCommands
 {
     public static Command Create(CliContext context)
@@ -11,6 +11,7 @@ internal static class ProfileCommands
         var profile = new Command("profile", "Create and inspect drift profiles.");
         profile.Subcommands.Add(CreateCommand(context));
         profile.Subcommands.Add(ShowCommand(context));
+        foreach (var command in ServerProfileCommands.Create(context)) profile.Subcommands.Add(command);
         return profile;
     }
 
@@ -111,12 +112,21 @@ internal static class ProfileCommands
 
     private static Command ShowCommand(CliContext context)
     {
-        var path = new Argument<string>("profile") { Description = "Path of a profile JSON file." };
-        var command = new Command("show", "Print a profile as a readable table.") { path };
-        command.SetAction(parse =>
+        var path = new Argument<string?>("profile") { Description = "Path of a profile JSON file.", Arity = ArgumentArity.ZeroOrOne };
+        var uid = new Option<Guid?>("--uid") { Description = "Show the profile registered with this uid instead of a file." };
+        var json = CommonOptions.Json();
+        var command = new Command("show", "Print a profile (a file, or --uid from the server) as a readable table.") { path, uid, json };
+        command.SetAction(async (parse, ct) =>
         {
-            var profile = DriftProfile.Load(parse.GetRequiredValue(path));
-            ProfileView.Render(context.OutConsole, profile);
+            var profile = (parse.GetValue(path), parse.GetValue(uid)) switch
+            {
+                ({ } file, null) => DriftProfile.Load(file),
+                (null, { } id) => await ServerProfileCommands.GetAsync(context, id, ct),
+                ({ } file, _) => throw new ScouterConfigException("--uid", null, $"and a FILE ('{file}') exclude each other: show a file or a registered profile"),
+                _ => throw new ScouterConfigException("profile", null, "is required: a FILE, or --uid for a registered profile"),
+            };
+            if (parse.GetValue(json)) await context.Out.WriteLineAsync(profile.ToJson());
+            else ProfileView.Render(context.OutConsole, profile);
             return CliApp.Success;
         });
         return command;

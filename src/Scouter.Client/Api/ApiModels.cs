@@ -66,6 +66,18 @@ public sealed class AlertQuery
     public int? PageSize { get; set; }
 }
 
+/// <summary>The authenticated caller (<see cref="ScouterClient.GetMeAsync"/>).</summary>
+/// <param name="Name">User name, or <c>api_key:ID</c> for an API key.</param>
+/// <param name="Kind"><c>user</c> or <c>api_key</c>.</param>
+/// <param name="GlobalRole"><c>admin</c> for a global administrator, else null.</param>
+/// <param name="Spaces">The caller's roles by space; space <c>*</c> means every space.</param>
+public sealed record CallerInfo(string Name, string Kind, string? GlobalRole, IReadOnlyList<CallerSpace> Spaces);
+
+/// <summary>A role on a space (<see cref="CallerInfo.Spaces"/>).</summary>
+/// <param name="Space">Space name, or <c>*</c> for every space.</param>
+/// <param name="Role"><c>read</c>, <c>write</c> or <c>admin</c>.</param>
+public sealed record CallerSpace(string Space, string Role);
+
 internal sealed record StatusBody(bool Active, bool DeactivateOthers);
 
 internal sealed record LoginBody(string Username, string Password);

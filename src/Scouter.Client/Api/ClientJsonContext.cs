@@ -12,6 +12,7 @@ namespace Scouter.Client;
     UseStringEnumConverter = true)]
 [JsonSerializable(typeof(ProfileInfo))]
 [JsonSerializable(typeof(ProfileList))]
+[JsonSerializable(typeof(CallerInfo))]
 [JsonSerializable(typeof(StatusBody))]
 [JsonSerializable(typeof(LoginBody))]
 [JsonSerializable(typeof(RefreshBody))]

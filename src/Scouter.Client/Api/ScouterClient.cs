@@ -48,6 +48,13 @@ public sealed class ScouterClient : IAsyncDisposable, IDisposable
     internal ScouterAuthHandler Auth { get; }
 
     /// <summary>
+    /// Who the configured credentials authenticate as (<c>GET /me</c>): a cheap way to check a server address and
+    /// credentials before using them. A wrong password throws <see cref="ScouterApiException"/> 401 <c>invalid_credentials</c>.
+    /// </summary>
+    public Task<CallerInfo> GetMeAsync(CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Get, "me", null, ClientJsonContext.Default.CallerInfo, cancellationToken);
+
+    /// <summary>
     /// Registers <paramref name="profile"/> and returns it as stored, with the server-assigned uid and
     /// version. Registering a profile identical to the stored one of the same space, name, version and
     /// drift type returns the stored one (same uid), so a registration script can run again; one with

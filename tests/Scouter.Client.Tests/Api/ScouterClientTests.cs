@@ -202,6 +202,22 @@ public sealed class ScouterClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetMe_NamesTheCaller_ForAUserAndForAnApiKey()
+    {
+        await using var admin = server.AdminClient();
+        var me = await admin.GetMeAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(("admin", "user", "admin"), (me.Name, me.Kind, me.GlobalRole));
+
+        var key = await server.CreateApiKeyAsync("me-space", "write");
+        await using var keyed = new ScouterClient(new ScouterClientOptions { ServerUri = server.Url, ApiKey = key });
+        var caller = await keyed.GetMeAsync(TestContext.Current.CancellationToken);
+        Assert.Equal("api_key", caller.Kind);
+        Assert.Null(caller.GlobalRole);
+        var grant = Assert.Single(caller.Spaces);
+        Assert.Equal(("me-space", "write"), (grant.Space, grant.Role));
+    }
+
+    [Fact]
     public async Task WrongPassword_ThrowsInvalidCredentials()
     {
         await using var client = new ScouterClient(new ScouterClientOptions { ServerUri = server.Url, Username = "admin", Password = "wrong-password" });
