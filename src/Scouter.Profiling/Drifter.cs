@@ -4,6 +4,11 @@ using Scouter.Profiling;
 
 namespace Scouter;
 
+// Drifter's overloads differ by input (table, objects, profile kind) and share optional progress,
+// settings and cancellation parameters; RS0026 is about adding optional parameters in a later release,
+// which the PublicAPI files would show anyway.
+#pragma warning disable RS0026
+
 /// <summary>Progress of profile creation or local drift computation: features finished so far.</summary>
 /// <param name="Completed">Features done.</param>
 /// <param name="Total">Features in the job.</param>

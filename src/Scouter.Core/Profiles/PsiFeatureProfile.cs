@@ -29,8 +29,10 @@ public sealed class PsiFeatureProfile
     /// (categorical) are optional in the JSON, every other field is required.
     /// </summary>
     [JsonConstructor]
+#pragma warning disable RS0027 // two orders of the same seven parameters: this one with the bin layout optional, the other the JSON constructor
     public PsiFeatureProfile(FeatureKind kind, IReadOnlyList<double> proportions, double missingProportion, long count, long missingCount,
         IReadOnlyList<double>? edges = null, IReadOnlyList<string>? categories = null)
+#pragma warning restore RS0027
         : this(kind, edges, categories, proportions, missingProportion, count, missingCount)
     {
     }
