@@ -133,8 +133,11 @@ internal static class DriftApi
         var (q, problem) = await ParseAsync(query, user, profiles, time, DriftType.Llm, ct);
         if (problem is not null) return problem;
         var profile = (LlmDriftProfile)q!.Profile.Profile;
-        var rows = await records.LlmScoresAsync(q.Profile.Row.Uid, q.Window, ct);
+        // Statuses first: a record's scores are committed before it is marked done, so every record this
+        // response counts as done has its scores in the read that follows (the other order could count a
+        // record done whose scores the earlier read missed).
         var status = await records.LlmStatusCountsAsync(q.Profile.Row.Uid, q.Window, LlmStatusAxis.Created, ct);
+        var rows = await records.LlmScoresAsync(q.Profile.Row.Uid, q.Window, ct);
         return TypedResults.Ok(new MetricDriftResponse(q.Profile.Row.Uid, q.Window.From, q.Window.To, BucketStarts(q.Window), Metrics([.. profile.Metrics, .. profile.Assertions], rows, q.Window), status,
             breaker.State(judge.IsConfigured)));
     }
