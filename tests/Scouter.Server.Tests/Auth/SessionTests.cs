@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Scouter.Server.Apis;
 using Scouter.Server.Auth;
 using Scouter.Server.Storage;
 using Scouter.Server.Tests.Fixtures;
@@ -18,46 +17,6 @@ public class SessionTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>A browser-like client: cookies kept by hand so the test sees and controls every one.</summary>
-    private sealed class Browser(TestServer server) : IDisposable
-    {
-        private readonly HttpClient _http = new(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = new Uri(server.Url) };
-
-        public Dictionary<string, string> Cookies { get; } = new(StringComparer.Ordinal);
-
-        public List<string> LastSetCookies { get; } = [];
-
-        public string Origin { get; set; } = server.Url;
-
-        public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body = null, bool csrf = true)
-        {
-            using var request = new HttpRequestMessage(method, path);
-            if (body is not null) request.Content = JsonContent.Create(body, options: ApiJson.Options);
-            if (Cookies.Count > 0) request.Headers.Add("Cookie", string.Join("; ", Cookies.Select(c => $"{c.Key}={c.Value}")));
-            if (csrf) request.Headers.Add(CsrfGuard.HeaderName, "1");
-            if (method != HttpMethod.Get) request.Headers.Add("Origin", Origin);
-            var response = await _http.SendAsync(request, Ct);
-            LastSetCookies.Clear();
-            if (response.Headers.TryGetValues("Set-Cookie", out var setCookies))
-            {
-                foreach (var header in setCookies)
-                {
-                    LastSetCookies.Add(header);
-                    var pair = header.Split(';')[0];
-                    var (name, value) = (pair[..pair.IndexOf('=')], pair[(pair.IndexOf('=') + 1)..]);
-                    if (value.Length == 0) Cookies.Remove(name);
-                    else Cookies[name] = value;
-                }
-            }
-            return response;
-        }
-
-        public Task<HttpResponseMessage> LoginAsync(string user = "admin", string password = TestServer.AdminPassword, bool csrf = true) =>
-            SendAsync(HttpMethod.Post, "/api/v1/auth/session", new TokenRequest { Username = user, Password = password }, csrf);
-
-        public void Dispose() => _http.Dispose();
-    }
-
     private static async Task<string?> CodeAsync(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("code").GetString();
 
@@ -67,7 +26,7 @@ public class SessionTests
     internal async Task Login_SetsHttpOnlyStrictCookies_AndTheCookieAuthenticatesApiCalls(SqlDialect dialect)
     {
         await using var server = await TestServer.StartAsync(dialect);
-        using var browser = new Browser(server);
+        using var browser = new TestBrowser(server);
 
         using var login = await browser.LoginAsync();
 
@@ -96,7 +55,7 @@ public class SessionTests
     {
         await using var server = await TestServer.StartAsync();
         await server.CreateUserClientAsync("reader", TestServer.Grants(("b-space", SpaceRole.Read), ("a-space", SpaceRole.Write)));
-        using var browser = new Browser(server);
+        using var browser = new TestBrowser(server);
         using var login = await browser.LoginAsync("reader", "password-of-reader");
         Assert.Equal(HttpStatusCode.OK, login.StatusCode);
 
@@ -110,7 +69,7 @@ public class SessionTests
     public async Task CookieAuthenticatedUnsafeRequests_NeedTheCsrfHeaderAndASameOrigin()
     {
         await using var server = await TestServer.StartAsync();
-        using var browser = new Browser(server);
+        using var browser = new TestBrowser(server);
         using (var noHeaderLogin = await browser.LoginAsync(csrf: false))
         {
             Assert.Equal(HttpStatusCode.Forbidden, noHeaderLogin.StatusCode);
@@ -142,7 +101,7 @@ public class SessionTests
     internal async Task Refresh_Rotates_AndReusingAnOldRefreshCookieRevokesTheLoginAndItsAccessTokens(SqlDialect dialect)
     {
         await using var server = await TestServer.StartAsync(dialect);
-        using var browser = new Browser(server);
+        using var browser = new TestBrowser(server);
         using (var login = await browser.LoginAsync()) Assert.Equal(HttpStatusCode.OK, login.StatusCode);
         var first = new Dictionary<string, string>(browser.Cookies);
 
@@ -171,7 +130,7 @@ public class SessionTests
     internal async Task Logout_ClearsTheCookies_AndRevokesTheLoginsTokens(SqlDialect dialect)
     {
         await using var server = await TestServer.StartAsync(dialect);
-        using var browser = new Browser(server);
+        using var browser = new TestBrowser(server);
         using (var login = await browser.LoginAsync()) Assert.Equal(HttpStatusCode.OK, login.StatusCode);
         var kept = new Dictionary<string, string>(browser.Cookies);
 
@@ -196,7 +155,7 @@ public class SessionTests
     public async Task SessionLogin_IsThrottledLikeTokenLogins_WithRetryAfter()
     {
         await using var server = await TestServer.StartAsync();
-        using var browser = new Browser(server);
+        using var browser = new TestBrowser(server);
         for (var i = 0; i < LoginThrottle.MaxFailures; i++)
         {
             using var wrong = await browser.LoginAsync(password: "not-the-password");

@@ -66,17 +66,11 @@ public class TrustedProxyTests
     /// <summary>The Set-Cookie headers of a browser login sent with <c>X-Forwarded-Proto</c>.</summary>
     private static async Task<List<string>> SessionCookiesAsync(TestServer server, string forwardedProto)
     {
-        using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = new Uri(server.Url) };
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/auth/session")
-        {
-            Content = JsonContent.Create(new TokenRequest { Username = "admin", Password = TestServer.AdminPassword }, options: ApiJson.Options),
-        };
-        request.Headers.Add(CsrfGuard.HeaderName, "1");
-        request.Headers.Add("Origin", server.Url);
-        request.Headers.Add("X-Forwarded-Proto", forwardedProto);
-        using var response = await http.SendAsync(request, Ct);
+        using var browser = new TestBrowser(server);
+        browser.Headers["X-Forwarded-Proto"] = forwardedProto;
+        using var response = await browser.LoginAsync();
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return [.. response.Headers.GetValues("Set-Cookie")];
+        return browser.LastSetCookies;
     }
 
     private static async Task<HttpResponseMessage> LoginAsync(HttpClient http, string password, string forwardedFor)
