@@ -4,7 +4,7 @@ using System.Text;
 
 namespace Scouter.Packaging.Tests;
 
-/// <summary>Runs the <c>dotnet</c> command line the way a user would, bounded in time.</summary>
+/// <summary>Runs the <c>dotnet</c> command line the way a user would, and other programs (git, the installed tool), bounded in time.</summary>
 internal static class DotnetCli
 {
     public static string RepositoryRoot { get; } = FindRoot();
@@ -15,40 +15,53 @@ internal static class DotnetCli
 
     public static async Task<string> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment, CancellationToken ct, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var env = new Dictionary<string, string>
+        {
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+            ["DOTNET_NOLOGO"] = "1",
+            // A build server left behind by one call would outlive the test and hold its files.
+            ["MSBUILDDISABLENODEREUSE"] = "1",
+            ["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0",
+        };
+        if (environment is not null)
+            foreach (var (key, value) in environment) env[key] = value;
+        var (exit, output) = await RunProgramAsync("dotnet", workingDirectory, env, TimeSpan.FromMinutes(5), ct, args);
+        if (exit != 0)
+            throw new InvalidOperationException($"dotnet {string.Join(' ', args)} exited with {exit}:\n{output}");
+        return output;
+    }
+
+    /// <summary>Runs <paramref name="program"/> to its end (killed after <paramref name="timeout"/>): its exit code and its stdout and stderr, interleaved.</summary>
+    public static async Task<(int Exit, string Output)> RunProgramAsync(string program, string workingDirectory, IReadOnlyDictionary<string, string>? environment,
+        TimeSpan timeout, CancellationToken ct, params string[] args)
+    {
+        var start = new ProcessStartInfo(program)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
         foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        // A build server left behind by one call would outlive the test and hold its files.
-        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-        start.Environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
         if (environment is not null)
             foreach (var (key, value) in environment) start.Environment[key] = value;
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
         var output = new StringBuilder();
         var stdout = PumpAsync(process.StandardOutput, output);
         var stderr = PumpAsync(process.StandardError, output);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromMinutes(5));
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(timeout);
         try
         {
-            await process.WaitForExitAsync(timeout.Token);
+            await process.WaitForExitAsync(deadline.Token);
         }
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {string.Join(' ', args)} did not finish within 5 minutes:\n{output}");
+            throw new TimeoutException($"{program} {string.Join(' ', args)} did not finish within {timeout}:\n{output}");
         }
         await Task.WhenAll(stdout, stderr);
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"dotnet {string.Join(' ', args)} exited with {process.ExitCode}:\n{output}");
-        return output.ToString();
+        return (process.ExitCode, output.ToString());
     }
 
     private static async Task PumpAsync(StreamReader reader, StringBuilder output)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Xunit;
 
 namespace Scouter.Packaging.Tests;
@@ -10,7 +9,7 @@ public sealed class MetadataTests(PackedPackages packed)
 
     [Theory]
     [MemberData(nameof(Shipped))]
-    public void Package_HasDescriptionLicenceReadmeRepositoryAndSymbols(string id)
+    public async Task Package_HasDescriptionLicenceReadmeRepositoryAndSymbols(string id)
     {
         var metadata = packed.Metadata(id);
         string? Value(string name) => metadata.Elements().SingleOrDefault(e => e.Name.LocalName == name)?.Value;
@@ -25,7 +24,7 @@ public sealed class MetadataTests(PackedPackages packed)
         Assert.Contains("README.md", packed.Entries(id));
         var repository = metadata.Elements().Single(e => e.Name.LocalName == "repository");
         Assert.Equal("git", repository.Attribute("type")?.Value);
-        Assert.Equal(GitHead(), repository.Attribute("commit")?.Value);
+        Assert.Equal(await GitHeadAsync(), repository.Attribute("commit")?.Value);
 
         var symbols = Path.ChangeExtension(packed.PackagePath(id), ".snupkg");
         Assert.True(File.Exists(symbols), $"{symbols} was not produced");
@@ -39,12 +38,10 @@ public sealed class MetadataTests(PackedPackages packed)
         Assert.Contains(packed.Entries("Scouter.Cli"), e => e.EndsWith("/scouter.dll", StringComparison.Ordinal));
     }
 
-    private static string GitHead()
+    private static async Task<string> GitHeadAsync()
     {
-        var start = new ProcessStartInfo("git", "rev-parse HEAD") { WorkingDirectory = DotnetCli.RepositoryRoot, RedirectStandardOutput = true };
-        using var git = Process.Start(start)!;
-        var head = git.StandardOutput.ReadToEnd().Trim();
-        git.WaitForExit();
-        return head;
+        var (exit, output) = await DotnetCli.RunProgramAsync("git", DotnetCli.RepositoryRoot, null, TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken, "rev-parse", "HEAD");
+        Assert.Equal(0, exit);
+        return output.Trim();
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Xunit;
 
@@ -20,25 +19,12 @@ public sealed class ToolInstallTests(PackedPackages packed)
 
         var profile = Path.Combine(dir, "psi_profile.json");
         var input = Path.Combine(DotnetCli.RepositoryRoot, "samples", "data", "credit_train.csv");
-        var (exit, stdout) = await RunScouterAsync(Path.Combine(tools, "scouter"), ct, "profile", "create", "--type", "psi", "--input", input, "-o", profile);
+        var (exit, stdout) = await DotnetCli.RunProgramAsync(Path.Combine(tools, "scouter"), dir, null, TimeSpan.FromMinutes(2), ct, "profile", "create", "--type", "psi", "--input", input, "-o", profile);
         Assert.True(exit == 0, stdout);
 
         using var saved = JsonDocument.Parse(await File.ReadAllBytesAsync(profile, ct));
         var features = saved.RootElement.GetProperty("features").EnumerateObject().Select(f => f.Name).ToList();
         var header = (await File.ReadAllLinesAsync(input, ct))[0].Split(',');
         Assert.Equal(header.Order(StringComparer.Ordinal), features.Order(StringComparer.Ordinal));
-    }
-
-    private static async Task<(int Exit, string Output)> RunScouterAsync(string path, CancellationToken ct, params string[] args)
-    {
-        var start = new ProcessStartInfo(path) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(ct);
-        var stderr = process.StandardError.ReadToEndAsync(ct);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
     }
 }
